@@ -132,6 +132,25 @@ public final class Mnemonic implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the words, one line, to a new file readable by its owner only (0600), atomically.
+     * Never overwrites: fails if {@code file} exists.
+     *
+     * @throws InvalidKeyInputException when the file exists or its folder cannot be written
+     */
+    public void writeNewFile(java.nio.file.Path file) {
+        byte[] bytes = new byte[phrase.length + 1];
+        for (int i = 0; i < phrase.length; i++) {
+            bytes[i] = (byte) phrase[i];
+        }
+        bytes[phrase.length] = '\n';
+        try {
+            dev.cyberia.keystore.internal.PrivateFiles.writeNew(file, bytes);
+        } finally {
+            Bytes.wipe(bytes);
+        }
+    }
+
     @Override
     public void close() {
         Bytes.wipe(phrase);

@@ -1,0 +1,66 @@
+package dev.cyberia.cli;
+
+import dev.cyberia.keystore.InvalidKeyInputException;
+import dev.cyberia.keystore.KeystoreException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The {@code cyberia} command. Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad input. */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int BAD_INPUT = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("-v") || arg.equals("--verbose")) {
+                System.setProperty("cyberia.log.level", "DEBUG");
+            }
+        }
+        System.exit(commandLine(Environment.system()).execute(args));
+    }
+
+    static CommandLine commandLine(Environment environment) {
+        CyberiaCommand root = new CyberiaCommand(environment);
+        CommandLine cli = new CommandLine(root);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> onError(e, commandLine, root));
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            report(
+                    failed.getErr(),
+                    failed.getOut(),
+                    root.json,
+                    e.getMessage() + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')",
+                    BAD_INPUT);
+            return BAD_INPUT;
+        });
+        return cli;
+    }
+
+    private static int onError(Exception e, CommandLine commandLine, CyberiaCommand root) {
+        int code = e instanceof CliInputException || e instanceof InvalidKeyInputException ? BAD_INPUT : FAILURE;
+        String message = e instanceof CliInputException || e instanceof KeystoreException
+                ? e.getMessage()
+                : "unexpected failure: " + e;
+        if (root.verbose) {
+            e.printStackTrace(commandLine.getErr());
+        }
+        report(commandLine.getErr(), commandLine.getOut(), root.json, message, code);
+        return code;
+    }
+
+    private static void report(PrintWriter err, PrintWriter out, boolean json, String message, int code) {
+        if (json) {
+            var doc = Json.object();
+            doc.put("error", message);
+            doc.put("exitCode", code);
+            out.println(Json.write(doc));
+            out.flush();
+        } else {
+            err.println("error: " + message);
+            err.flush();
+        }
+    }
+}
