@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx2g"})
 @Threads(1)
 public class KeystoreUnlockBenchmark {
     private Path home;
@@ -48,7 +50,8 @@ public class KeystoreUnlockBenchmark {
         home = Files.createTempDirectory("cyberia-bench");
         keystore = Keystore.open(home);
         try (Passphrase p = Passphrase.wrap("bench-pass".toCharArray())) {
-            keystore.importPrivateKey("standard", HexFormat.of().parseHex(SignatureBenchmark.PRIVATE_KEY), p, Kdf.STANDARD);
+            keystore.importPrivateKey(
+                    "standard", HexFormat.of().parseHex(SignatureBenchmark.PRIVATE_KEY), p, Kdf.STANDARD);
         }
         new SecureRandom().nextBytes(salt);
     }
@@ -56,7 +59,8 @@ public class KeystoreUnlockBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

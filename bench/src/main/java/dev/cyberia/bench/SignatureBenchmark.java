@@ -50,8 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class SignatureBenchmark {
     static final String PRIVATE_KEY = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
-    static final String TYPED_DATA =
-            """
+    static final String TYPED_DATA = """
             {"types":{"EIP712Domain":[{"name":"name","type":"string"},{"name":"version","type":"string"},
               {"name":"chainId","type":"uint256"},{"name":"verifyingContract","type":"address"}],
              "TransferWithAuthorization":[{"name":"from","type":"address"},{"name":"to","type":"address"},
@@ -97,15 +96,18 @@ public class SignatureBenchmark {
 
         X9ECParameters params = CustomNamedCurves.getByName("secp256k1");
         bouncyCastle = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        bouncyCastle.init(true, new ECPrivateKeyParameters(
-                new BigInteger(1, privateKey),
-                new ECDomainParameters(params.getCurve(), params.getG(), params.getN(), params.getH())));
+        bouncyCastle.init(
+                true,
+                new ECPrivateKeyParameters(
+                        new BigInteger(1, privateKey),
+                        new ECDomainParameters(params.getCurve(), params.getG(), params.getN(), params.getH())));
 
         nativeSignature = Secp256k1.Companion.sign(digest, privateKey, null);
         nativePublicKey = Secp256k1.Companion.pubkeyCreate(privateKey);
         nativeRecoveryId = recoveryIdOf(nativeSignature);
         byte[] ours = personalSignature.toBytes();
-        if (!Arrays.equals(Arrays.copyOf(ours, 64), nativeSignature) || nativeRecoveryId != personalSignature.yParity()) {
+        if (!Arrays.equals(Arrays.copyOf(ours, 64), nativeSignature)
+                || nativeRecoveryId != personalSignature.yParity()) {
             throw new IllegalStateException("native and Bouncy Castle signatures differ");
         }
     }
@@ -123,7 +125,8 @@ public class SignatureBenchmark {
     public void tearDown() throws IOException {
         signer.close();
         try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         }
     }
 

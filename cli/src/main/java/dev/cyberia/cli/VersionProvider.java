@@ -8,7 +8,8 @@ final class VersionProvider implements IVersionProvider {
         String version = CyberiaCommand.class.getPackage().getImplementationVersion();
         return new String[] {
             "cyberia " + (version == null ? "(development build)" : version),
-            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")",
+            "secp256k1: " + dev.cyberia.keystore.Signatures.engine()
         };
     }
 }

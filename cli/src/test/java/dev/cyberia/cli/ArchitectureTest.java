@@ -15,8 +15,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
-import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,37 +41,58 @@ class ArchitectureTest {
     static final ArchRule MODULES_DEPEND_ONE_WAY = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .withOptionalLayers(true)
-            .layer("keystore").definedBy("dev.cyberia.keystore..")
-            .layer("treasury").definedBy("dev.cyberia.treasury..")
-            .layer("inference-client").definedBy("dev.cyberia.inference..")
-            .layer("agent-core").definedBy("dev.cyberia.agentcore..")
-            .layer("planner").definedBy("dev.cyberia.planner..")
-            .layer("tool-adapters").definedBy("dev.cyberia.tools..")
-            .layer("agents").definedBy("dev.cyberia.agents..")
-            .layer("cli").definedBy("dev.cyberia.cli..")
-            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("agents").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("tool-adapters").mayOnlyBeAccessedByLayers("agents", "cli")
-            .whereLayer("planner").mayOnlyBeAccessedByLayers("agents", "cli")
-            .whereLayer("agent-core").mayOnlyBeAccessedByLayers("planner", "tool-adapters", "agents", "cli")
-            .whereLayer("inference-client").mayOnlyBeAccessedByLayers("tool-adapters", "agents", "cli")
+            .layer("keystore")
+            .definedBy("dev.cyberia.keystore..")
+            .layer("treasury")
+            .definedBy("dev.cyberia.treasury..")
+            .layer("inference-client")
+            .definedBy("dev.cyberia.inference..")
+            .layer("agent-core")
+            .definedBy("dev.cyberia.agentcore..")
+            .layer("planner")
+            .definedBy("dev.cyberia.planner..")
+            .layer("tool-adapters")
+            .definedBy("dev.cyberia.tools..")
+            .layer("agents")
+            .definedBy("dev.cyberia.agents..")
+            .layer("cli")
+            .definedBy("dev.cyberia.cli..")
+            .whereLayer("cli")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("agents")
+            .mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("tool-adapters")
+            .mayOnlyBeAccessedByLayers("agents", "cli")
+            .whereLayer("planner")
+            .mayOnlyBeAccessedByLayers("agents", "cli")
+            .whereLayer("agent-core")
+            .mayOnlyBeAccessedByLayers("planner", "tool-adapters", "agents", "cli")
+            .whereLayer("inference-client")
+            .mayOnlyBeAccessedByLayers("tool-adapters", "agents", "cli")
             .whereLayer("treasury")
             .mayOnlyBeAccessedByLayers("inference-client", "agent-core", "tool-adapters", "agents", "cli");
 
     /** A module's {@code internal} packages are its own business. */
-    static final ArchRule INTERNALS_STAY_IN_THEIR_MODULE =
-            noClasses().should(dependOnInternalsOfAnotherModule()).as("no class uses another module's internal package");
+    static final ArchRule INTERNALS_STAY_IN_THEIR_MODULE = noClasses()
+            .should(dependOnInternalsOfAnotherModule())
+            .as("no class uses another module's internal package");
 
     /**
      * Implementations are not API: a public class in an API package that implements one of our
      * API interfaces must be a record or an enum (a value), never a service implementation.
      */
     static final ArchRule IMPLEMENTATIONS_ARE_NOT_PUBLIC_API = classes()
-            .that().resideInAPackage("dev.cyberia..")
-            .and().resideOutsideOfPackage("..internal..")
-            .and().haveModifier(JavaModifier.PUBLIC)
+            .that()
+            .resideInAPackage("dev.cyberia..")
+            .and()
+            .resideOutsideOfPackage("..internal..")
+            .and()
+            .haveModifier(JavaModifier.PUBLIC)
             .and(implementOurInterface())
-            .should().beRecords().orShould().beEnums()
+            .should()
+            .beRecords()
+            .orShould()
+            .beEnums()
             .allowEmptyShould(true);
 
     @Test
@@ -92,13 +113,16 @@ class ArchitectureTest {
     @Test
     void onlyTheCliHasAMainMethod() {
         classes()
-                .that().resideInAPackage("dev.cyberia..")
-                .and().resideOutsideOfPackage("dev.cyberia.cli..")
+                .that()
+                .resideInAPackage("dev.cyberia..")
+                .and()
+                .resideOutsideOfPackage("dev.cyberia.cli..")
                 .should(new ArchCondition<JavaClass>("not declare main(String[])") {
                     @Override
                     public void check(JavaClass item, ConditionEvents events) {
                         boolean hasMain = item.getMethods().stream()
-                                .anyMatch(m -> m.getName().equals("main") && m.getModifiers().contains(JavaModifier.STATIC));
+                                .anyMatch(m -> m.getName().equals("main")
+                                        && m.getModifiers().contains(JavaModifier.STATIC));
                         if (hasMain) {
                             events.add(SimpleConditionEvent.violated(item, item.getName() + " declares main"));
                         }
@@ -115,7 +139,8 @@ class ArchitectureTest {
 
         EvaluationResult implementations = IMPLEMENTATIONS_ARE_NOT_PUBLIC_API.evaluate(DELIBERATE_VIOLATIONS);
         assertThat(implementations.hasViolation()).isTrue();
-        assertThat(implementations.getFailureReport().getDetails()).anyMatch(d -> d.contains("PublicSignerImplementation"));
+        assertThat(implementations.getFailureReport().getDetails())
+                .anyMatch(d -> d.contains("PublicSignerImplementation"));
     }
 
     private static ArchCondition<JavaClass> dependOnInternalsOfAnotherModule() {
@@ -142,7 +167,8 @@ class ArchitectureTest {
             @Override
             public boolean test(JavaClass c) {
                 return c.getAllRawInterfaces().stream()
-                        .anyMatch(i -> i.getPackageName().startsWith("dev.cyberia.") && !i.getPackageName().contains(".internal"));
+                        .anyMatch(i -> i.getPackageName().startsWith("dev.cyberia.")
+                                && !i.getPackageName().contains(".internal"));
             }
         };
     }

@@ -33,6 +33,11 @@ public final class Signatures {
         return recoverAddress(typedData.digest(), signature);
     }
 
+    /** Which secp256k1 libraries this process signs and recovers with. */
+    public static String engine() {
+        return EcdsaEngine.current().name();
+    }
+
     /** The EIP-191 digest of a personal message. */
     public static byte[] personalMessageDigest(byte[] message) {
         return Messages.personalMessageDigest(message);

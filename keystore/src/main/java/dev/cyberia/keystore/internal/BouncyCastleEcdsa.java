@@ -20,6 +20,11 @@ public final class BouncyCastleEcdsa implements EcdsaEngine {
     }
 
     @Override
+    public String name() {
+        return "Bouncy Castle";
+    }
+
+    @Override
     public byte[] recover(byte[] digest32, Signature signature) {
         return Secp256k1.recover(digest32, signature.r(), signature.s(), signature.yParity());
     }
