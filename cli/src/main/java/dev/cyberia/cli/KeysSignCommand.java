@@ -1,10 +1,8 @@
 package dev.cyberia.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signature;
 import dev.cyberia.keystore.Signatures;
-import dev.cyberia.keystore.Signer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -34,14 +32,12 @@ final class KeysSignCommand extends Subcommand {
     @Override
     public Integer call() {
         byte[] bytes = hex ? parseHex(message) : message.getBytes(StandardCharsets.UTF_8);
-        Signature signature;
-        String address;
-        try (Passphrase passphrase =
-                        Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + name + "': ");
-                Signer signer = keystore().unlock(name, passphrase)) {
-            signature = signer.signPersonalMessage(bytes);
-            address = signer.address().toString();
-        }
+        SignedBy signed = withSigner(
+                name,
+                passphraseFile,
+                signer -> new SignedBy(signer.address().toString(), signer.signPersonalMessage(bytes)));
+        String address = signed.address();
+        Signature signature = signed.signature();
         String digest = "0x" + HexFormat.of().formatHex(Signatures.personalMessageDigest(bytes));
         ObjectNode json = Json.object();
         json.put("address", address);

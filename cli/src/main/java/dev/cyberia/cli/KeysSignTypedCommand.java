@@ -1,9 +1,7 @@
 package dev.cyberia.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signature;
-import dev.cyberia.keystore.Signer;
 import dev.cyberia.keystore.TypedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +34,10 @@ final class KeysSignTypedCommand extends Subcommand {
     @Override
     public Integer call() {
         TypedData data = TypedData.fromJson(read(file));
-        Signature signature;
-        String address;
-        try (Passphrase passphrase =
-                        Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + name + "': ");
-                Signer signer = keystore().unlock(name, passphrase)) {
-            signature = signer.signTypedData(data);
-            address = signer.address().toString();
-        }
+        SignedBy signed = withSigner(
+                name, passphraseFile, signer -> new SignedBy(signer.address().toString(), signer.signTypedData(data)));
+        String address = signed.address();
+        Signature signature = signed.signature();
         String digest = "0x" + HexFormat.of().formatHex(data.digest());
         ObjectNode json = Json.object();
         json.put("address", address);

@@ -2,8 +2,12 @@ package dev.cyberia.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -35,6 +39,15 @@ abstract class Subcommand implements Callable<Integer> {
 
     boolean json() {
         return root().json;
+    }
+
+    /** Unlocks key {@code name}, runs {@code use} with its signer, and wipes key and passphrase after. */
+    <T> T withSigner(String name, Path passphraseFile, Function<Signer, T> use) {
+        try (Passphrase passphrase =
+                        Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + name + "': ");
+                Signer signer = keystore().unlock(name, passphrase)) {
+            return use.apply(signer);
+        }
     }
 
     /** Prints {@code document} as JSON when --json is on, otherwise the human lines. */
