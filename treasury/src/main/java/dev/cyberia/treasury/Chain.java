@@ -1,0 +1,58 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.treasury.internal.JsonRpcChain;
+import java.math.BigInteger;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * An EVM chain reached over JSON-RPC. Every method may throw {@link RpcUnavailableException}
+ * (after retries) or {@link RpcErrorException}.
+ */
+public interface Chain {
+
+    /**
+     * Connects to {@code rpc} and checks that it serves {@code expectedChainId}.
+     *
+     * @throws InvalidTreasuryInputException when the node reports another chain id
+     */
+    static Chain connect(URI rpc, long expectedChainId) {
+        Chain chain = JsonRpcChain.open(rpc);
+        long actual = chain.chainId();
+        if (actual != expectedChainId) {
+            throw new InvalidTreasuryInputException(
+                    "the RPC at " + rpc + " serves chain id " + actual + ", not the configured " + expectedChainId
+                            + "; check the RPC URL and chain id in your configuration");
+        }
+        return chain;
+    }
+
+    URI rpc();
+
+    long chainId();
+
+    long blockNumber();
+
+    /** Balance in wei. */
+    BigInteger balance(Address address);
+
+    /** The next nonce: counting pending transactions, or only mined ones. */
+    BigInteger nonce(Address address, boolean includingPending);
+
+    /** {@code eth_call} at the latest block; the raw return data. */
+    byte[] call(Address to, byte[] data);
+
+    BigInteger estimateGas(Address from, Address to, BigInteger value, byte[] data);
+
+    /** Fees for a transaction mined soon: tip from the node, max fee = 2 × base fee + tip. */
+    Fees suggestFees();
+
+    /** Broadcasts a signed transaction; returns its hash. */
+    String sendRawTransaction(byte[] raw);
+
+    Optional<Receipt> receipt(String transactionHash);
+
+    /** Whether the node knows the transaction at all (pending or mined). */
+    boolean knows(String transactionHash);
+}

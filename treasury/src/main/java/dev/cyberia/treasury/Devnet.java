@@ -1,0 +1,242 @@
+package dev.cyberia.treasury;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.keystore.Address;
+import dev.cyberia.treasury.internal.Abi;
+import dev.cyberia.treasury.internal.Anvil;
+import dev.cyberia.treasury.internal.Erc20;
+import dev.cyberia.treasury.internal.JsonRpc;
+import dev.cyberia.treasury.internal.JsonRpcChain;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local development chain: anvil on 127.0.0.1, its state persisted in {@code HOME/devnet},
+ * ComputeToken deployed on first start by anvil's first development account (the faucet).
+ */
+public final class Devnet {
+    public static final long CHAIN_ID = 31337;
+    public static final int DEFAULT_PORT = 8545;
+    private static final String FAUCET = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+    private final Path dir;
+
+    private Devnet(Path dir) {
+        this.dir = dir;
+    }
+
+    public static Devnet at(Path home) {
+        return new Devnet(home.resolve("devnet"));
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** The recorded devnet, running or not. */
+    public Optional<DevnetInfo> recorded() {
+        Path file = dir.resolve("devnet.json");
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = JsonRpc.JSON.readTree(file.toFile());
+            List<Address> funded = new ArrayList<>();
+            n.path("funded").forEach(a -> funded.add(Address.parse(a.asText())));
+            return Optional.of(new DevnetInfo(
+                    n.get("chainId").asLong(),
+                    URI.create(n.get("rpcUrl").asText()),
+                    n.get("port").asInt(),
+                    n.hasNonNull("token") ? Address.parse(n.get("token").asText()) : null,
+                    Address.parse(n.get("faucet").asText()),
+                    n.path("pid").asLong(-1),
+                    funded));
+        } catch (IOException | RuntimeException e) {
+            throw new TreasuryException("devnet record " + file + " is unreadable (" + e.getMessage()
+                    + "); 'cyberia devnet reset' starts afresh");
+        }
+    }
+
+    /** Whether the recorded anvil process is alive and answering. */
+    public boolean isRunning() {
+        Optional<DevnetInfo> info = recorded();
+        if (info.isEmpty() || info.get().pid() <= 0) {
+            return false;
+        }
+        boolean alive =
+                ProcessHandle.of(info.get().pid()).map(ProcessHandle::isAlive).orElse(false);
+        if (!alive) {
+            return false;
+        }
+        try {
+            return JsonRpcChain.open(info.get().rpcUrl()).client().call("eth_chainId") != null;
+        } catch (TreasuryException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts the devnet if it is not running (a second call is a no-op) and deploys ComputeToken
+     * on first start. {@code anvilInstallDir} is where the pinned anvil is installed if none is on PATH.
+     */
+    public DevnetInfo up(int port) {
+        if (isRunning()) {
+            return recorded().orElseThrow();
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InvalidTreasuryInputException("cannot create " + dir + ": " + e.getMessage());
+        }
+        Path binary = Anvil.onPath().orElseGet(() -> Anvil.ensureInstalled(dir.resolve("anvil")));
+        Optional<DevnetInfo> previous = recorded();
+        int chosenPort = previous.map(DevnetInfo::port).orElse(port);
+        Process process =
+                Anvil.start(binary, chosenPort, CHAIN_ID, dir.resolve("state.json"), dir.resolve("anvil.log"), true);
+        URI rpc = URI.create("http://127.0.0.1:" + chosenPort);
+        JsonRpcChain chain = JsonRpcChain.open(rpc);
+        Address token =
+                previous.map(DevnetInfo::token).filter(t -> hasCode(chain, t)).orElseGet(() -> deployToken(chain));
+        DevnetInfo info = new DevnetInfo(
+                CHAIN_ID,
+                rpc,
+                chosenPort,
+                token,
+                Address.parse(FAUCET),
+                process.pid(),
+                previous.map(DevnetInfo::funded).orElse(List.of()));
+        write(info);
+        return info;
+    }
+
+    /** Stops anvil, which writes its state for the next {@link #up}. No-op when not running. */
+    public void down() {
+        Optional<DevnetInfo> info = recorded();
+        if (info.isEmpty() || info.get().pid() <= 0) {
+            return;
+        }
+        ProcessHandle.of(info.get().pid()).ifPresent(p -> {
+            p.destroy();
+            try {
+                p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+        write(new DevnetInfo(
+                info.get().chainId(),
+                info.get().rpcUrl(),
+                info.get().port(),
+                info.get().token(),
+                info.get().faucet(),
+                -1,
+                info.get().funded()));
+    }
+
+    /** Stops the devnet and forgets its chain: the next {@link #up} starts from block 0. */
+    public DevnetInfo reset(int port) {
+        down();
+        try {
+            Files.deleteIfExists(dir.resolve("state.json"));
+            Files.deleteIfExists(dir.resolve("devnet.json"));
+        } catch (IOException e) {
+            throw new TreasuryException("cannot delete the devnet state in " + dir + ": " + e.getMessage(), e);
+        }
+        return up(port);
+    }
+
+    /** Sends {@code wei} ETH and mints {@code tokens} base units of ComputeToken to {@code to}, from the faucet. */
+    public void fund(Address to, BigInteger wei, BigInteger tokens) {
+        DevnetInfo info = recorded()
+                .filter(i -> isRunning())
+                .orElseThrow(() -> new InvalidTreasuryInputException(
+                        "the devnet is not running; start it with 'cyberia devnet up'"));
+        JsonRpcChain chain = JsonRpcChain.open(info.rpcUrl());
+        if (wei.signum() > 0) {
+            sendFromFaucet(chain, to, wei, new byte[0]);
+        }
+        if (tokens.signum() > 0) {
+            sendFromFaucet(chain, info.token(), BigInteger.ZERO, Erc20.mintData(to, tokens));
+        }
+        if (!info.funded().contains(to)) {
+            List<Address> funded = new ArrayList<>(info.funded());
+            funded.add(to);
+            write(new DevnetInfo(
+                    info.chainId(), info.rpcUrl(), info.port(), info.token(), info.faucet(), info.pid(), funded));
+        }
+    }
+
+    private static boolean hasCode(JsonRpcChain chain, Address address) {
+        String code =
+                chain.client().call("eth_getCode", address.toString(), "latest").asText();
+        return code.length() > 2;
+    }
+
+    private static Address deployToken(JsonRpcChain chain) {
+        JsonNode receipt = sendFromFaucet(chain, null, BigInteger.ZERO, Erc20.computeTokenBytecode());
+        return Address.parse(receipt.get("contractAddress").asText());
+    }
+
+    private static JsonNode sendFromFaucet(JsonRpcChain chain, Address to, BigInteger value, byte[] data) {
+        Map<String, String> tx = new LinkedHashMap<>();
+        tx.put("from", FAUCET);
+        if (to != null) {
+            tx.put("to", to.toString());
+        }
+        tx.put("value", "0x" + value.toString(16));
+        tx.put("data", Abi.hex(data));
+        String hash = chain.client().call("eth_sendTransaction", tx).asText();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode receipt = chain.client().call("eth_getTransactionReceipt", hash);
+            if (receipt != null && !receipt.isNull()) {
+                if (!"0x1".equals(receipt.path("status").asText())) {
+                    throw new TreasuryException("devnet faucet transaction " + hash + " reverted");
+                }
+                return receipt;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TreasuryException("interrupted waiting for " + hash);
+            }
+        }
+        throw new TreasuryException("devnet faucet transaction " + hash + " was not mined within 30 s");
+    }
+
+    private void write(DevnetInfo info) {
+        ObjectNode n = JsonRpc.JSON.createObjectNode();
+        n.put("chainId", info.chainId());
+        n.put("rpcUrl", info.rpcUrl().toString());
+        n.put("port", info.port());
+        n.put("token", info.token() == null ? null : info.token().toString());
+        n.put("faucet", info.faucet().toString());
+        n.put("pid", info.pid());
+        ArrayNode funded = n.putArray("funded");
+        info.funded().forEach(a -> funded.add(a.toString()));
+        try {
+            Path temp = dir.resolve("devnet.json.tmp");
+            Files.writeString(temp, n.toPrettyString());
+            Files.move(
+                    temp,
+                    dir.resolve("devnet.json"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new TreasuryException("cannot write " + dir.resolve("devnet.json") + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Address;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * What {@code cyberia devnet up} records in {@code HOME/devnet/devnet.json}.
+ *
+ * @param faucet the unlocked anvil account that deployed ComputeToken and mints it
+ * @param funded addresses funded through {@code devnet fund}
+ */
+public record DevnetInfo(
+        long chainId, URI rpcUrl, int port, Address token, Address faucet, long pid, List<Address> funded) {
+
+    public DevnetInfo {
+        funded = List.copyOf(funded);
+    }
+}

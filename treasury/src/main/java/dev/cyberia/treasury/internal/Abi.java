@@ -1,0 +1,69 @@
+package dev.cyberia.treasury.internal;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.Hashes;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** The few Solidity ABI encodings the treasury needs: static arguments in, words and strings out. */
+public final class Abi {
+    private Abi() {}
+
+    public static byte[] selector(String signature) {
+        return Arrays.copyOf(Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)), 4);
+    }
+
+    /** Call data for a function with static arguments: Address, BigInteger (uint256), byte[32], Integer (uint8). */
+    public static byte[] call(String signature, Object... args) {
+        byte[] out = new byte[4 + 32 * args.length];
+        System.arraycopy(selector(signature), 0, out, 0, 4);
+        for (int i = 0; i < args.length; i++) {
+            System.arraycopy(word(args[i]), 0, out, 4 + 32 * i, 32);
+        }
+        return out;
+    }
+
+    static byte[] word(Object arg) {
+        byte[] w = new byte[32];
+        if (arg instanceof Address a) {
+            System.arraycopy(a.toBytes(), 0, w, 12, 20);
+        } else if (arg instanceof BigInteger n) {
+            byte[] raw = n.toByteArray();
+            int skip = raw.length > 32 ? raw.length - 32 : 0;
+            System.arraycopy(raw, skip, w, 32 - (raw.length - skip), raw.length - skip);
+        } else if (arg instanceof Integer n) {
+            return word(BigInteger.valueOf(n));
+        } else if (arg instanceof byte[] b && b.length == 32) {
+            return b.clone();
+        } else {
+            throw new IllegalArgumentException("unsupported ABI argument " + arg);
+        }
+        return w;
+    }
+
+    public static BigInteger uint(String hexResult) {
+        byte[] bytes = bytes(hexResult);
+        if (bytes.length < 32) {
+            throw new IllegalArgumentException("expected a 32-byte word, got " + bytes.length + " bytes");
+        }
+        return new BigInteger(1, Arrays.copyOfRange(bytes, 0, 32));
+    }
+
+    public static String string(String hexResult) {
+        byte[] bytes = bytes(hexResult);
+        int offset = new BigInteger(1, Arrays.copyOfRange(bytes, 0, 32)).intValueExact();
+        int length = new BigInteger(1, Arrays.copyOfRange(bytes, offset, offset + 32)).intValueExact();
+        return new String(bytes, offset + 32, length, StandardCharsets.UTF_8);
+    }
+
+    public static byte[] bytes(String hex) {
+        String digits = hex.startsWith("0x") ? hex.substring(2) : hex;
+        return HexFormat.of().parseHex(digits);
+    }
+
+    public static String hex(byte[] bytes) {
+        return "0x" + HexFormat.of().formatHex(bytes);
+    }
+}

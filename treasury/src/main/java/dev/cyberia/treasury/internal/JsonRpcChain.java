@@ -1,0 +1,116 @@
+package dev.cyberia.treasury.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cyberia.keystore.Address;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Fees;
+import dev.cyberia.treasury.Receipt;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link Chain} over {@link JsonRpc}. */
+public final class JsonRpcChain implements Chain {
+    private final JsonRpc rpc;
+
+    public JsonRpcChain(JsonRpc rpc) {
+        this.rpc = rpc;
+    }
+
+    public static JsonRpcChain open(URI endpoint) {
+        return new JsonRpcChain(new JsonRpc(endpoint, JsonRpc.Sleeper.REAL, 5, Duration.ofMillis(200)));
+    }
+
+    public JsonRpc client() {
+        return rpc;
+    }
+
+    @Override
+    public URI rpc() {
+        return rpc.endpoint();
+    }
+
+    @Override
+    public long chainId() {
+        return quantity(rpc.call("eth_chainId")).longValueExact();
+    }
+
+    @Override
+    public long blockNumber() {
+        return quantity(rpc.call("eth_blockNumber")).longValueExact();
+    }
+
+    @Override
+    public BigInteger balance(Address address) {
+        return quantity(rpc.call("eth_getBalance", address.toString(), "latest"));
+    }
+
+    @Override
+    public BigInteger nonce(Address address, boolean includingPending) {
+        return quantity(
+                rpc.call("eth_getTransactionCount", address.toString(), includingPending ? "pending" : "latest"));
+    }
+
+    @Override
+    public byte[] call(Address to, byte[] data) {
+        Map<String, String> tx = new LinkedHashMap<>();
+        tx.put("to", to.toString());
+        tx.put("data", Abi.hex(data));
+        return Abi.bytes(rpc.call("eth_call", tx, "latest").asText());
+    }
+
+    @Override
+    public BigInteger estimateGas(Address from, Address to, BigInteger value, byte[] data) {
+        Map<String, String> tx = new LinkedHashMap<>();
+        tx.put("from", from.toString());
+        if (to != null) {
+            tx.put("to", to.toString());
+        }
+        tx.put("value", "0x" + value.toString(16));
+        tx.put("data", Abi.hex(data));
+        return quantity(rpc.call("eth_estimateGas", tx));
+    }
+
+    @Override
+    public Fees suggestFees() {
+        JsonNode block = rpc.call("eth_getBlockByNumber", "latest", false);
+        BigInteger baseFee = block.hasNonNull("baseFeePerGas") ? quantity(block.get("baseFeePerGas")) : BigInteger.ZERO;
+        BigInteger tip = quantity(rpc.call("eth_maxPriorityFeePerGas"));
+        return new Fees(tip, baseFee.multiply(BigInteger.TWO).add(tip));
+    }
+
+    @Override
+    public String sendRawTransaction(byte[] raw) {
+        return rpc.call("eth_sendRawTransaction", Abi.hex(raw)).asText();
+    }
+
+    @Override
+    public Optional<Receipt> receipt(String transactionHash) {
+        JsonNode r = rpc.call("eth_getTransactionReceipt", transactionHash);
+        if (r == null || r.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Receipt(
+                r.get("transactionHash").asText(),
+                quantity(r.get("status")).signum() == 1,
+                quantity(r.get("blockNumber")).longValueExact(),
+                quantity(r.get("gasUsed")),
+                r.hasNonNull("effectiveGasPrice") ? quantity(r.get("effectiveGasPrice")) : BigInteger.ZERO));
+    }
+
+    @Override
+    public boolean knows(String transactionHash) {
+        JsonNode tx = rpc.call("eth_getTransactionByHash", transactionHash);
+        return tx != null && !tx.isNull();
+    }
+
+    public static BigInteger quantity(JsonNode node) {
+        String text = node.asText();
+        return text.startsWith("0x")
+                ? (text.length() == 2 ? BigInteger.ZERO : new BigInteger(text.substring(2), 16))
+                : new BigInteger(text);
+    }
+}
