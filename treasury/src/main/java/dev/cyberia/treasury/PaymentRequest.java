@@ -1,0 +1,25 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Address;
+
+/**
+ * What a caller asks the treasury to pay.
+ *
+ * @param idempotencyKey the same key twice returns the first payment, never a second one
+ * @param purpose the expense account, e.g. {@code expenses:inference}; {@code expenses:transfers} by default
+ */
+public record PaymentRequest(String idempotencyKey, Address payee, Amount amount, String purpose) {
+
+    public PaymentRequest {
+        if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
+            throw new InvalidTreasuryInputException("an idempotency key is 1-200 characters");
+        }
+        if (amount.isZero()) {
+            throw new InvalidTreasuryInputException("an amount to send must be more than zero");
+        }
+        if (purpose == null || !purpose.matches("expenses:[a-z0-9_:-]{1,80}")) {
+            throw new InvalidTreasuryInputException(
+                    "a payment purpose is an expense account such as expenses:inference, got '" + purpose + "'");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cyberia.treasury;
+
+import java.math.BigInteger;
+
+/**
+ * Where a payment is. The journal moves a payment forward only:
+ * Intended → (AwaitingApproval →) Signed → Broadcast → Confirmed | Failed, or Intended → Denied | Failed.
+ */
+public sealed interface PaymentState {
+
+    /** Written before anything else happens; nothing signed yet. */
+    record Intended() implements PaymentState {}
+
+    /** Above the approval threshold: waits for a person ({@code treasury approvals}). */
+    record AwaitingApproval(String reason) implements PaymentState {}
+
+    /** Refused by the spend policy or by a person. Nothing was signed. */
+    record Denied(String reason) implements PaymentState {}
+
+    /** Signed, stored durably with its nonce and raw bytes; maybe not yet sent. */
+    record Signed(BigInteger nonce, String transactionHash) implements PaymentState {}
+
+    /** Sent to the node; not yet mined. */
+    record Broadcast(BigInteger nonce, String transactionHash) implements PaymentState {}
+
+    /** Mined and successful; booked in the ledger. */
+    record Confirmed(String transactionHash, long blockNumber, BigInteger gasFeeWei) implements PaymentState {}
+
+    /** Did not happen. With a transaction hash when it was mined but reverted (gas was paid). */
+    record Failed(String reason, String transactionHashOrNull) implements PaymentState {}
+
+    /** Whether nothing more will happen to the payment. */
+    default boolean isFinal() {
+        return this instanceof Confirmed || this instanceof Failed || this instanceof Denied;
+    }
+
+    default String name() {
+        return getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.cyberia.treasury;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.keystore.Address;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A wallet's spending rules, checked outside any model before anything is signed. Limits are per
+ * asset symbol, in base units; an absent limit is no limit. An empty allowlist allows any payee
+ * not on the denylist.
+ */
+public record SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Set<Address> denylist) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SpendPolicy {
+        limits = Map.copyOf(limits);
+        allowlist = Set.copyOf(allowlist);
+        denylist = Set.copyOf(denylist);
+    }
+
+    /**
+     * @param perTransaction the most one payment may move
+     * @param per24Hours the most all payments of a rolling 24 hours may move
+     * @param reserveFloor what must stay in the wallet after a payment
+     * @param approvalAbove payments above this wait for a person
+     */
+    public record Limits(
+            Optional<BigInteger> perTransaction,
+            Optional<BigInteger> per24Hours,
+            Optional<BigInteger> reserveFloor,
+            Optional<BigInteger> approvalAbove) {
+
+        public static final Limits NONE =
+                new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static SpendPolicy unrestricted() {
+        return new SpendPolicy(Map.of(), Set.of(), Set.of());
+    }
+
+    public Limits limitsFor(String symbol) {
+        return limits.getOrDefault(symbol, Limits.NONE);
+    }
+
+    public SpendPolicy withLimits(String symbol, Limits newLimits) {
+        Map<String, Limits> copy = new LinkedHashMap<>(limits);
+        copy.put(symbol, newLimits);
+        return new SpendPolicy(copy, allowlist, denylist);
+    }
+
+    public SpendPolicy withAllowlist(Set<Address> addresses) {
+        return new SpendPolicy(limits, addresses, denylist);
+    }
+
+    public SpendPolicy withDenylist(Set<Address> addresses) {
+        return new SpendPolicy(limits, allowlist, addresses);
+    }
+
+    /**
+     * Decides one payment. Deterministic: the same inputs give the same decision and reason.
+     *
+     * @param spentLast24Hours what this wallet's payments in the asset moved in the last 24 hours
+     * @param balance the wallet's balance of the asset now (minus what is in flight)
+     */
+    public PolicyDecision decide(Address payee, Amount amount, Amount spentLast24Hours, Amount balance) {
+        String symbol = amount.asset().symbol();
+        if (denylist.contains(payee)) {
+            return new PolicyDecision.Deny("payee " + payee + " is on the denylist");
+        }
+        if (!allowlist.isEmpty() && !allowlist.contains(payee)) {
+            return new PolicyDecision.Deny("payee " + payee + " is not on the allowlist");
+        }
+        Limits l = limitsFor(symbol);
+        if (l.perTransaction().isPresent()
+                && amount.baseUnits().compareTo(l.perTransaction().get()) > 0) {
+            return new PolicyDecision.Deny(amount + " is above the per-transaction cap of "
+                    + Amount.ofBaseUnits(amount.asset(), l.perTransaction().get()));
+        }
+        if (l.per24Hours().isPresent()) {
+            Amount after = spentLast24Hours.plus(amount);
+            if (after.baseUnits().compareTo(l.per24Hours().get()) > 0) {
+                return new PolicyDecision.Deny("24-hour cap of "
+                        + Amount.ofBaseUnits(amount.asset(), l.per24Hours().get()) + " would be exceeded: "
+                        + spentLast24Hours + " spent, " + amount + " asked");
+            }
+        }
+        if (l.reserveFloor().isPresent()) {
+            BigInteger left = balance.baseUnits().subtract(amount.baseUnits());
+            if (left.compareTo(l.reserveFloor().get()) < 0) {
+                return new PolicyDecision.Deny("the reserve floor of "
+                        + Amount.ofBaseUnits(amount.asset(), l.reserveFloor().get()) + " may not be spent: balance "
+                        + balance + ", asked " + amount);
+            }
+        }
+        if (l.approvalAbove().isPresent()
+                && amount.baseUnits().compareTo(l.approvalAbove().get()) > 0) {
+            return new PolicyDecision.NeedsApproval(amount + " is above the approval threshold of "
+                    + Amount.ofBaseUnits(amount.asset(), l.approvalAbove().get()));
+        }
+        return new PolicyDecision.Allow("within policy");
+    }
+
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode limitsNode = root.putObject("limits");
+        limits.forEach((symbol, l) -> {
+            ObjectNode n = limitsNode.putObject(symbol);
+            l.perTransaction().ifPresent(v -> n.put("perTransaction", v.toString()));
+            l.per24Hours().ifPresent(v -> n.put("per24Hours", v.toString()));
+            l.reserveFloor().ifPresent(v -> n.put("reserveFloor", v.toString()));
+            l.approvalAbove().ifPresent(v -> n.put("approvalAbove", v.toString()));
+        });
+        allowlist.stream().map(Address::toString).sorted().forEach(root.putArray("allowlist")::add);
+        denylist.stream().map(Address::toString).sorted().forEach(root.putArray("denylist")::add);
+        if (!root.has("allowlist")) {
+            root.putArray("allowlist");
+        }
+        if (!root.has("denylist")) {
+            root.putArray("denylist");
+        }
+        return root.toString();
+    }
+
+    public static SpendPolicy fromJson(String json) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            Map<String, Limits> limits = new LinkedHashMap<>();
+            root.path("limits")
+                    .fields()
+                    .forEachRemaining(e -> limits.put(
+                            e.getKey(),
+                            new Limits(
+                                    big(e.getValue(), "perTransaction"),
+                                    big(e.getValue(), "per24Hours"),
+                                    big(e.getValue(), "reserveFloor"),
+                                    big(e.getValue(), "approvalAbove"))));
+            Set<Address> allow = new LinkedHashSet<>();
+            root.path("allowlist").forEach(a -> allow.add(Address.parse(a.asText())));
+            Set<Address> deny = new LinkedHashSet<>();
+            root.path("denylist").forEach(a -> deny.add(Address.parse(a.asText())));
+            return new SpendPolicy(limits, allow, deny);
+        } catch (java.io.IOException e) {
+            throw new TreasuryException("stored spend policy is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<BigInteger> big(JsonNode node, String field) {
+        return node.hasNonNull(field)
+                ? Optional.of(new BigInteger(node.get(field).asText()))
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,414 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.Eip1559Transaction;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.internal.Erc20;
+import dev.cyberia.treasury.internal.JournalStore;
+import dev.cyberia.treasury.internal.JournalStore.Leg;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One wallet's treasury. {@link #pay} is the whole life of a payment, in order: the intent is
+ * journaled under its idempotency key; the spend policy decides; the wallet's next nonce is taken
+ * and the transaction signed in one database transaction; the signed bytes are broadcast; the
+ * receipt settles the payment and books it in the ledger, once.
+ */
+public final class Treasury {
+    private static final BigInteger GAS_HEADROOM_PERCENT = BigInteger.valueOf(120);
+
+    private final JournalStore store;
+    private final Chain chain;
+    private final Asset token;
+    private final Address wallet;
+    private final Clock clock;
+    private final Options options;
+
+    /**
+     * @param maxFeePerGasCap refuse to sign when the network asks more than this (wei per gas)
+     * @param confirmationTimeout how long {@link #pay} waits for a receipt before returning a Broadcast payment
+     */
+    public record Options(
+            BigInteger maxFeePerGasCap, Duration confirmationTimeout, Duration pollInterval, PaymentListener listener) {
+        public static final Options DEFAULT = new Options(
+                BigInteger.valueOf(500_000_000_000L),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(50),
+                PaymentListener.NONE);
+
+        public Options withListener(PaymentListener newListener) {
+            return new Options(maxFeePerGasCap, confirmationTimeout, pollInterval, newListener);
+        }
+
+        public Options withConfirmationTimeout(Duration timeout) {
+            return new Options(maxFeePerGasCap, timeout, pollInterval, listener);
+        }
+    }
+
+    private Treasury(JournalStore store, Chain chain, Asset token, Address wallet, Clock clock, Options options) {
+        this.store = store;
+        this.chain = chain;
+        this.token = token;
+        this.wallet = wallet;
+        this.clock = clock;
+        this.options = options;
+    }
+
+    public static Treasury open(
+            TreasuryDatabase db, Chain chain, Asset token, Address wallet, Clock clock, Options options) {
+        return new Treasury(new JournalStore(db.dataSource()), chain, token, wallet, clock, options);
+    }
+
+    public Address wallet() {
+        return wallet;
+    }
+
+    public Chain chain() {
+        return chain;
+    }
+
+    /** The assets this treasury keeps books for: the native coin and the configured token. */
+    public List<Asset> assets() {
+        return List.of(Asset.ether(), token);
+    }
+
+    /** The asset called {@code symbol} here, e.g. "CYB" or "ETH". */
+    public Asset asset(String symbol) {
+        return assets().stream()
+                .filter(a -> a.symbol().equalsIgnoreCase(symbol))
+                .findFirst()
+                .orElseThrow(() -> new InvalidTreasuryInputException("unknown asset '" + symbol + "'; use "
+                        + String.join(
+                                " or ", assets().stream().map(Asset::symbol).toList())));
+    }
+
+    /** The wallet's balance on chain. */
+    public Amount balance(Asset asset) {
+        BigInteger units = asset.isNative()
+                ? chain.balance(wallet)
+                : Erc20.balanceOf(chain, asset.token().orElseThrow(), wallet);
+        return Amount.ofBaseUnits(asset, units);
+    }
+
+    /**
+     * Pays, exactly once per idempotency key. Returns the payment in its latest state: Confirmed,
+     * Denied (with the policy's reason), AwaitingApproval, Failed (e.g. insufficient funds,
+     * before anything is signed), or Broadcast when no receipt came within the timeout.
+     *
+     * @throws OutcomeUnknownException when the transaction is signed but could not be handed to
+     *     the node; the journal keeps it, and {@link #reconcilePending()} finishes it
+     */
+    public Payment pay(PaymentRequest request, Signer signer) {
+        requireOwnSigner(signer);
+        Payment payment = told(store.intend(request, wallet, chain.chainId(), clock.instant())); // 1. journaled
+        if (payment.state() instanceof PaymentState.Intended) {
+            payment = decide(payment); // 2. decided
+            if (payment.state() instanceof PaymentState.Intended) {
+                payment = signAndSend(payment, signer); // 3.-5. signed, sent, booked
+            }
+        } else if (payment.state() instanceof PaymentState.Signed
+                || payment.state() instanceof PaymentState.Broadcast) {
+            payment = sendAndSettle(payment);
+        }
+        return payment;
+    }
+
+    private Payment decide(Payment payment) {
+        Amount amount = payment.amount();
+        Amount spendable = balance(amount.asset())
+                .minusOrZero(Amount.ofBaseUnits(
+                        amount.asset(), store.inFlight(wallet, amount.asset().symbol())));
+        Amount spent = Amount.ofBaseUnits(
+                amount.asset(),
+                store.spentSince(
+                        wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
+        PolicyDecision decision = store.policy(wallet).decide(payment.payee(), amount, spent, spendable);
+        Instant now = clock.instant();
+        return switch (decision) {
+            case PolicyDecision.Deny d -> {
+                store.recordDecision(payment.id(), wallet, "DENY", d.reason(), "spend-policy", now);
+                yield told(store.setState(payment.id(), "DENIED", d.reason(), now));
+            }
+            case PolicyDecision.NeedsApproval a -> {
+                store.recordDecision(payment.id(), wallet, "NEEDS_APPROVAL", a.reason(), "spend-policy", now);
+                yield told(store.setState(payment.id(), "AWAITING_APPROVAL", a.reason(), now));
+            }
+            case PolicyDecision.Allow ok -> {
+                store.recordDecision(payment.id(), wallet, "ALLOW", ok.reason(), "spend-policy", now);
+                yield payment;
+            }
+        };
+    }
+
+    private Payment signAndSend(Payment payment, Signer signer) {
+        Amount amount = payment.amount();
+        Asset asset = amount.asset();
+        Address to = asset.isNative() ? payment.payee() : asset.token().orElseThrow();
+        BigInteger value = asset.isNative() ? amount.baseUnits() : BigInteger.ZERO;
+        byte[] data = asset.isNative() ? new byte[0] : Erc20.transferData(payment.payee(), amount.baseUnits());
+
+        Optional<String> shortfall = shortfall(amount);
+        if (shortfall.isPresent()) {
+            return told(store.setState(payment.id(), "FAILED", shortfall.get(), clock.instant()));
+        }
+        Fees fees = chain.suggestFees();
+        if (fees.maxFeePerGas().compareTo(options.maxFeePerGasCap()) > 0) {
+            return told(store.setState(
+                    payment.id(),
+                    "FAILED",
+                    "network fee " + fees.maxFeePerGas() + " wei/gas is above the cap of " + options.maxFeePerGasCap()
+                            + "; nothing was signed",
+                    clock.instant()));
+        }
+        BigInteger gasLimit = asset.isNative()
+                ? BigInteger.valueOf(21_000)
+                : chain.estimateGas(wallet, to, value, data)
+                        .multiply(GAS_HEADROOM_PERCENT)
+                        .divide(BigInteger.valueOf(100));
+        BigInteger gasCost = gasLimit.multiply(fees.maxFeePerGas());
+        BigInteger ethNeeded = gasCost.add(value);
+        BigInteger ethSpendable = chain.balance(wallet)
+                .subtract(store.inFlight(wallet, Asset.ether().symbol()));
+        if (ethSpendable.compareTo(ethNeeded) < 0) {
+            return told(store.setState(
+                    payment.id(),
+                    "FAILED",
+                    "insufficient ETH for " + (asset.isNative() ? "amount and " : "")
+                            + "gas: need " + Amount.ofBaseUnits(Asset.ether(), ethNeeded) + ", have "
+                            + Amount.ofBaseUnits(Asset.ether(), ethSpendable.max(BigInteger.ZERO))
+                            + "; nothing was signed",
+                    clock.instant()));
+        }
+        Payment signed = told(store.sign(
+                payment.id(),
+                wallet,
+                chain.chainId(),
+                w -> chain.nonce(w, true),
+                nonce -> signer.signTransaction(new Eip1559Transaction(
+                        chain.chainId(),
+                        nonce,
+                        fees.maxPriorityFeePerGas(),
+                        fees.maxFeePerGas(),
+                        gasLimit,
+                        to,
+                        value,
+                        data)),
+                clock.instant()));
+        return sendAndSettle(signed);
+    }
+
+    private Optional<String> shortfall(Amount amount) {
+        Amount spendable = balance(amount.asset())
+                .minusOrZero(Amount.ofBaseUnits(
+                        amount.asset(), store.inFlight(wallet, amount.asset().symbol())));
+        if (spendable.compareTo(amount) < 0) {
+            return Optional.of(
+                    "insufficient funds: " + amount + " asked, " + spendable + " spendable; nothing was signed");
+        }
+        return Optional.empty();
+    }
+
+    /** Broadcasts the journaled bytes (again, if need be) and waits for the receipt. Never signs. */
+    private Payment sendAndSettle(Payment payment) {
+        if (payment.state() instanceof PaymentState.Signed || payment.state() instanceof PaymentState.Broadcast) {
+            String hash = payment.state() instanceof PaymentState.Signed s
+                    ? s.transactionHash()
+                    : ((PaymentState.Broadcast) payment.state()).transactionHash();
+            Optional<Receipt> mined = chain.receipt(hash);
+            if (mined.isPresent()) {
+                return settle(payment, mined.get());
+            }
+            try {
+                chain.sendRawTransaction(store.rawTransaction(payment.id()));
+            } catch (RpcUnavailableException e) {
+                throw new OutcomeUnknownException(
+                        "payment #" + payment.id() + " is signed (" + hash + ") but the node could not"
+                                + " be reached; it will be re-broadcast, never re-signed: run 'cyberia treasury reconcile'",
+                        e);
+            } catch (RpcErrorException e) {
+                String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
+                boolean harmless = message.contains("already known") || message.contains("already imported");
+                if (!harmless) {
+                    Optional<Receipt> raced = chain.receipt(hash);
+                    if (raced.isPresent()) {
+                        return settle(payment, raced.get());
+                    }
+                    if (!chain.knows(hash)) {
+                        return told(store.rejectSigned(
+                                payment.id(), "rejected by the node: " + e.getMessage(), clock.instant()));
+                    }
+                }
+            }
+            payment = told(store.markBroadcast(payment.id(), clock.instant()));
+            return awaitReceipt(payment, hash);
+        }
+        return payment;
+    }
+
+    private Payment awaitReceipt(Payment payment, String hash) {
+        long deadline = System.nanoTime() + options.confirmationTimeout().toNanos();
+        while (true) {
+            Optional<Receipt> receipt = chain.receipt(hash);
+            if (receipt.isPresent()) {
+                return settle(payment, receipt.get());
+            }
+            if (System.nanoTime() > deadline) {
+                return payment;
+            }
+            try {
+                Thread.sleep(options.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return payment;
+            }
+        }
+    }
+
+    /** Marks the payment mined and books amount and gas, in one database transaction. */
+    private Payment settle(Payment payment, Receipt receipt) {
+        Amount amount = payment.amount();
+        List<List<Leg>> postings = new ArrayList<>();
+        if (receipt.succeeded()) {
+            postings.add(List.of(
+                    new Leg(payment.purpose(), amount.asset(), amount.baseUnits()),
+                    new Leg(
+                            amount.asset().walletAccount(),
+                            amount.asset(),
+                            amount.baseUnits().negate())));
+        }
+        if (receipt.fee().signum() > 0) {
+            postings.add(List.of(
+                    new Leg("expenses:gas", Asset.ether(), receipt.fee()),
+                    new Leg(
+                            Asset.ether().walletAccount(),
+                            Asset.ether(),
+                            receipt.fee().negate())));
+        }
+        return told(store.settle(
+                payment.id(),
+                receipt.succeeded(),
+                receipt.blockNumber(),
+                receipt.fee(),
+                receipt.succeeded() ? null : "reverted on chain in block " + receipt.blockNumber() + " (gas was paid)",
+                postings,
+                wallet,
+                receipt.transactionHash(),
+                clock.instant()));
+    }
+
+    /**
+     * Finishes what a crash or an unreachable node left: every signed or broadcast payment of this
+     * wallet is re-broadcast with its journaled bytes (never re-signed) and settled from the chain.
+     */
+    public List<Payment> reconcilePending() {
+        List<Payment> out = new ArrayList<>();
+        for (Payment p : store.inStates(wallet, "SIGNED", "BROADCAST")) {
+            out.add(sendAndSettle(p));
+        }
+        return out;
+    }
+
+    public Optional<Payment> payment(String idempotencyKey) {
+        return store.byKey(idempotencyKey);
+    }
+
+    public List<Payment> awaitingApproval() {
+        return store.inStates(wallet, "AWAITING_APPROVAL");
+    }
+
+    /** A person approves a waiting payment: it is signed and sent now. */
+    public Payment approve(long paymentId, Signer signer, String approver) {
+        requireOwnSigner(signer);
+        Payment payment = waiting(paymentId);
+        store.recordDecision(paymentId, wallet, "APPROVED", "approved by " + approver, approver, clock.instant());
+        return signAndSend(payment, signer);
+    }
+
+    /** A person denies a waiting payment: nothing is signed. */
+    public Payment deny(long paymentId, String approver) {
+        waiting(paymentId);
+        store.recordDecision(paymentId, wallet, "DENIED", "denied by " + approver, approver, clock.instant());
+        return told(store.setState(paymentId, "DENIED", "denied by " + approver, clock.instant()));
+    }
+
+    private Payment waiting(long paymentId) {
+        Payment payment = store.byId(paymentId)
+                .filter(p -> p.payer().equals(wallet))
+                .orElseThrow(() -> new InvalidTreasuryInputException("no payment #" + paymentId + " from " + wallet));
+        if (!(payment.state() instanceof PaymentState.AwaitingApproval)) {
+            throw new InvalidTreasuryInputException(
+                    "payment #" + paymentId + " is " + payment.state().name() + ", not awaiting approval");
+        }
+        return payment;
+    }
+
+    public SpendPolicy policy() {
+        return store.policy(wallet);
+    }
+
+    public void setPolicy(SpendPolicy policy) {
+        store.setPolicy(wallet, policy);
+    }
+
+    public List<LedgerEntry> ledger() {
+        return store.ledger(wallet);
+    }
+
+    /** Books money that arrived from outside our payments (faucet, deposits) against {@code sourceAccount}, once per tx. */
+    public boolean bookInflow(Amount amount, String sourceAccount, String transactionHash, String memo) {
+        return store.book(
+                wallet,
+                "inflow:" + sourceAccount,
+                List.of(
+                        new Leg(amount.asset().walletAccount(), amount.asset(), amount.baseUnits()),
+                        new Leg(
+                                sourceAccount,
+                                amount.asset(),
+                                amount.baseUnits().negate())),
+                transactionHash,
+                memo,
+                clock.instant());
+    }
+
+    /** One asset's books against the chain. */
+    public record Drift(Asset asset, Amount books, Amount chain) {
+        public boolean none() {
+            return books.equals(chain);
+        }
+
+        /** chain minus books, signed, in units. */
+        public String difference() {
+            BigInteger d = chain.baseUnits().subtract(books.baseUnits());
+            String units = Amount.ofBaseUnits(asset, d.abs()).units();
+            return (d.signum() < 0 ? "-" : "+") + units;
+        }
+    }
+
+    /** Compares each asset's wallet account in the ledger with the balance on chain. */
+    public List<Drift> reconcileBooks() {
+        List<Drift> out = new ArrayList<>();
+        for (Asset asset : assets()) {
+            BigInteger books = store.accountBalance(wallet, asset.walletAccount(), asset.symbol());
+            out.add(new Drift(asset, Amount.ofBaseUnits(asset, books.max(BigInteger.ZERO)), balance(asset)));
+        }
+        return out;
+    }
+
+    private Payment told(Payment payment) {
+        options.listener().onJournaled(payment);
+        return payment;
+    }
+
+    private void requireOwnSigner(Signer signer) {
+        if (!signer.address().equals(wallet)) {
+            throw new InvalidTreasuryInputException(
+                    "the signer is for " + signer.address() + ", not this treasury's " + wallet);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.cyberia.treasury;
+
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The treasury's database: an H2 file in the Cyberia home by default, or any JDBC URL. Migrated
+ * with Flyway on open. Commits are durable ({@code WRITE_DELAY=0}): a journal row that was
+ * committed survives a killed process.
+ */
+public final class TreasuryDatabase implements AutoCloseable {
+    private final JdbcConnectionPool pool;
+
+    private TreasuryDatabase(JdbcConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** {@code HOME/cyberia.mv.db}, shareable by several processes on this machine. */
+    public static TreasuryDatabase forHome(Path home) {
+        return open("jdbc:h2:file:" + home.toAbsolutePath().resolve("cyberia")
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000");
+    }
+
+    public static TreasuryDatabase open(String jdbcUrl) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
+        pool.setMaxConnections(64);
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/treasury")
+                    .table("treasury_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw new TreasuryException("cannot open the treasury database at " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+        return new TreasuryDatabase(pool);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

@@ -1,0 +1,552 @@
+package dev.cyberia.treasury.internal;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.SignedTransaction;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.InvalidTreasuryInputException;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.PaymentRequest;
+import dev.cyberia.treasury.PaymentState;
+import dev.cyberia.treasury.SpendPolicy;
+import dev.cyberia.treasury.TreasuryException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/** The payment journal, ledger and policy tables, in plain JDBC. Every write is one transaction. */
+public final class JournalStore {
+    private static final String COLUMNS =
+            "id, idempotency_key, payer, payee, asset, token, decimals, amount, purpose, chain_id,"
+                    + " state, reason, nonce, tx_hash, block_number, gas_fee, created_at, updated_at";
+
+    private final DataSource dataSource;
+
+    public JournalStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A ledger leg to write. */
+    public record Leg(String account, Asset asset, BigInteger amount) {}
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new TreasuryException("treasury database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the intent, or returns the payment already made under this key (which must be the same payment). */
+    public Payment intend(PaymentRequest request, Address payer, long chainId, Instant now) {
+        Optional<Payment> existing = byKey(request.idempotencyKey());
+        if (existing.isPresent()) {
+            return sameAs(existing.get(), request, payer);
+        }
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO payments (idempotency_key, payer, payee, asset, token,"
+                                + " decimals, amount, purpose, chain_id, state, created_at, updated_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'INTENDED', ?, ?)")) {
+                    ps.setString(1, request.idempotencyKey());
+                    ps.setString(2, payer.toString());
+                    ps.setString(3, request.payee().toString());
+                    ps.setString(4, request.amount().asset().symbol());
+                    ps.setString(
+                            5,
+                            request.amount()
+                                    .asset()
+                                    .token()
+                                    .map(Address::toString)
+                                    .orElse(null));
+                    ps.setInt(6, request.amount().asset().decimals());
+                    ps.setBigDecimal(7, new BigDecimal(request.amount().baseUnits()));
+                    ps.setString(8, request.purpose());
+                    ps.setLong(9, chainId);
+                    ps.setTimestamp(10, Timestamp.from(now));
+                    ps.setTimestamp(11, Timestamp.from(now));
+                    ps.executeUpdate();
+                }
+                return byKey(c, request.idempotencyKey()).orElseThrow();
+            });
+        } catch (TreasuryException e) {
+            if (e.getCause() instanceof SQLException sql
+                    && "23505".equals(sql.getSQLState())) { // a concurrent twin won
+                return sameAs(byKey(request.idempotencyKey()).orElseThrow(), request, payer);
+            }
+            throw e;
+        }
+    }
+
+    private static Payment sameAs(Payment existing, PaymentRequest request, Address payer) {
+        boolean same = existing.payer().equals(payer)
+                && existing.payee().equals(request.payee())
+                && existing.amount().equals(request.amount());
+        if (!same) {
+            throw new InvalidTreasuryInputException("idempotency key '" + request.idempotencyKey()
+                    + "' was already used for a different payment (#" + existing.id() + "); use a new key");
+        }
+        return existing;
+    }
+
+    public Optional<Payment> byKey(String key) {
+        return inTransaction(c -> byKey(c, key));
+    }
+
+    private static Optional<Payment> byKey(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE idempotency_key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public Optional<Payment> byId(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    public List<Payment> inStates(Address payer, String... states) {
+        return inTransaction(c -> {
+            String in = String.join(",", java.util.Collections.nCopies(states.length, "?"));
+            String sql = "SELECT " + COLUMNS + " FROM payments WHERE state IN (" + in + ")"
+                    + (payer == null ? "" : " AND payer = ?") + " ORDER BY id";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < states.length; i++) {
+                    ps.setString(i + 1, states[i]);
+                }
+                if (payer != null) {
+                    ps.setString(states.length + 1, payer.toString());
+                }
+                List<Payment> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    public void recordDecision(
+            long paymentId, Address wallet, String decision, String reason, String decidedBy, Instant now) {
+        inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO policy_decisions (payment_id, wallet, decision, reason,"
+                            + " decided_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setLong(1, paymentId);
+                ps.setString(2, wallet.toString());
+                ps.setString(3, decision);
+                ps.setString(4, reason);
+                ps.setString(5, decidedBy);
+                ps.setTimestamp(6, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Moves a payment to a state that carries only a reason (approval, denial, failure before signing). */
+    public Payment setState(long id, String state, String reason, Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET state = ?, reason = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, state);
+                ps.setString(2, reason);
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /**
+     * Takes the wallet's next nonce and signs, in one transaction holding the wallet's row lock, so
+     * that no two payments of one wallet (in any process) get the same nonce. The signed bytes are
+     * committed before this returns, before anything is broadcast.
+     *
+     * @param chainNonce the chain's pending nonce for the wallet, read while the lock is held
+     */
+    public Payment sign(
+            long id,
+            Address payer,
+            long chainId,
+            Function<Address, BigInteger> chainNonce,
+            Function<BigInteger, SignedTransaction> signer,
+            Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement merge =
+                    c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
+                merge.setString(1, payer.toString());
+                merge.executeUpdate();
+            }
+            try (PreparedStatement lock =
+                    c.prepareStatement("SELECT address FROM wallets WHERE address = ? FOR UPDATE")) {
+                lock.setString(1, payer.toString());
+                lock.executeQuery().close();
+            }
+            Payment current = byIdIn(c, id);
+            if (!(current.state() instanceof PaymentState.Intended
+                    || current.state() instanceof PaymentState.AwaitingApproval)) {
+                return current; // signed meanwhile by a twin call: never sign twice
+            }
+            BigInteger next = chainNonce.apply(payer);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT MAX(nonce) FROM payments WHERE payer = ? AND chain_id = ? AND nonce IS NOT NULL"
+                            + " AND (state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') OR block_number IS NOT NULL)")) {
+                ps.setString(1, payer.toString());
+                ps.setLong(2, chainId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getBigDecimal(1) != null) {
+                        next = next.max(rs.getBigDecimal(1).toBigIntegerExact().add(BigInteger.ONE));
+                    }
+                }
+            }
+            SignedTransaction signed = signer.apply(next);
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET state = 'SIGNED', nonce = ?, raw_tx = ?,"
+                            + " tx_hash = ?, reason = NULL, updated_at = ? WHERE id = ?")) {
+                ps.setBigDecimal(1, new BigDecimal(next));
+                ps.setBytes(2, signed.raw());
+                ps.setString(3, signed.hashHex());
+                ps.setTimestamp(4, Timestamp.from(now));
+                ps.setLong(5, id);
+                ps.executeUpdate();
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /** The node refused the signed transaction outright: it never reached the chain, so its nonce is free again. */
+    public Payment rejectSigned(long id, String reason, Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET state = 'FAILED', reason = ?, nonce = NULL,"
+                            + " updated_at = ? WHERE id = ? AND state IN ('SIGNED', 'BROADCAST')")) {
+                ps.setString(1, reason);
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    public byte[] rawTransaction(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT raw_tx FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBytes(1);
+                }
+            }
+        });
+    }
+
+    public Payment markBroadcast(long id, Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE payments SET state = 'BROADCAST', updated_at = ? WHERE id = ? AND state = 'SIGNED'")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /**
+     * Marks a payment mined (confirmed, or failed by revert) and books its legs, in one transaction;
+     * a transaction's movement is booked once whatever calls this how often.
+     */
+    public Payment settle(
+            long id,
+            boolean succeeded,
+            long block,
+            BigInteger gasFee,
+            String reason,
+            List<List<Leg>> postings,
+            Address wallet,
+            String txHash,
+            Instant now) {
+        return inTransaction(c -> {
+            Payment current = byIdIn(c, id);
+            if (current.state().isFinal()) {
+                return current;
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET state = ?, reason = ?, block_number = ?,"
+                            + " gas_fee = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, succeeded ? "CONFIRMED" : "FAILED");
+                ps.setString(2, reason);
+                ps.setLong(3, block);
+                ps.setBigDecimal(4, new BigDecimal(gasFee));
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setLong(6, id);
+                ps.executeUpdate();
+            }
+            int kind = 0;
+            for (List<Leg> posting : postings) {
+                bookIn(c, wallet, "payment-" + id + "-" + kind++, posting, id, txHash, null, now);
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /** Books a movement that is not one of our payments (faucet funding, income), once per (tx, kind). */
+    public boolean book(Address wallet, String kind, List<Leg> legs, String txHash, String memo, Instant now) {
+        return inTransaction(c -> bookIn(c, wallet, kind, legs, 0, txHash, memo, now));
+    }
+
+    private static boolean bookIn(
+            Connection c,
+            Address wallet,
+            String kind,
+            List<Leg> legs,
+            long paymentId,
+            String txHash,
+            String memo,
+            Instant now)
+            throws SQLException {
+        BigInteger sum = legs.stream().map(Leg::amount).reduce(BigInteger.ZERO, BigInteger::add);
+        if (sum.signum() != 0) {
+            throw new IllegalArgumentException("a posting's legs must sum to zero, got " + sum);
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM booked_movements WHERE tx_hash = ? AND wallet = ? AND kind = ?")) {
+            ps.setString(1, txHash);
+            ps.setString(2, wallet.toString());
+            ps.setString(3, kind);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        long posting;
+        try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR ledger_postings");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            posting = rs.getLong(1);
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO booked_movements (tx_hash, wallet, kind, posting_id) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, txHash);
+            ps.setString(2, wallet.toString());
+            ps.setString(3, kind);
+            ps.setLong(4, posting);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO ledger_entries (posting_id, wallet, account, asset, decimals,"
+                        + " amount, payment_id, tx_hash, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Leg leg : legs) {
+                ps.setLong(1, posting);
+                ps.setString(2, wallet.toString());
+                ps.setString(3, leg.account());
+                ps.setString(4, leg.asset().symbol());
+                ps.setInt(5, leg.asset().decimals());
+                ps.setBigDecimal(6, new BigDecimal(leg.amount()));
+                if (paymentId > 0) {
+                    ps.setLong(7, paymentId);
+                } else {
+                    ps.setNull(7, java.sql.Types.BIGINT);
+                }
+                ps.setString(8, txHash);
+                ps.setString(9, memo);
+                ps.setTimestamp(10, Timestamp.from(now));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return true;
+    }
+
+    public List<LedgerEntry> ledger(Address wallet) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT posting_id, account, asset, decimals, amount, payment_id, tx_hash,"
+                            + " memo, created_at FROM ledger_entries WHERE wallet = ? ORDER BY posting_id, id")) {
+                ps.setString(1, wallet.toString());
+                List<LedgerEntry> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Asset asset = new Asset(rs.getString(3), rs.getInt(4), Optional.empty());
+                        out.add(new LedgerEntry(
+                                rs.getLong(1),
+                                wallet,
+                                rs.getString(2),
+                                asset,
+                                rs.getBigDecimal(5).toBigIntegerExact(),
+                                rs.getLong(6),
+                                rs.getString(7),
+                                rs.getString(8),
+                                rs.getTimestamp(9).toInstant()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Sum of a wallet's ledger account in one asset. */
+    public BigInteger accountBalance(Address wallet, String account, String symbol) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE wallet = ? AND account = ? AND asset = ?")) {
+                ps.setString(1, wallet.toString());
+                ps.setString(2, account);
+                ps.setString(3, symbol);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBigDecimal(1).toBigIntegerExact();
+                }
+            }
+        });
+    }
+
+    /** What a wallet's payments in an asset move: signed or sent since {@code since} (not failed, not denied). */
+    public BigInteger spentSince(Address payer, String symbol, Instant since) {
+        return sum(
+                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ?"
+                        + " AND state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') AND created_at >= ?",
+                payer,
+                symbol,
+                since);
+    }
+
+    /** What is signed or sent but not yet mined: not spendable again. */
+    public BigInteger inFlight(Address payer, String symbol) {
+        return sum(
+                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ? AND state IN ('SIGNED', 'BROADCAST')"
+                        + " AND created_at >= ?",
+                payer,
+                symbol,
+                Instant.EPOCH);
+    }
+
+    private BigInteger sum(String sql, Address payer, String symbol, Instant since) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, payer.toString());
+                ps.setString(2, symbol);
+                ps.setTimestamp(3, Timestamp.from(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBigDecimal(1).toBigIntegerExact();
+                }
+            }
+        });
+    }
+
+    public SpendPolicy policy(Address wallet) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT spend_policy FROM wallets WHERE address = ?")) {
+                ps.setString(1, wallet.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getString(1) != null
+                            ? SpendPolicy.fromJson(rs.getString(1))
+                            : SpendPolicy.unrestricted();
+                }
+            }
+        });
+    }
+
+    public void setPolicy(Address wallet, SpendPolicy policy) {
+        inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("MERGE INTO wallets (address, spend_policy) KEY (address) VALUES (?, ?)")) {
+                ps.setString(1, wallet.toString());
+                ps.setString(2, policy.toJson());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static Payment byIdIn(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new InvalidTreasuryInputException("no payment #" + id);
+                }
+                return map(rs);
+            }
+        }
+    }
+
+    private static Payment map(ResultSet rs) throws SQLException {
+        String token = rs.getString("token");
+        Asset asset = new Asset(
+                rs.getString("asset"),
+                rs.getInt("decimals"),
+                token == null ? Optional.empty() : Optional.of(Address.parse(token)));
+        BigInteger nonce = rs.getBigDecimal("nonce") == null
+                ? null
+                : rs.getBigDecimal("nonce").toBigIntegerExact();
+        String hash = rs.getString("tx_hash");
+        String reason = rs.getString("reason");
+        PaymentState state = switch (rs.getString("state")) {
+            case "INTENDED" -> new PaymentState.Intended();
+            case "AWAITING_APPROVAL" -> new PaymentState.AwaitingApproval(reason);
+            case "DENIED" -> new PaymentState.Denied(reason);
+            case "SIGNED" -> new PaymentState.Signed(nonce, hash);
+            case "BROADCAST" -> new PaymentState.Broadcast(nonce, hash);
+            case "CONFIRMED" ->
+                new PaymentState.Confirmed(
+                        hash,
+                        rs.getLong("block_number"),
+                        rs.getBigDecimal("gas_fee").toBigIntegerExact());
+            case "FAILED" -> new PaymentState.Failed(reason, hash);
+            default -> throw new TreasuryException("unknown payment state " + rs.getString("state"));
+        };
+        return new Payment(
+                rs.getLong("id"),
+                rs.getString("idempotency_key"),
+                Address.parse(rs.getString("payer")),
+                Address.parse(rs.getString("payee")),
+                Amount.ofBaseUnits(asset, rs.getBigDecimal("amount").toBigIntegerExact()),
+                rs.getString("purpose"),
+                rs.getLong("chain_id"),
+                state,
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}
