@@ -214,23 +214,26 @@ public final class Treasury {
         return Optional.empty();
     }
 
-    /** Broadcasts the journaled bytes (again, if need be) and waits for the receipt. Never signs. */
+    /**
+     * Broadcasts the journaled bytes (again, if need be) and waits for the receipt. Never signs.
+     * Once a payment is signed, losing the node is never a plain failure: it is an unknown outcome.
+     */
     private Payment sendAndSettle(Payment payment) {
-        if (payment.state() instanceof PaymentState.Signed || payment.state() instanceof PaymentState.Broadcast) {
-            String hash = payment.state() instanceof PaymentState.Signed s
-                    ? s.transactionHash()
-                    : ((PaymentState.Broadcast) payment.state()).transactionHash();
+        String hash;
+        if (payment.state() instanceof PaymentState.Signed s) {
+            hash = s.transactionHash();
+        } else if (payment.state() instanceof PaymentState.Broadcast b) {
+            hash = b.transactionHash();
+        } else {
+            return payment;
+        }
+        try {
             Optional<Receipt> mined = chain.receipt(hash);
             if (mined.isPresent()) {
                 return settle(payment, mined.get());
             }
             try {
                 chain.sendRawTransaction(store.rawTransaction(payment.id()));
-            } catch (RpcUnavailableException e) {
-                throw new OutcomeUnknownException(
-                        "payment #" + payment.id() + " is signed (" + hash + ") but the node could not"
-                                + " be reached; it will be re-broadcast, never re-signed: run 'cyberia treasury reconcile'",
-                        e);
             } catch (RpcErrorException e) {
                 String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
                 boolean harmless = message.contains("already known") || message.contains("already imported");
@@ -247,8 +250,13 @@ public final class Treasury {
             }
             payment = told(store.markBroadcast(payment.id(), clock.instant()));
             return awaitReceipt(payment, hash);
+        } catch (RpcUnavailableException e) {
+            throw new OutcomeUnknownException(
+                    "payment #" + payment.id() + " is signed (" + hash + ") but the node could not be"
+                            + " reached; its bytes are journaled and will be re-broadcast, never re-signed: run"
+                            + " 'cyberia treasury reconcile'",
+                    e);
         }
-        return payment;
     }
 
     private Payment awaitReceipt(Payment payment, String hash) {

@@ -32,12 +32,25 @@ class CrashRecoveryIT extends OnDevnet {
         fundTokens(payer, "10");
         BigInteger nonceBefore = chain.nonce(payer, true);
         Path dbDir = Files.createTempDirectory("crash-db");
-        String jdbcUrl = "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
+        String jdbcUrl =
+                "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
 
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                        System.getProperty("java.class.path"), CrashingPayer.class.getName(), jdbcUrl, info.rpcUrl().toString(),
-                        info.token().toString(), home.toString(), "dev1", PASSPHRASE, "crash-" + stopAt, payee.toString(), "2.5",
+        Process child = new ProcessBuilder(List.of(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        CrashingPayer.class.getName(),
+                        jdbcUrl,
+                        info.rpcUrl().toString(),
+                        info.token().toString(),
+                        home.toString(),
+                        "dev1",
+                        PASSPHRASE,
+                        "crash-" + stopAt,
+                        payee.toString(),
+                        "2.5",
                         stopAt))
                 .redirectErrorStream(true)
                 .start();
@@ -47,7 +60,9 @@ class CrashRecoveryIT extends OnDevnet {
         assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
         if (stopAt.equals("SIGNED")) {
-            assertThat(chain.nonce(payer, true)).as("nothing was broadcast before the kill").isEqualTo(nonceBefore);
+            assertThat(chain.nonce(payer, true))
+                    .as("nothing was broadcast before the kill")
+                    .isEqualTo(nonceBefore);
         }
         try (TreasuryDatabase db2 = TreasuryDatabase.open(jdbcUrl)) {
             Treasury restarted = Treasury.open(db2, chain, cyb, payer, Clock.systemUTC(), Treasury.Options.DEFAULT);
@@ -56,20 +71,28 @@ class CrashRecoveryIT extends OnDevnet {
             assertThat(before.state().name()).isEqualTo(stopAt);
 
             List<Payment> finished = restarted.reconcilePending();
-            assertThat(finished).singleElement().satisfies(p -> assertThat(p.state()).isInstanceOf(PaymentState.Confirmed.class));
+            assertThat(finished)
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.state()).isInstanceOf(PaymentState.Confirmed.class));
             try (Signer signer = signer(1)) { // the caller retrying with the same key changes nothing
-                Payment again = restarted.pay(new PaymentRequest("crash-" + stopAt, payee, cyb("2.5"), "expenses:transfers"), signer);
+                Payment again = restarted.pay(
+                        new PaymentRequest("crash-" + stopAt, payee, cyb("2.5"), "expenses:transfers"), signer);
                 assertThat(again.id()).isEqualTo(paymentId);
                 assertThat(again.state()).isInstanceOf(PaymentState.Confirmed.class);
             }
             assertThat(restarted.reconcilePending()).isEmpty();
 
-            assertThat(chain.nonce(payer, true)).as("exactly one transaction").isEqualTo(nonceBefore.add(BigInteger.ONE));
+            assertThat(chain.nonce(payer, true))
+                    .as("exactly one transaction")
+                    .isEqualTo(nonceBefore.add(BigInteger.ONE));
             assertThat(Erc20.balanceOf(chain, info.token(), payee)).isEqualTo(2_500_000);
-            assertThat(restarted.ledger()).filteredOn(e -> e.account().equals("assets:wallet:CYB"))
+            assertThat(restarted.ledger())
+                    .filteredOn(e -> e.account().equals("assets:wallet:CYB"))
                     .singleElement()
                     .satisfies(e -> assertThat(e.amount()).isEqualTo(BigInteger.valueOf(-2_500_000)));
-            assertThat(restarted.ledger()).filteredOn(e -> e.account().equals("expenses:gas")).hasSize(1);
+            assertThat(restarted.ledger())
+                    .filteredOn(e -> e.account().equals("expenses:gas"))
+                    .hasSize(1);
         }
     }
 

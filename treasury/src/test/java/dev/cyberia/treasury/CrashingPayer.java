@@ -35,10 +35,17 @@ public final class CrashingPayer {
         try (TreasuryDatabase db = TreasuryDatabase.open(args[0]);
                 Passphrase passphrase = Passphrase.wrap(args[5].toCharArray());
                 Signer signer = Keystore.open(Path.of(args[3])).unlock(args[4], passphrase)) {
-            Treasury treasury = Treasury.open(db, chain, cyb, signer.address(), Clock.systemUTC(),
+            Treasury treasury = Treasury.open(
+                    db,
+                    chain,
+                    cyb,
+                    signer.address(),
+                    Clock.systemUTC(),
                     Treasury.Options.DEFAULT.withListener(freezeAt));
-            Payment p = treasury.pay(new PaymentRequest(args[6], Address.parse(args[7]), Amount.parse(args[8], cyb),
-                    "expenses:transfers"), signer);
+            Payment p = treasury.pay(
+                    new PaymentRequest(
+                            args[6], Address.parse(args[7]), Amount.parse(args[8], cyb), "expenses:transfers"),
+                    signer);
             System.out.println("FINISHED " + p.state().name());
         }
     }
