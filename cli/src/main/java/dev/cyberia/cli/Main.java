@@ -40,8 +40,14 @@ public final class Main {
     }
 
     private static int onError(Exception e, CommandLine commandLine, CyberiaCommand root) {
-        int code = e instanceof CliInputException || e instanceof InvalidKeyInputException ? BAD_INPUT : FAILURE;
-        String message = e instanceof CliInputException || e instanceof KeystoreException
+        int code = e instanceof CliInputException
+                        || e instanceof InvalidKeyInputException
+                        || e instanceof dev.cyberia.treasury.InvalidTreasuryInputException
+                ? BAD_INPUT
+                : FAILURE;
+        String message = e instanceof CliInputException
+                        || e instanceof KeystoreException
+                        || e instanceof dev.cyberia.treasury.TreasuryException
                 ? e.getMessage()
                 : "unexpected failure: " + e;
         if (root.verbose) {

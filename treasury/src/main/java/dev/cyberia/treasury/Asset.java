@@ -30,6 +30,14 @@ public record Asset(String symbol, int decimals, Optional<Address> token) {
         return new Asset(symbol, decimals, Optional.of(contract));
     }
 
+    /** The token at {@code contract}, with the symbol and decimals the contract reports. */
+    public static Asset readFrom(Chain chain, Address contract) {
+        return token(
+                dev.cyberia.treasury.internal.Erc20.symbol(chain, contract),
+                dev.cyberia.treasury.internal.Erc20.decimals(chain, contract),
+                contract);
+    }
+
     public boolean isNative() {
         return token.isEmpty();
     }

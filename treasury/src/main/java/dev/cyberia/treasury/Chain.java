@@ -37,6 +37,15 @@ public interface Chain {
     /** Balance in wei. */
     BigInteger balance(Address address);
 
+    /** The holder's balance of an asset: the native coin, or an ERC-20 via {@code balanceOf}. */
+    default Amount balanceOf(Asset asset, Address holder) {
+        BigInteger units = asset.isNative()
+                ? balance(holder)
+                : dev.cyberia.treasury.internal.Erc20.balanceOf(
+                        this, asset.token().orElseThrow(), holder);
+        return Amount.ofBaseUnits(asset, units);
+    }
+
     /** The next nonce: counting pending transactions, or only mined ones. */
     BigInteger nonce(Address address, boolean includingPending);
 

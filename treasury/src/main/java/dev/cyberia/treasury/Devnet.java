@@ -157,18 +157,24 @@ public final class Devnet {
         return up(port);
     }
 
+    /** One faucet transfer: what was sent and the transaction that sent it. */
+    public record Funding(String symbol, BigInteger baseUnits, String transactionHash) {}
+
     /** Sends {@code wei} ETH and mints {@code tokens} base units of ComputeToken to {@code to}, from the faucet. */
-    public void fund(Address to, BigInteger wei, BigInteger tokens) {
+    public List<Funding> fund(Address to, BigInteger wei, BigInteger tokens) {
         DevnetInfo info = recorded()
                 .filter(i -> isRunning())
                 .orElseThrow(() -> new InvalidTreasuryInputException(
                         "the devnet is not running; start it with 'cyberia devnet up'"));
         JsonRpcChain chain = JsonRpcChain.open(info.rpcUrl());
+        List<Funding> done = new ArrayList<>();
         if (wei.signum() > 0) {
-            sendFromFaucet(chain, to, wei, new byte[0]);
+            JsonNode r = sendFromFaucet(chain, to, wei, new byte[0]);
+            done.add(new Funding("ETH", wei, r.get("transactionHash").asText()));
         }
         if (tokens.signum() > 0) {
-            sendFromFaucet(chain, info.token(), BigInteger.ZERO, Erc20.mintData(to, tokens));
+            JsonNode r = sendFromFaucet(chain, info.token(), BigInteger.ZERO, Erc20.mintData(to, tokens));
+            done.add(new Funding("CYB", tokens, r.get("transactionHash").asText()));
         }
         if (!info.funded().contains(to)) {
             List<Address> funded = new ArrayList<>(info.funded());
@@ -176,6 +182,7 @@ public final class Devnet {
             write(new DevnetInfo(
                     info.chainId(), info.rpcUrl(), info.port(), info.token(), info.faucet(), info.pid(), funded));
         }
+        return done;
     }
 
     private static boolean hasCode(JsonRpcChain chain, Address address) {

@@ -90,10 +90,7 @@ public final class Treasury {
 
     /** The wallet's balance on chain. */
     public Amount balance(Asset asset) {
-        BigInteger units = asset.isNative()
-                ? chain.balance(wallet)
-                : Erc20.balanceOf(chain, asset.token().orElseThrow(), wallet);
-        return Amount.ofBaseUnits(asset, units);
+        return chain.balanceOf(asset, wallet);
     }
 
     /**

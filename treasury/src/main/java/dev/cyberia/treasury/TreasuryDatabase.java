@@ -40,6 +40,15 @@ public final class TreasuryDatabase implements AutoCloseable {
         return new TreasuryDatabase(pool);
     }
 
+    /** Payments of every wallet that wait for a person. */
+    public java.util.List<Payment> awaitingApproval() {
+        return new dev.cyberia.treasury.internal.JournalStore(pool).inStates(null, "AWAITING_APPROVAL");
+    }
+
+    public java.util.Optional<Payment> payment(long id) {
+        return new dev.cyberia.treasury.internal.JournalStore(pool).byId(id);
+    }
+
     public DataSource dataSource() {
         return pool;
     }
