@@ -1,0 +1,196 @@
+package dev.cyberia.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The devnet and treasury commands as a person runs them, on a real anvil the CLI starts itself. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TreasuryCommandsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path tmp;
+    private static CliRun cli;
+    private static String customer;
+    private static String scribe;
+
+    @BeforeAll
+    static void devnetUp() throws IOException {
+        tmp = Files.createTempDirectory("cyberia-cli-it");
+        cli = new CliRun(tmp.resolve("user"));
+        cli.variables.put("CYBERIA_HOME", tmp.resolve("home").toString());
+        cli.variables.put("CYBERIA_PASSPHRASE", "pass-1");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        CliRun.Result up = cli.run("--json", "devnet", "up", "--port", Integer.toString(port));
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        assertThat(cli.run("--json", "devnet", "up").exitCode())
+                .as("second up is a no-op")
+                .isZero();
+        customer = address(cli.run(
+                "--json",
+                "keys",
+                "new",
+                "customer",
+                "--mnemonic-out",
+                tmp.resolve("c.words").toString(),
+                "--light-kdf"));
+        scribe = address(cli.run(
+                "--json",
+                "keys",
+                "new",
+                "scribe",
+                "--mnemonic-out",
+                tmp.resolve("s.words").toString(),
+                "--light-kdf"));
+    }
+
+    @AfterAll
+    static void devnetDown() {
+        cli.run("devnet", "down");
+    }
+
+    private static String address(CliRun.Result r) {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try {
+            return JSON.readTree(r.out()).get("address").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(CliRun.Result r) throws IOException {
+        return JSON.readTree(r.out());
+    }
+
+    private static void assertBadInput(CliRun.Result r, String fragment) {
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err() + r.out()).contains(fragment);
+    }
+
+    @Test
+    @Order(1)
+    void fundSendLedgerReconcile_endToEnd() throws IOException {
+        assertThat(cli.run("devnet", "fund", "customer", "--eth", "1", "--tokens", "100")
+                        .exitCode())
+                .isZero();
+        JsonNode status = json(cli.run("--json", "devnet", "status"));
+        assertThat(status.get("running").asBoolean()).isTrue();
+        assertThat(status.get("funded").get(0).get("cyb").asText()).isEqualTo("100");
+
+        JsonNode sent = json(cli.run(
+                "--json",
+                "treasury",
+                "send",
+                "customer",
+                "scribe",
+                "1.25",
+                "--idempotency-key",
+                "order-1",
+                "--purpose",
+                "expenses:inference"));
+        assertThat(sent.get("state").asText()).isEqualTo("CONFIRMED");
+        JsonNode again = json(cli.run(
+                "--json",
+                "treasury",
+                "send",
+                "customer",
+                "scribe",
+                "1.25",
+                "--idempotency-key",
+                "order-1",
+                "--purpose",
+                "expenses:inference"));
+        assertThat(again.get("id")).isEqualTo(sent.get("id"));
+        assertThat(again.get("transactionHash")).isEqualTo(sent.get("transactionHash"));
+
+        JsonNode balance = json(cli.run("--json", "treasury", "balance", "scribe"));
+        assertThat(balance.get("balances").get(1).get("chain").asText()).isEqualTo("1.25");
+
+        JsonNode ledger = json(cli.run("--json", "treasury", "ledger", "customer"));
+        assertThat(ledger.get("entries")).anySatisfy(e -> {
+            assertThat(e.get("account").asText()).isEqualTo("expenses:inference");
+            assertThat(e.get("amount").asText()).isEqualTo("1.25");
+        });
+        JsonNode reconcile = json(cli.run("--json", "treasury", "reconcile", "customer"));
+        assertThat(reconcile.get("inAgreement").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void badInput_isExitCode2_withTheReason() {
+        String badChecksum = "0x" + scribe.substring(2, 41)
+                + (Character.isUpperCase(scribe.charAt(41))
+                        ? Character.toLowerCase(scribe.charAt(41))
+                        : Character.toUpperCase(scribe.charAt(41)));
+        if (!badChecksum.equals(scribe)) {
+            assertBadInput(cli.run("treasury", "send", "customer", badChecksum, "1"), "wrong EIP-55 checksum");
+        }
+        assertBadInput(cli.run("treasury", "send", "customer", "scribe", "0.0000001"), "CYB has 6 decimals");
+        assertBadInput(cli.run("treasury", "send", "customer", "scribe", "0"), "more than zero");
+        assertBadInput(cli.run("treasury", "send", "customer", "scribe", "--", "-3"), "cannot be negative");
+        assertBadInput(cli.run("treasury", "send", "customer", "scribe", "5000"), "insufficient funds");
+        assertBadInput(
+                cli.run("treasury", "send", "customer", "scribe", "1", "--asset", "DOGE"), "unknown asset 'DOGE'");
+        CliRun.Result unreachable = cli.run(
+                "treasury",
+                "balance",
+                "customer",
+                "--rpc",
+                "http://127.0.0.1:1",
+                "--chain-id",
+                "31337",
+                "--token",
+                "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        assertThat(unreachable.exitCode())
+                .as("an unreachable node is a failure at run time")
+                .isEqualTo(1);
+        assertThat(unreachable.err()).contains("unreachable after 5 attempts");
+        CliRun.Result otherChain = cli.run("treasury", "balance", "customer", "--chain-id", "1");
+        assertBadInput(otherChain, "serves chain id 31337, not the configured 1");
+    }
+
+    @Test
+    @Order(3)
+    void policyDenies_andApprovalsHoldThenRelease() throws IOException {
+        assertThat(cli.run("treasury", "policy", "customer", "set", "--per-tx", "10", "--approval-above", "5")
+                        .exitCode())
+                .isZero();
+        JsonNode shown = json(cli.run("--json", "treasury", "policy", "customer"));
+        assertThat(shown.get("limits").get("CYB").get("perTransaction").asText())
+                .isEqualTo("10000000");
+
+        CliRun.Result denied = cli.run("treasury", "send", "customer", "scribe", "11");
+        assertThat(denied.exitCode()).isEqualTo(2);
+        assertThat(denied.out()).contains("denied: 11 CYB is above the per-transaction cap of 10 CYB");
+
+        JsonNode held = json(cli.run("--json", "treasury", "send", "customer", "scribe", "6"));
+        assertThat(held.get("state").asText()).isEqualTo("AWAITING_APPROVAL");
+        JsonNode waiting = json(cli.run("--json", "treasury", "approvals", "list"));
+        assertThat(waiting.get("waiting"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.get("id")).isEqualTo(held.get("id")));
+        JsonNode approved = json(cli.run(
+                "--json", "treasury", "approvals", "approve", held.get("id").asText()));
+        assertThat(approved.get("state").asText()).isEqualTo("CONFIRMED");
+
+        JsonNode held2 = json(cli.run("--json", "treasury", "send", "customer", "scribe", "7"));
+        JsonNode deniedByPerson = json(cli.run(
+                "--json", "treasury", "approvals", "deny", held2.get("id").asText()));
+        assertThat(deniedByPerson.get("state").asText()).isEqualTo("DENIED");
+        assertBadInput(
+                cli.run("treasury", "approvals", "approve", held2.get("id").asText()), "not waiting for approval");
+    }
+}
