@@ -106,7 +106,7 @@ public final class Treasury {
         Payment payment = told(store.intend(request, wallet, chain.chainId(), clock.instant())); // 1. journaled
         if (payment.state() instanceof PaymentState.Intended) {
             payment = decide(payment); // 2. decided
-            if (payment.state() instanceof PaymentState.Intended) {
+            if (payment.state() instanceof PaymentState.Intended) { // allowed, and the funds are there
                 payment = signAndSend(payment, signer); // 3.-5. signed, sent, booked
             }
         } else if (payment.state() instanceof PaymentState.Signed
@@ -116,11 +116,10 @@ public final class Treasury {
         return payment;
     }
 
+    /** The policy's decision and the funds check, on one read of the balance. */
     private Payment decide(Payment payment) {
         Amount amount = payment.amount();
-        Amount spendable = balance(amount.asset())
-                .minusOrZero(Amount.ofBaseUnits(
-                        amount.asset(), store.inFlight(wallet, amount.asset().symbol())));
+        Amount spendable = spendable(amount.asset());
         Amount spent = Amount.ofBaseUnits(
                 amount.asset(),
                 store.spentSince(
@@ -138,9 +137,26 @@ public final class Treasury {
             }
             case PolicyDecision.Allow ok -> {
                 store.recordDecision(payment.id(), wallet, "ALLOW", ok.reason(), "spend-policy", now);
-                yield payment;
+                yield refuseIfShort(payment, spendable);
             }
         };
+    }
+
+    /** What the wallet holds of an asset minus what is signed or sent and not yet mined. */
+    private Amount spendable(Asset asset) {
+        return balance(asset).minusOrZero(Amount.ofBaseUnits(asset, store.inFlight(wallet, asset.symbol())));
+    }
+
+    /** Fails the payment before anything is signed when the wallet cannot cover it; else returns it unchanged. */
+    private Payment refuseIfShort(Payment payment, Amount spendable) {
+        if (spendable.compareTo(payment.amount()) >= 0) {
+            return payment;
+        }
+        return told(store.setState(
+                payment.id(),
+                "FAILED",
+                "insufficient funds: " + payment.amount() + " asked, " + spendable + " spendable; nothing was signed",
+                clock.instant()));
     }
 
     private Payment signAndSend(Payment payment, Signer signer) {
@@ -150,10 +166,6 @@ public final class Treasury {
         BigInteger value = asset.isNative() ? amount.baseUnits() : BigInteger.ZERO;
         byte[] data = asset.isNative() ? new byte[0] : Erc20.transferData(payment.payee(), amount.baseUnits());
 
-        Optional<String> shortfall = shortfall(amount);
-        if (shortfall.isPresent()) {
-            return told(store.setState(payment.id(), "FAILED", shortfall.get(), clock.instant()));
-        }
         Fees fees = chain.suggestFees();
         if (fees.maxFeePerGas().compareTo(options.maxFeePerGasCap()) > 0) {
             return told(store.setState(
@@ -182,33 +194,16 @@ public final class Treasury {
                             + "; nothing was signed",
                     clock.instant()));
         }
+        long chainId = chain.chainId();
         Payment signed = told(store.sign(
                 payment.id(),
                 wallet,
-                chain.chainId(),
+                chainId,
                 w -> chain.nonce(w, true),
                 nonce -> signer.signTransaction(new Eip1559Transaction(
-                        chain.chainId(),
-                        nonce,
-                        fees.maxPriorityFeePerGas(),
-                        fees.maxFeePerGas(),
-                        gasLimit,
-                        to,
-                        value,
-                        data)),
+                        chainId, nonce, fees.maxPriorityFeePerGas(), fees.maxFeePerGas(), gasLimit, to, value, data)),
                 clock.instant()));
-        return sendAndSettle(signed);
-    }
-
-    private Optional<String> shortfall(Amount amount) {
-        Amount spendable = balance(amount.asset())
-                .minusOrZero(Amount.ofBaseUnits(
-                        amount.asset(), store.inFlight(wallet, amount.asset().symbol())));
-        if (spendable.compareTo(amount) < 0) {
-            return Optional.of(
-                    "insufficient funds: " + amount + " asked, " + spendable + " spendable; nothing was signed");
-        }
-        return Optional.empty();
+        return sendAndSettle(signed, false);
     }
 
     /**
@@ -216,6 +211,11 @@ public final class Treasury {
      * Once a payment is signed, losing the node is never a plain failure: it is an unknown outcome.
      */
     private Payment sendAndSettle(Payment payment) {
+        return sendAndSettle(payment, true);
+    }
+
+    /** @param mayBeMined false right after signing, when the bytes cannot have reached the chain yet */
+    private Payment sendAndSettle(Payment payment, boolean mayBeMined) {
         String hash;
         if (payment.state() instanceof PaymentState.Signed s) {
             hash = s.transactionHash();
@@ -225,7 +225,7 @@ public final class Treasury {
             return payment;
         }
         try {
-            Optional<Receipt> mined = chain.receipt(hash);
+            Optional<Receipt> mined = mayBeMined ? chain.receipt(hash) : Optional.empty();
             if (mined.isPresent()) {
                 return settle(payment, mined.get());
             }
@@ -332,7 +332,10 @@ public final class Treasury {
         requireOwnSigner(signer);
         Payment payment = waiting(paymentId);
         store.recordDecision(paymentId, wallet, "APPROVED", "approved by " + approver, approver, clock.instant());
-        return signAndSend(payment, signer);
+        Payment affordable = refuseIfShort(payment, spendable(payment.amount().asset()));
+        return affordable.state() instanceof PaymentState.AwaitingApproval
+                ? signAndSend(affordable, signer)
+                : affordable;
     }
 
     /** A person denies a waiting payment: nothing is signed. */

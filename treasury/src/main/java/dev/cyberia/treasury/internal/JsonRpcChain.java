@@ -15,6 +15,7 @@ import java.util.Optional;
 /** {@link Chain} over {@link JsonRpc}. */
 public final class JsonRpcChain implements Chain {
     private final JsonRpc rpc;
+    private volatile long chainId = -1; // an endpoint's chain id does not change; Chain.connect checks it once
 
     public JsonRpcChain(JsonRpc rpc) {
         this.rpc = rpc;
@@ -35,7 +36,12 @@ public final class JsonRpcChain implements Chain {
 
     @Override
     public long chainId() {
-        return quantity(rpc.call("eth_chainId")).longValueExact();
+        long known = chainId;
+        if (known < 0) {
+            known = quantity(rpc.call("eth_chainId")).longValueExact();
+            chainId = known;
+        }
+        return known;
     }
 
     @Override
