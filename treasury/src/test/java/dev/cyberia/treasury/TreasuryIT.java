@@ -204,6 +204,52 @@ class TreasuryIT extends OnDevnet {
     }
 
     @Test
+    void journaledTransactionWhoseNonceWasTakenElsewhere_failsAsRejected_andTheNextPaymentUsesTheChainsNonce() {
+        Address payer = address(1);
+        fundTokens(payer, "10");
+        RuntimeException crash = new RuntimeException("simulated crash after signing");
+        Treasury crashing = Treasury.open(
+                db, chain, cyb, payer, java.time.Clock.systemUTC(), Treasury.Options.DEFAULT.withListener(p -> {
+                    if (p.state() instanceof PaymentState.Signed) {
+                        throw crash;
+                    }
+                }));
+        try (Signer signer = signer(1)) {
+            assertThatThrownBy(() -> crashing.pay(
+                            new PaymentRequest("stale", address(2), cyb("1"), "expenses:transfers"), signer))
+                    .isSameAs(crash);
+            BigInteger journaledNonce = ((PaymentState.Signed)
+                            crashing.payment("stale").orElseThrow().state())
+                    .nonce();
+            // the same key spends that nonce outside the treasury (another wallet app, say)
+            Fees fees = chain.suggestFees();
+            chain.sendRawTransaction(signer.signTransaction(new dev.cyberia.keystore.Eip1559Transaction(
+                            Devnet.CHAIN_ID,
+                            journaledNonce,
+                            fees.maxPriorityFeePerGas(),
+                            fees.maxFeePerGas(),
+                            BigInteger.valueOf(21_000),
+                            address(4),
+                            BigInteger.ONE,
+                            new byte[0]))
+                    .raw());
+
+            Treasury treasury = treasury(payer);
+            assertThat(treasury.reconcilePending()).singleElement().satisfies(p -> {
+                assertThat(p.state()).isInstanceOf(PaymentState.Failed.class);
+                assertThat(((PaymentState.Failed) p.state()).reason())
+                        .contains("rejected by the node")
+                        .containsIgnoringCase("nonce");
+            });
+            Payment next =
+                    treasury.pay(new PaymentRequest("after", address(2), cyb("1"), "expenses:transfers"), signer);
+            assertThat(next.state()).isInstanceOf(PaymentState.Confirmed.class);
+            assertThat(chainNonceOf(next)).isEqualTo(journaledNonce.add(BigInteger.ONE));
+            assertThat(Erc20.balanceOf(chain, info.token(), address(2))).isEqualTo(1_000_000);
+        }
+    }
+
+    @Test
     void reconcileBooks_showsNoDriftWhenFundingIsBooked_andTheDriftWhenNot() {
         Address payer = address(1);
         Treasury treasury = treasury(payer);
