@@ -76,10 +76,14 @@ final class TreasuryCommand implements Runnable {
         }
 
         <T> T withTreasury(Address wallet, Function<Treasury, T> work) {
+            return withTreasury(wallet, Treasury.Options.DEFAULT, work);
+        }
+
+        <T> T withTreasury(Address wallet, Treasury.Options options, Function<Treasury, T> work) {
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
                 return work.apply(Treasury.open(
-                        db, chain.chain(), chain.token(), wallet, environment().clock(), Treasury.Options.DEFAULT));
+                        db, chain.chain(), chain.token(), wallet, environment().clock(), options));
             }
         }
     }
@@ -209,14 +213,25 @@ final class TreasuryCommand implements Runnable {
         @Option(names = "--passphrase-file", paramLabel = "FILE")
         Path passphraseFile;
 
+        @Option(
+                names = "--max-fee-gwei",
+                paramLabel = "N",
+                description = "Refuse to sign if the network asks more than N gwei" + " per gas (default 500).")
+        String maxFeeGwei;
+
         @Override
         public Integer call() {
             Address payer = keystore().info(name).address();
+            Treasury.Options options = Treasury.Options.DEFAULT;
+            if (maxFeeGwei != null) {
+                options = options.withMaxFeePerGasCap(Amount.parse(maxFeeGwei, new Asset("GWEI", 9, Optional.empty()))
+                        .baseUnits());
+            }
             Address payee = to.startsWith("0x") || to.startsWith("0X")
                     ? Address.parse(to)
                     : keystore().info(to).address();
             String key = idempotencyKey != null ? idempotencyKey : "cli-" + UUID.randomUUID();
-            return withTreasury(payer, t -> {
+            return withTreasury(payer, options, t -> {
                 PaymentRequest request =
                         new PaymentRequest(key, payee, Amount.parsePositive(amount, t.asset(asset)), purpose);
                 Payment p = withSigner(name, passphraseFile, signer -> t.pay(request, signer));

@@ -46,6 +46,10 @@ public final class Treasury {
             return new Options(maxFeePerGasCap, confirmationTimeout, pollInterval, newListener);
         }
 
+        public Options withMaxFeePerGasCap(BigInteger weiPerGas) {
+            return new Options(weiPerGas, confirmationTimeout, pollInterval, listener);
+        }
+
         public Options withConfirmationTimeout(Duration timeout) {
             return new Options(maxFeePerGasCap, timeout, pollInterval, listener);
         }
