@@ -75,6 +75,12 @@ final class TreasuryCommand implements Runnable {
                             "no stored key holds " + address + "; import it with 'cyberia keys import'"));
         }
 
+        /** Prints a payment and gives the exit code its state calls for. */
+        int report(Payment p) {
+            print(paymentJson(p), paymentText(p));
+            return exitCode(p);
+        }
+
         <T> T withTreasury(Address wallet, Function<Treasury, T> work) {
             return withTreasury(wallet, Treasury.Options.DEFAULT, work);
         }
@@ -235,8 +241,7 @@ final class TreasuryCommand implements Runnable {
                 PaymentRequest request =
                         new PaymentRequest(key, payee, Amount.parsePositive(amount, t.asset(asset)), purpose);
                 Payment p = withSigner(name, passphraseFile, signer -> t.pay(request, signer));
-                print(paymentJson(p), paymentText(p));
-                return exitCode(p);
+                return report(p);
             });
         }
     }
@@ -514,8 +519,7 @@ final class TreasuryCommand implements Runnable {
                             key.name(),
                             passphraseFile,
                             signer -> t.approve(id, signer, "cli:" + System.getProperty("user.name")));
-                    print(paymentJson(p), paymentText(p));
-                    return exitCode(p);
+                    return report(p);
                 });
             }
         }
@@ -530,8 +534,7 @@ final class TreasuryCommand implements Runnable {
                 Payment waiting = findWaiting(id);
                 return withTreasury(waiting.payer(), t -> {
                     Payment p = t.deny(id, "cli:" + System.getProperty("user.name"));
-                    print(paymentJson(p), paymentText(p));
-                    return 0;
+                    return report(p);
                 });
             }
         }
