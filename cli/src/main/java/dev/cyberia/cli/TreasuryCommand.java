@@ -534,7 +534,8 @@ final class TreasuryCommand implements Runnable {
                 Payment waiting = findWaiting(id);
                 return withTreasury(waiting.payer(), t -> {
                     Payment p = t.deny(id, "cli:" + System.getProperty("user.name"));
-                    return report(p);
+                    print(paymentJson(p), paymentText(p));
+                    return Main.OK; // the person's denial succeeded
                 });
             }
         }
