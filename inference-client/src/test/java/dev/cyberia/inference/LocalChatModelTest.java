@@ -1,0 +1,82 @@
+package dev.cyberia.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The tiny real model behind LangChain4j's ChatModel, tool calls included. */
+class LocalChatModelTest {
+    static LocalModel model;
+    static LocalChatModel chat;
+
+    @BeforeAll
+    static void load() {
+        model = LocalModel.open(LocalModelTest.TINY);
+        chat = new LocalChatModel(model, OptionalLong.empty());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void answersText_withTokenUsage() {
+        ChatResponse r = chat.chat(ChatRequest.builder()
+                .messages(UserMessage.from("What is 4+5?"))
+                .maxOutputTokens(8)
+                .build());
+        assertThat(r.aiMessage().text()).isEqualTo("9");
+        assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(r.tokenUsage().outputTokenCount()).isEqualTo(1);
+        assertThat(r.tokenUsage().inputTokenCount()).isGreaterThan(10);
+        assertThat(r.modelName()).isEqualTo("tiny-chat");
+    }
+
+    @Test
+    void offeredTool_comesBackAsAToolExecutionRequest() {
+        ToolSpecification weather = ToolSpecification.builder()
+                .name("weather")
+                .description("the weather in a city")
+                .parameters(JsonObjectSchema.builder()
+                        .addStringProperty("city")
+                        .required("city")
+                        .build())
+                .build();
+        ChatResponse r = chat.chat(ChatRequest.builder()
+                .messages(UserMessage.from("Weather in Lima?"))
+                .toolSpecifications(weather)
+                .maxOutputTokens(96)
+                .build());
+        AiMessage ai = r.aiMessage();
+        assertThat(ai.hasToolExecutionRequests()).isTrue();
+        assertThat(ai.toolExecutionRequests()).singleElement().satisfies(call -> {
+            assertThat(call.name()).isEqualTo("weather");
+            assertThat(call.arguments()).isEqualTo("{\"city\":\"Lima\"}");
+        });
+        assertThat(r.finishReason()).isEqualTo(FinishReason.TOOL_EXECUTION);
+    }
+
+    @Test
+    void toolCallForAToolNotOffered_staysText() {
+        ChatResponse r = chat.chat(ChatRequest.builder()
+                .messages(UserMessage.from("Weather in Lima?"))
+                .maxOutputTokens(96)
+                .build());
+        assertThat(r.aiMessage().hasToolExecutionRequests()).isFalse();
+        assertThat(r.aiMessage().text()).startsWith("<tool_call>");
+        assertThat(LocalChatModel.toolCalls("<tool_call>{not json}</tool_call>", Set.of("weather")))
+                .isEmpty();
+    }
+}
