@@ -43,11 +43,13 @@ public final class Main {
         int code = e instanceof CliInputException
                         || e instanceof InvalidKeyInputException
                         || e instanceof dev.cyberia.treasury.InvalidTreasuryInputException
+                        || e instanceof dev.cyberia.inference.InvalidModelException
                 ? BAD_INPUT
                 : FAILURE;
         String message = e instanceof CliInputException
                         || e instanceof KeystoreException
                         || e instanceof dev.cyberia.treasury.TreasuryException
+                        || e instanceof dev.cyberia.inference.InferenceException
                 ? e.getMessage()
                 : "unexpected failure: " + e;
         if (root.verbose) {
