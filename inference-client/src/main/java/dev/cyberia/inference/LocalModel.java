@@ -84,17 +84,22 @@ public final class LocalModel implements AutoCloseable {
                     break;
                 }
                 generated[count++] = next;
-                text = decode(Arrays.copyOf(generated, count));
-                int stop = firstStop(text, options.stopStrings());
-                if (stop >= 0) {
-                    text = text.substring(0, stop);
-                    reason = Generation.FinishReason.STOP_STRING;
-                    break;
+                if (!options.stopStrings().isEmpty()) { // only stop strings need the text while generating
+                    text = decode(Arrays.copyOf(generated, count));
+                    int stop = firstStop(text, options.stopStrings());
+                    if (stop >= 0) {
+                        text = text.substring(0, stop);
+                        reason = Generation.FinishReason.STOP_STRING;
+                        break;
+                    }
                 }
                 if (count < options.maxNewTokens()) {
                     logits = decoder.forward(new long[] {next}, cache);
                 }
             }
+        }
+        if (reason != Generation.FinishReason.STOP_STRING) {
+            text = decode(Arrays.copyOf(generated, count));
         }
         return new Generation(text, promptIds.length, count, reason);
     }
