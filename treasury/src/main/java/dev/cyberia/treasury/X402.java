@@ -1,0 +1,304 @@
+package dev.cyberia.treasury;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.InvalidKeyInputException;
+import dev.cyberia.keystore.Signature;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * x402 version 2 over HTTP, scheme {@code exact} on EVM (EIP-3009): the three messages and their
+ * headers ({@code PAYMENT-REQUIRED}, {@code PAYMENT-SIGNATURE}, {@code PAYMENT-RESPONSE}), each
+ * base64-encoded JSON. Decoding checks the whole shape and throws {@link X402Exception} with the
+ * protocol's error reason.
+ */
+public final class X402 {
+    public static final int VERSION = 2;
+    public static final String PAYMENT_REQUIRED = "PAYMENT-REQUIRED";
+    public static final String PAYMENT_SIGNATURE = "PAYMENT-SIGNATURE";
+    public static final String PAYMENT_RESPONSE = "PAYMENT-RESPONSE";
+    public static final String EXACT = "exact";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private X402() {}
+
+    /** The CAIP-2 id of an EVM chain: {@code eip155:31337}. */
+    public static String network(long chainId) {
+        return "eip155:" + chainId;
+    }
+
+    public record ResourceInfo(String url, String description, String mimeType) {}
+
+    /** One way to pay: for {@code exact} on EVM, {@code amount} base units of the EIP-3009 token {@code asset} to {@code payTo}. */
+    public record Requirements(
+            String scheme,
+            String network,
+            BigInteger amount,
+            Address asset,
+            Address payTo,
+            int maxTimeoutSeconds,
+            String tokenName,
+            String tokenVersion) {
+
+        public static Requirements exact(
+                long chainId, TokenDomain token, Amount price, Address payTo, int maxTimeoutSeconds) {
+            return new Requirements(
+                    EXACT,
+                    X402.network(chainId),
+                    price.baseUnits(),
+                    token.verifyingContract(),
+                    payTo,
+                    maxTimeoutSeconds,
+                    token.name(),
+                    token.version());
+        }
+
+        public TokenDomain tokenDomain() {
+            long chainId = Long.parseLong(network.substring("eip155:".length()));
+            return new TokenDomain(tokenName, tokenVersion, chainId, asset);
+        }
+    }
+
+    /** The 402 answer: what the resource is and the ways to pay for it. */
+    public record PaymentRequired(ResourceInfo resource, List<Requirements> accepts, String error) {
+        public PaymentRequired {
+            accepts = List.copyOf(accepts);
+        }
+    }
+
+    /** The buyer's payment: the chosen requirements and a signed EIP-3009 authorization. */
+    public record PaymentPayload(ResourceInfo resource, Requirements accepted, TransferAuthorization authorization) {}
+
+    /** The seller's settlement result. */
+    public record SettlementResponse(
+            boolean success, String errorReason, String transaction, String network, Address payer) {}
+
+    public static String encode(PaymentRequired required) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("x402Version", VERSION);
+        if (required.error() != null) {
+            n.put("error", required.error());
+        }
+        n.set("resource", resource(required.resource()));
+        var accepts = n.putArray("accepts");
+        required.accepts().forEach(r -> accepts.add(requirements(r)));
+        return base64(n);
+    }
+
+    public static String encode(PaymentPayload payment) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("x402Version", VERSION);
+        if (payment.resource() != null) {
+            n.set("resource", resource(payment.resource()));
+        }
+        n.set("accepted", requirements(payment.accepted()));
+        ObjectNode payload = n.putObject("payload");
+        TransferAuthorization a = payment.authorization();
+        payload.put("signature", a.signature().toHex());
+        ObjectNode auth = payload.putObject("authorization");
+        auth.put("from", a.from().toString());
+        auth.put("to", a.to().toString());
+        auth.put("value", a.value().toString());
+        auth.put("validAfter", a.validAfter().toString());
+        auth.put("validBefore", a.validBefore().toString());
+        auth.put("nonce", a.nonce());
+        return base64(n);
+    }
+
+    public static String encode(SettlementResponse response) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("success", response.success());
+        if (response.errorReason() != null) {
+            n.put("errorReason", response.errorReason());
+        }
+        n.put("transaction", response.transaction() == null ? "" : response.transaction());
+        n.put("network", response.network());
+        if (response.payer() != null) {
+            n.put("payer", response.payer().toString());
+        }
+        return base64(n);
+    }
+
+    public static PaymentRequired decodePaymentRequired(String header) {
+        JsonNode n = parse(header, PAYMENT_REQUIRED);
+        checkVersion(n);
+        if (!n.path("accepts").isArray()) {
+            throw malformed("invalid_payment_requirements", PAYMENT_REQUIRED + " has no 'accepts' list");
+        }
+        List<Requirements> accepts = new ArrayList<>();
+        for (JsonNode r : n.get("accepts")) {
+            if (EXACT.equals(r.path("scheme").asText())
+                    && r.path("network").asText().startsWith("eip155:")) {
+                accepts.add(readRequirements(r, "invalid_payment_requirements"));
+            }
+        }
+        return new PaymentRequired(
+                readResource(n.get("resource")), accepts, n.path("error").asText(null));
+    }
+
+    public static PaymentPayload decodePaymentPayload(String header) {
+        JsonNode n = parse(header, PAYMENT_SIGNATURE);
+        checkVersion(n);
+        JsonNode accepted = n.get("accepted");
+        JsonNode payload = n.get("payload");
+        if (accepted == null || !accepted.isObject() || payload == null || !payload.isObject()) {
+            throw malformed("invalid_payload", PAYMENT_SIGNATURE + " needs 'accepted' and 'payload' objects");
+        }
+        Requirements requirements = readRequirements(accepted, "invalid_payload");
+        if (!EXACT.equals(requirements.scheme())) {
+            throw new X402Exception(
+                    "unsupported_scheme",
+                    400,
+                    "only the 'exact' scheme is accepted, not '" + requirements.scheme() + "'");
+        }
+        JsonNode auth = payload.get("authorization");
+        String signatureHex = text(payload, "signature", "invalid_payload");
+        if (auth == null || !auth.isObject()) {
+            throw malformed("invalid_payload", "payload.authorization is missing");
+        }
+        try {
+            String nonce = text(auth, "nonce", "invalid_payload");
+            if (!nonce.matches("0x[0-9a-fA-F]{64}")) {
+                throw malformed("invalid_payload", "authorization.nonce must be 32 bytes of hex");
+            }
+            TransferAuthorization authorization = new TransferAuthorization(
+                    requirements.tokenDomain(),
+                    Address.parse(text(auth, "from", "invalid_payload")),
+                    Address.parse(text(auth, "to", "invalid_payload")),
+                    uint(auth, "value"),
+                    uint(auth, "validAfter"),
+                    uint(auth, "validBefore"),
+                    nonce.toLowerCase(java.util.Locale.ROOT),
+                    Signature.fromHex(signatureHex));
+            return new PaymentPayload(
+                    n.has("resource") ? readResource(n.get("resource")) : null, requirements, authorization);
+        } catch (InvalidKeyInputException e) {
+            throw malformed("invalid_payload", "the payment payload is malformed: " + e.getMessage());
+        }
+    }
+
+    public static SettlementResponse decodeSettlementResponse(String header) {
+        JsonNode n = parse(header, PAYMENT_RESPONSE);
+        String payer = n.path("payer").asText(null);
+        return new SettlementResponse(
+                n.path("success").asBoolean(false),
+                n.path("errorReason").asText(null),
+                n.path("transaction").asText(""),
+                n.path("network").asText(""),
+                payer == null ? null : Address.parse(payer));
+    }
+
+    private static Requirements readRequirements(JsonNode r, String reason) {
+        try {
+            JsonNode extra = r.path("extra");
+            return new Requirements(
+                    text(r, "scheme", reason),
+                    text(r, "network", reason),
+                    uint(r, "amount"),
+                    Address.parse(text(r, "asset", reason)),
+                    Address.parse(text(r, "payTo", reason)),
+                    r.path("maxTimeoutSeconds").asInt(60),
+                    extra.path("name").asText(""),
+                    extra.path("version").asText(""));
+        } catch (InvalidKeyInputException e) {
+            throw malformed(reason, "payment requirements are malformed: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode requirements(Requirements r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("scheme", r.scheme());
+        n.put("network", r.network());
+        n.put("amount", r.amount().toString());
+        n.put("asset", r.asset().toString());
+        n.put("payTo", r.payTo().toString());
+        n.put("maxTimeoutSeconds", r.maxTimeoutSeconds());
+        ObjectNode extra = n.putObject("extra");
+        extra.put("name", r.tokenName());
+        extra.put("version", r.tokenVersion());
+        return n;
+    }
+
+    private static ObjectNode resource(ResourceInfo r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("url", r.url());
+        if (r.description() != null) {
+            n.put("description", r.description());
+        }
+        if (r.mimeType() != null) {
+            n.put("mimeType", r.mimeType());
+        }
+        return n;
+    }
+
+    private static ResourceInfo readResource(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            return null;
+        }
+        return new ResourceInfo(
+                n.path("url").asText(""),
+                n.path("description").asText(null),
+                n.path("mimeType").asText(null));
+    }
+
+    private static JsonNode parse(String header, String name) {
+        if (header == null || header.isBlank()) {
+            throw malformed("invalid_payload", name + " header is missing");
+        }
+        byte[] json;
+        try {
+            json = Base64.getDecoder().decode(header.trim());
+        } catch (IllegalArgumentException e) {
+            throw malformed("invalid_payload", name + " is not base64");
+        }
+        try {
+            JsonNode n = JSON.readTree(new String(json, StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                throw malformed("invalid_payload", name + " is not a JSON object");
+            }
+            return n;
+        } catch (java.io.IOException e) {
+            throw malformed("invalid_payload", name + " is not JSON");
+        }
+    }
+
+    private static void checkVersion(JsonNode n) {
+        if (n.path("x402Version").asInt(-1) != VERSION) {
+            throw malformed(
+                    "invalid_x402_version",
+                    "x402Version must be " + VERSION + ", got "
+                            + n.path("x402Version").asText("none"));
+        }
+    }
+
+    private static String text(JsonNode n, String field, String reason) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+            throw malformed(reason, "'" + field + "' is missing");
+        }
+        return v.asText();
+    }
+
+    private static BigInteger uint(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        String text = v == null ? "" : v.asText();
+        if (!text.matches("[0-9]{1,78}")) {
+            throw malformed("invalid_payload", "'" + field + "' must be a non-negative integer string");
+        }
+        return new BigInteger(text);
+    }
+
+    private static X402Exception malformed(String reason, String message) {
+        return new X402Exception(reason, 400, message);
+    }
+
+    private static String base64(ObjectNode n) {
+        return Base64.getEncoder().encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
+    }
+}
