@@ -10,6 +10,11 @@ import dev.cyberia.keystore.Address;
  */
 public record PaymentRequest(String idempotencyKey, Address payee, Amount amount, String purpose) {
 
+    /** Whether this moves money in (an x402 settlement the wallet collects) rather than out. */
+    public boolean isIncome() {
+        return purpose.startsWith("income:");
+    }
+
     public PaymentRequest {
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
             throw new InvalidTreasuryInputException("an idempotency key is 1-200 characters");
@@ -17,9 +22,10 @@ public record PaymentRequest(String idempotencyKey, Address payee, Amount amount
         if (amount.isZero()) {
             throw new InvalidTreasuryInputException("an amount to send must be more than zero");
         }
-        if (purpose == null || !purpose.matches("expenses:[a-z0-9_:-]{1,80}")) {
+        if (purpose == null || !purpose.matches("(expenses|income):[a-z0-9_:-]{1,80}")) {
             throw new InvalidTreasuryInputException(
-                    "a payment purpose is an expense account such as expenses:inference, got '" + purpose + "'");
+                    "a payment purpose is an expense account such as expenses:inference (or an income account for money collected), got '"
+                            + purpose + "'");
         }
     }
 }

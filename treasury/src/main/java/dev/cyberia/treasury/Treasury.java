@@ -107,6 +107,9 @@ public final class Treasury {
      */
     public Payment pay(PaymentRequest request, Signer signer) {
         requireOwnSigner(signer);
+        if (request.isIncome()) {
+            throw new InvalidTreasuryInputException("pay() spends; money coming in is collected with collect()");
+        }
         Payment payment = told(store.intend(request, wallet, chain.chainId(), clock.instant())); // 1. journaled
         if (payment.state() instanceof PaymentState.Intended) {
             payment = decide(payment); // 2. decided
@@ -169,6 +172,16 @@ public final class Treasury {
         Address to = asset.isNative() ? payment.payee() : asset.token().orElseThrow();
         BigInteger value = asset.isNative() ? amount.baseUnits() : BigInteger.ZERO;
         byte[] data = asset.isNative() ? new byte[0] : Erc20.transferData(payment.payee(), amount.baseUnits());
+        return signCallAndSend(payment, signer, to, value, data);
+    }
+
+    /**
+     * Signs the journaled payment's transaction (a transfer, or the call that collects it) with the
+     * wallet's next nonce, and sends it. Refuses before signing when the network fee is above the
+     * cap, the call would revert, or the wallet cannot pay for the gas.
+     */
+    private Payment signCallAndSend(Payment payment, Signer signer, Address to, BigInteger value, byte[] data) {
+        boolean nativeTransfer = data.length == 0;
 
         Fees fees = chain.suggestFees();
         if (fees.maxFeePerGas().compareTo(options.maxFeePerGasCap()) > 0) {
@@ -179,11 +192,20 @@ public final class Treasury {
                             + "; nothing was signed",
                     clock.instant()));
         }
-        BigInteger gasLimit = asset.isNative()
-                ? BigInteger.valueOf(21_000)
-                : chain.estimateGas(wallet, to, value, data)
-                        .multiply(GAS_HEADROOM_PERCENT)
-                        .divide(BigInteger.valueOf(100));
+        BigInteger gasLimit;
+        try {
+            gasLimit = nativeTransfer
+                    ? BigInteger.valueOf(21_000)
+                    : chain.estimateGas(wallet, to, value, data)
+                            .multiply(GAS_HEADROOM_PERCENT)
+                            .divide(BigInteger.valueOf(100));
+        } catch (RpcErrorException wouldRevert) {
+            return told(store.setState(
+                    payment.id(),
+                    "FAILED",
+                    "the transaction would revert (" + wouldRevert.getMessage() + "); nothing was signed",
+                    clock.instant()));
+        }
         BigInteger gasCost = gasLimit.multiply(fees.maxFeePerGas());
         BigInteger ethNeeded = gasCost.add(value);
         BigInteger ethSpendable = chain.balance(wallet)
@@ -192,7 +214,7 @@ public final class Treasury {
             return told(store.setState(
                     payment.id(),
                     "FAILED",
-                    "insufficient ETH for " + (asset.isNative() ? "amount and " : "")
+                    "insufficient ETH for " + (value.signum() > 0 ? "amount and " : "")
                             + "gas: need " + Amount.ofBaseUnits(Asset.ether(), ethNeeded) + ", have "
                             + Amount.ofBaseUnits(Asset.ether(), ethSpendable.max(BigInteger.ZERO))
                             + "; nothing was signed",
@@ -284,12 +306,12 @@ public final class Treasury {
         Amount amount = payment.amount();
         List<List<Leg>> postings = new ArrayList<>();
         if (receipt.succeeded()) {
+            boolean income = payment.purpose().startsWith("income:");
+            BigInteger toWallet =
+                    income ? amount.baseUnits() : amount.baseUnits().negate();
             postings.add(List.of(
-                    new Leg(payment.purpose(), amount.asset(), amount.baseUnits()),
-                    new Leg(
-                            amount.asset().walletAccount(),
-                            amount.asset(),
-                            amount.baseUnits().negate())));
+                    new Leg(payment.purpose(), amount.asset(), toWallet.negate()),
+                    new Leg(amount.asset().walletAccount(), amount.asset(), toWallet)));
         }
         if (receipt.fee().signum() > 0) {
             postings.add(List.of(
@@ -309,6 +331,48 @@ public final class Treasury {
                 wallet,
                 receipt.transactionHash(),
                 clock.instant()));
+    }
+
+    /**
+     * Collects a verified x402 payment made to this wallet: submits the payer's
+     * {@code transferWithAuthorization} (this wallet pays the gas) through the journal, exactly
+     * once per authorization, and books the money as {@code income:services} on confirmation.
+     * Verify with {@link X402Seller} first; the chain refuses a replay in any case.
+     */
+    public Payment collect(X402.PaymentPayload payment, Signer signer) {
+        requireOwnSigner(signer);
+        TransferAuthorization a = payment.authorization();
+        if (!a.to().equals(wallet)) {
+            throw new X402Exception(
+                    "invalid_exact_evm_payload_recipient_mismatch",
+                    402,
+                    "the authorization pays " + a.to() + ", not this wallet " + wallet);
+        }
+        if (!token.token().orElseThrow().equals(a.domain().verifyingContract())) {
+            throw new X402Exception(
+                    "invalid_payment_requirements",
+                    402,
+                    "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
+                            + token.symbol());
+        }
+        PaymentRequest request = new PaymentRequest(
+                "x402:" + a.from() + ":" + a.nonce(),
+                a.from(),
+                Amount.ofBaseUnits(token, a.value()),
+                "income:services");
+        Payment journaled = told(store.intend(request, wallet, chain.chainId(), clock.instant()));
+        if (journaled.state() instanceof PaymentState.Intended) {
+            store.recordDecision(
+                    journaled.id(),
+                    wallet,
+                    "ALLOW",
+                    "collecting an x402 payment from " + a.from(),
+                    "x402",
+                    clock.instant());
+            return signCallAndSend(
+                    journaled, signer, token.token().orElseThrow(), BigInteger.ZERO, a.transferWithAuthorizationCall());
+        }
+        return sendAndSettle(journaled);
     }
 
     /**

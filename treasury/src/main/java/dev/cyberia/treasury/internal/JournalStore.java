@@ -445,20 +445,16 @@ public final class JournalStore {
     public BigInteger spentSince(Address payer, String symbol, Instant since) {
         return sum(
                 "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ?"
-                        + " AND state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') AND created_at >= ?",
-                payer,
-                symbol,
-                since);
+                        + " AND state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') AND purpose LIKE 'expenses:%' AND created_at >= ?",
+                payer, symbol, since);
     }
 
     /** What is signed or sent but not yet mined: not spendable again. */
     public BigInteger inFlight(Address payer, String symbol) {
         return sum(
                 "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ? AND state IN ('SIGNED', 'BROADCAST')"
-                        + " AND created_at >= ?",
-                payer,
-                symbol,
-                Instant.EPOCH);
+                        + " AND purpose LIKE 'expenses:%' AND created_at >= ?",
+                payer, symbol, Instant.EPOCH);
     }
 
     private BigInteger sum(String sql, Address payer, String symbol, Instant since) {
