@@ -436,6 +436,46 @@ public final class Treasury {
         return store.ledger(wallet);
     }
 
+    /**
+     * Asks the spend policy about an x402 payment this wallet would authorize (the seller submits it,
+     * so there is no transaction of ours to journal), and records the decision. A payment that would
+     * need a person's approval is refused: a request cannot wait.
+     */
+    public PolicyDecision checkX402Spend(Address payee, Amount amount, String reference) {
+        Amount spendable = spendable(amount.asset());
+        Amount spent = Amount.ofBaseUnits(
+                amount.asset(),
+                store.spentSince(
+                        wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
+        PolicyDecision decision = store.policy(wallet).decide(payee, amount, spent, spendable);
+        if (decision instanceof PolicyDecision.NeedsApproval a) {
+            decision = new PolicyDecision.Deny(a.reason() + "; an x402 request cannot wait for approval");
+        }
+        if (decision instanceof PolicyDecision.Allow && spendable.compareTo(amount) < 0) {
+            decision = new PolicyDecision.Deny("insufficient funds: " + amount + " asked, " + spendable + " spendable");
+        }
+        String verdict = decision instanceof PolicyDecision.Allow ? "ALLOW" : "DENY";
+        store.recordDecision(
+                0, wallet, verdict, decision.reason() + " (x402 " + reference + ")", "spend-policy", clock.instant());
+        return decision;
+    }
+
+    /** Books money that left through a transaction someone else submitted (an x402 settlement), once per tx. */
+    public boolean bookOutflow(Amount amount, String expenseAccount, String transactionHash, String memo) {
+        return store.book(
+                wallet,
+                "outflow:" + expenseAccount,
+                List.of(
+                        new Leg(expenseAccount, amount.asset(), amount.baseUnits()),
+                        new Leg(
+                                amount.asset().walletAccount(),
+                                amount.asset(),
+                                amount.baseUnits().negate())),
+                transactionHash,
+                memo,
+                clock.instant());
+    }
+
     /** Books money that arrived from outside our payments (faucet, deposits) against {@code sourceAccount}, once per tx. */
     public boolean bookInflow(Amount amount, String sourceAccount, String transactionHash, String memo) {
         return store.book(

@@ -1,0 +1,332 @@
+package dev.cyberia.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.OutcomeUnknownException;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.PaymentState;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryException;
+import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Exception;
+import dev.cyberia.treasury.X402Seller;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+
+/**
+ * A miner: sells a local model's answers over an OpenAI-compatible API ({@code GET /v1/models},
+ * {@code POST /v1/chat/completions}) for x402 v2 {@code exact} payments. Unpaid requests get 402
+ * with {@code PAYMENT-REQUIRED}; a payment is verified, then collected on chain by the miner's own
+ * treasury, and only then is the model run. Every answer carries {@code PAYMENT-RESPONSE} and a
+ * signed {@link Receipt}. Nothing is ever served unpaid. Listens on 127.0.0.1 by default.
+ */
+public final class MinerServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param price the price of one chat completion
+     * @param maxBodyBytes larger requests get 413
+     */
+    public record Config(
+            String host, int port, Amount price, TokenDomain token, int maxBodyBytes, int maxTimeoutSeconds) {
+        public static Config local(int port, Amount price, TokenDomain token) {
+            return new Config("127.0.0.1", port, price, token, 64 * 1024, 120);
+        }
+    }
+
+    private final Config config;
+    private final LocalModel model;
+    private final Treasury wallet;
+    private final Signer signer;
+    private final X402Seller seller;
+    private final HttpServer http;
+
+    private MinerServer(Config config, LocalModel model, Treasury wallet, Signer signer, Clock clock)
+            throws IOException {
+        this.config = config;
+        this.model = model;
+        this.wallet = wallet;
+        this.signer = signer;
+        this.seller = new X402Seller(wallet.chain(), clock);
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        http.createContext("/v1/models", this::models);
+        http.createContext("/v1/chat/completions", this::chatCompletions);
+    }
+
+    /** Starts serving; {@code wallet} is the miner's treasury and {@code signer} its key (collects payments, signs receipts). */
+    public static MinerServer start(Config config, LocalModel model, Treasury wallet, Signer signer, Clock clock) {
+        try {
+            MinerServer server = new MinerServer(config, model, wallet, signer, clock);
+            server.http.start();
+            return server;
+        } catch (IOException e) {
+            throw new InferenceException(
+                    "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI baseUri() {
+        return URI.create("http://" + config.host() + ":" + http.getAddress().getPort());
+    }
+
+    private X402.Requirements requirements() {
+        return X402.Requirements.exact(
+                config.token().chainId(), config.token(), config.price(), signer.address(), config.maxTimeoutSeconds());
+    }
+
+    private void models(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 405, error("use GET", "invalid_request_error"));
+                return;
+            }
+            ObjectNode body = JSON.createObjectNode();
+            body.put("object", "list");
+            ObjectNode m = body.putArray("data").addObject();
+            m.put("id", model.name());
+            m.put("object", "model");
+            m.put("owned_by", signer.address().toString());
+            ObjectNode pricing = m.putObject("pricing");
+            pricing.put("per_request", config.price().units());
+            pricing.put("asset", config.token().verifyingContract().toString());
+            pricing.put("symbol", config.price().asset().symbol());
+            pricing.put("network", X402.network(config.token().chainId()));
+            pricing.put("scheme", X402.EXACT);
+            send(exchange, 200, body);
+        }
+    }
+
+    private void chatCompletions(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                send(exchange, 405, error("use POST", "invalid_request_error"));
+                return;
+            }
+            byte[] requestBody = readLimited(exchange.getRequestBody(), config.maxBodyBytes());
+            if (requestBody == null) {
+                send(
+                        exchange,
+                        413,
+                        error("the request is larger than " + config.maxBodyBytes() + " bytes", "request_too_large"));
+                return;
+            }
+            JsonNode request;
+            try {
+                request = JSON.readTree(requestBody);
+            } catch (IOException e) {
+                send(exchange, 400, error("the request body is not JSON", "invalid_request_error"));
+                return;
+            }
+            if (request == null || !request.path("messages").isArray()) {
+                send(exchange, 400, error("the request needs a 'messages' list", "invalid_request_error"));
+                return;
+            }
+            if (!model.name().equals(request.path("model").asText())) {
+                send(
+                        exchange,
+                        404,
+                        error(
+                                "unknown model '" + request.path("model").asText() + "'; see GET /v1/models",
+                                "model_not_found"));
+                return;
+            }
+            X402.Requirements required = requirements();
+            X402.PaymentRequired paymentRequired = new X402.PaymentRequired(
+                    new X402.ResourceInfo(
+                            baseUri() + "/v1/chat/completions",
+                            "one chat completion from " + model.name(),
+                            "application/json"),
+                    List.of(required),
+                    "PAYMENT-SIGNATURE header is required");
+            String header = exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE);
+            if (header == null) {
+                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(paymentRequired));
+                send(exchange, 402, error("payment required: " + config.price() + " per request", "payment_required"));
+                return;
+            }
+            X402.PaymentPayload payment;
+            try {
+                payment = X402.decodePaymentPayload(header);
+            } catch (X402Exception e) {
+                refuse(exchange, paymentRequired, e.httpStatus(), e.reason(), e.getMessage(), null);
+                return;
+            }
+            if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {
+                refuse(exchange, paymentRequired, 402, invalid.reason(), invalid.message(), payment);
+                return;
+            }
+            Payment collected;
+            try {
+                collected = wallet.collect(payment, signer);
+            } catch (OutcomeUnknownException e) {
+                refuse(
+                        exchange,
+                        paymentRequired,
+                        402,
+                        "unexpected_settle_error",
+                        "settlement outcome unknown; not served",
+                        payment);
+                return;
+            } catch (TreasuryException e) {
+                refuse(exchange, paymentRequired, 402, "unexpected_settle_error", e.getMessage(), payment);
+                return;
+            }
+            if (!(collected.state() instanceof PaymentState.Confirmed confirmed)) {
+                refuse(
+                        exchange,
+                        paymentRequired,
+                        402,
+                        "invalid_transaction_state",
+                        "the payment did not settle: " + collected.state(),
+                        payment);
+                return;
+            }
+            byte[] responseBody = answer(request);
+            String network = X402.network(config.token().chainId());
+            exchange.getResponseHeaders()
+                    .set(
+                            X402.PAYMENT_RESPONSE,
+                            X402.encode(new X402.SettlementResponse(
+                                    true,
+                                    null,
+                                    confirmed.transactionHash(),
+                                    network,
+                                    payment.authorization().from())));
+            exchange.getResponseHeaders()
+                    .set(
+                            Receipt.HEADER,
+                            Receipt.sign(
+                                            signer,
+                                            requestBody,
+                                            responseBody,
+                                            model.name(),
+                                            payment.authorization().value().toString(),
+                                            payment.authorization().from(),
+                                            confirmed.transactionHash())
+                                    .encode());
+            sendBytes(exchange, 200, responseBody);
+        }
+    }
+
+    private byte[] answer(JsonNode request) throws IOException {
+        List<Message> messages = new ArrayList<>();
+        for (JsonNode m : request.get("messages")) {
+            messages.add(
+                    new Message(m.path("role").asText("user"), m.path("content").asText("")));
+        }
+        List<String> stops = new ArrayList<>();
+        if (request.path("stop").isTextual()) {
+            stops.add(request.get("stop").asText());
+        } else {
+            request.path("stop").forEach(s -> stops.add(s.asText()));
+        }
+        GenerationOptions options = new GenerationOptions(
+                Math.max(1, Math.min(request.path("max_tokens").asInt(256), 4096)),
+                request.path("temperature").asDouble(0),
+                request.path("top_p").asDouble(1),
+                request.has("seed") ? OptionalLong.of(request.get("seed").asLong()) : OptionalLong.empty(),
+                stops);
+        Generation g = model.chat(messages, options);
+        Set<String> tools = new java.util.HashSet<>();
+        request.path("tools")
+                .forEach(t -> tools.add(t.path("function").path("name").asText()));
+        var calls = LocalChatModel.toolCalls(g.text(), tools);
+
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", "chatcmpl-" + UUID.randomUUID());
+        body.put("object", "chat.completion");
+        body.put("created", System.currentTimeMillis() / 1000);
+        body.put("model", model.name());
+        ObjectNode choice = body.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        if (calls.isEmpty()) {
+            message.put("content", g.text());
+            choice.put("finish_reason", g.finishReason() == Generation.FinishReason.LENGTH ? "length" : "stop");
+        } else {
+            message.putNull("content");
+            ArrayNode toolCalls = message.putArray("tool_calls");
+            calls.forEach(c -> {
+                ObjectNode call = toolCalls.addObject();
+                call.put("id", c.id());
+                call.put("type", "function");
+                call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
+            });
+            choice.put("finish_reason", "tool_calls");
+        }
+        ObjectNode usage = body.putObject("usage");
+        usage.put("prompt_tokens", g.promptTokens());
+        usage.put("completion_tokens", g.completionTokens());
+        usage.put("total_tokens", g.totalTokens());
+        return JSON.writeValueAsBytes(body);
+    }
+
+    private void refuse(
+            HttpExchange exchange,
+            X402.PaymentRequired required,
+            int status,
+            String reason,
+            String message,
+            X402.PaymentPayload payment)
+            throws IOException {
+        exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(required));
+        exchange.getResponseHeaders()
+                .set(
+                        X402.PAYMENT_RESPONSE,
+                        X402.encode(new X402.SettlementResponse(
+                                false,
+                                reason,
+                                "",
+                                X402.network(config.token().chainId()),
+                                payment == null ? null : payment.authorization().from())));
+        ObjectNode body = error(message, reason);
+        send(exchange, status, body);
+    }
+
+    private static ObjectNode error(String message, String type) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("message", message).put("type", type);
+        return body;
+    }
+
+    private static byte[] readLimited(InputStream in, int max) throws IOException {
+        byte[] bytes = in.readNBytes(max + 1);
+        return bytes.length > max ? null : bytes;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        sendBytes(exchange, status, JSON.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.cyberia.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.Kdf;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import dev.cyberia.treasury.X402;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A miner selling the tiny real model over x402 on a real anvil, and a buyer paying it. */
+class MinerIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Devnet devnet;
+    static Chain chain;
+    static Asset cyb;
+    static Keystore keystore;
+    static LocalModel model;
+    static TreasuryDatabase minerDb;
+    static TreasuryDatabase buyerDb;
+    static Signer minerKey;
+    static Signer buyerKey;
+    static MinerServer miner;
+    static Treasury buyerWallet;
+    static Treasury minerWallet;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path home = Files.createTempDirectory("cyberia-miner-it");
+        devnet = Devnet.at(home);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        DevnetInfo info = devnet.up(port);
+        chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
+        cyb = Asset.token("CYB", 6, info.token());
+        keystore = Keystore.open(home);
+        try (Mnemonic dev =
+                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
+            for (String[] k : new String[][] {{"miner", "5"}, {"buyer", "6"}}) {
+                keystore.importMnemonic(
+                        k[0],
+                        dev,
+                        Passphrase.empty(),
+                        DerivationPath.ethereum(Integer.parseInt(k[1])),
+                        Passphrase.wrap("pw".toCharArray()),
+                        Kdf.LIGHT,
+                        KeyOrigin.MNEMONIC);
+            }
+        }
+        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
+        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(2_000_000));
+        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        buyerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        minerWallet =
+                Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        buyerWallet =
+                Treasury.open(buyerDb, chain, cyb, buyerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        model = LocalModel.open(LocalModelTest.TINY);
+        miner = MinerServer.start(
+                MinerServer.Config.local(
+                        0,
+                        Amount.parse("0.01", cyb),
+                        new TokenDomain("ComputeToken", "1", Devnet.CHAIN_ID, info.token())),
+                model,
+                minerWallet,
+                minerKey,
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        miner.close();
+        model.close();
+        minerDb.close();
+        buyerDb.close();
+        devnet.down();
+    }
+
+    private MinerClient client(String cap) {
+        return new MinerClient(miner.baseUri(), buyerWallet, buyerKey, Amount.parse(cap, cyb), Clock.systemUTC());
+    }
+
+    private static HttpResponse<String> post(String body, String paymentHeader) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(miner.baseUri().resolve("/v1/chat/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (paymentHeader != null) {
+            r.header(X402.PAYMENT_SIGNATURE, paymentHeader);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final String ASK =
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+3?\"}],\"max_tokens\":8}";
+
+    @Test
+    void aPaidRequest_isAnswered_settledOnChain_bookedOnBothSides_withAReceipt() {
+        Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
+        MinerClient.PaidAnswer answer =
+                client("0.05").chat("tiny-chat", List.of(Message.user("What is 2+3?")), GenerationOptions.greedy(8));
+        assertThat(answer.text()).isEqualTo("5");
+        assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
+        assertThat(answer.completionTokens()).isEqualTo(1);
+        assertThat(answer.receipt().miner()).isEqualTo(minerKey.address());
+        assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
+        assertThat(buyerWallet.ledger())
+                .extracting(LedgerEntry::account, LedgerEntry::units)
+                .contains(org.assertj.core.groups.Tuple.tuple("expenses:inference", "0.01"));
+        assertThat(minerWallet.ledger())
+                .extracting(LedgerEntry::account, LedgerEntry::units)
+                .contains(org.assertj.core.groups.Tuple.tuple("income:services", "-0.01"));
+    }
+
+    @Test
+    void unpaid_getsA402WithRequirements_andModelsListsThePrice() throws Exception {
+        HttpResponse<String> unpaid = post(ASK, null);
+        assertThat(unpaid.statusCode()).isEqualTo(402);
+        X402.PaymentRequired required = X402.decodePaymentRequired(
+                unpaid.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
+        assertThat(required.accepts()).singleElement().satisfies(r -> {
+            assertThat(r.amount()).isEqualTo(10_000);
+            assertThat(r.payTo()).isEqualTo(minerKey.address());
+            assertThat(r.network()).isEqualTo("eip155:31337");
+        });
+        JsonNode models = JSON.readTree(HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(miner.baseUri().resolve("/v1/models"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
+        assertThat(models.path("data")
+                        .path(0)
+                        .path("pricing")
+                        .path("per_request")
+                        .asText())
+                .isEqualTo("0.01");
+    }
+
+    @Test
+    void badRequests_getTheRightStatus_andNoAnswer() throws Exception {
+        assertThat(post(ASK.replace("tiny-chat", "gpt-9"), null).statusCode()).isEqualTo(404);
+        assertThat(post("{\"model\":\"tiny-chat\",\"messages\":[],\"pad\":\"" + "x".repeat(70_000) + "\"}", null)
+                        .statusCode())
+                .isEqualTo(413);
+        HttpResponse<String> garbage = post(ASK, "!!!not-base64!!!");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(X402.decodeSettlementResponse(garbage.headers()
+                                .firstValue(X402.PAYMENT_RESPONSE)
+                                .orElseThrow())
+                        .errorReason())
+                .isEqualTo("invalid_payload");
+        assertThat(garbage.body()).doesNotContain("choices");
+    }
+
+    @Test
+    void aReplayedPayment_isRefused_andNothingIsServed() throws Exception {
+        X402.PaymentRequired required = X402.decodePaymentRequired(
+                post(ASK, null).headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
+        X402.PaymentPayload payment = new dev.cyberia.treasury.X402Buyer(
+                        Devnet.CHAIN_ID, cyb.token().orElseThrow(), Clock.systemUTC(), new java.security.SecureRandom())
+                .pay(required, buyerKey, Amount.parse("1", cyb));
+        String header = X402.encode(payment);
+        assertThat(post(ASK, header).statusCode()).isEqualTo(200);
+        HttpResponse<String> replay = post(ASK, header);
+        assertThat(replay.statusCode()).isEqualTo(402);
+        assertThat(X402.decodeSettlementResponse(replay.headers()
+                                .firstValue(X402.PAYMENT_RESPONSE)
+                                .orElseThrow())
+                        .errorReason())
+                .isEqualTo("invalid_exact_evm_payload_authorization_nonce_used");
+        assertThat(replay.body()).doesNotContain("choices");
+    }
+
+    @Test
+    void aPriceAboveTheCap_isRefused_andAMinerThatIsDown_isRetriable() {
+        Amount before = chain.balanceOf(cyb, minerKey.address());
+        assertThatThrownBy(() ->
+                        client("0.001").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+                .hasMessageContaining("above the cap");
+        assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(before);
+        MinerClient nobody = new MinerClient(
+                URI.create("http://127.0.0.1:1"), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
+        assertThatThrownBy(() -> nobody.chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+                .isInstanceOf(MinerUnavailableException.class)
+                .satisfies(e -> assertThat(((InferenceException) e).retriable()).isTrue());
+    }
+}
