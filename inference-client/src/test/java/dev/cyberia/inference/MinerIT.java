@@ -144,6 +144,32 @@ class MinerIT {
     }
 
     @Test
+    void x402Spends_countInTheRolling24HourCap() {
+        dev.cyberia.treasury.SpendPolicy before = buyerWallet.policy();
+        try {
+            buyerWallet.setPolicy(before.withLimits(
+                    "CYB",
+                    new dev.cyberia.treasury.SpendPolicy.Limits(
+                            java.util.Optional.empty(),
+                            java.util.Optional.of(Amount.parse("0.015", cyb).baseUnits()),
+                            java.util.Optional.empty(),
+                            java.util.Optional.empty())));
+            java.math.BigInteger spentSoFar = buyerWallet.ledger().stream()
+                    .filter(e -> e.account().equals("expenses:inference"))
+                    .map(LedgerEntry::amount)
+                    .reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add);
+            if (spentSoFar.signum() == 0) {
+                client("1").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8));
+            }
+            assertThatThrownBy(() ->
+                            client("1").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+                    .hasMessageContaining("24-hour cap");
+        } finally {
+            buyerWallet.setPolicy(before);
+        }
+    }
+
+    @Test
     void unpaid_getsA402WithRequirements_andModelsListsThePrice() throws Exception {
         HttpResponse<String> unpaid = post(ASK, null);
         assertThat(unpaid.statusCode()).isEqualTo(402);

@@ -441,12 +441,20 @@ public final class JournalStore {
         });
     }
 
-    /** What a wallet's payments in an asset move: signed or sent since {@code since} (not failed, not denied). */
+    /**
+     * What a wallet spent in an asset since {@code since}: its own payments signed or sent (not
+     * failed, not denied), plus x402 payments it authorized that sellers settled (booked outflows).
+     */
     public BigInteger spentSince(Address payer, String symbol, Instant since) {
-        return sum(
+        BigInteger own = sum(
                 "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ?"
                         + " AND state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') AND purpose LIKE 'expenses:%' AND created_at >= ?",
                 payer, symbol, since);
+        BigInteger settledBySellers = sum(
+                "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE wallet = ? AND asset = ?"
+                        + " AND account LIKE 'expenses:%' AND payment_id IS NULL AND created_at >= ?",
+                payer, symbol, since);
+        return own.add(settledBySellers);
     }
 
     /** What is signed or sent but not yet mined: not spendable again. */
