@@ -12,7 +12,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A runtime for long-lived autonomous agents that hold their own keys.",
-        subcommands = {KeysCommand.class, DevnetCommand.class, TreasuryCommand.class, InferCommand.class},
+        subcommands = {
+            KeysCommand.class,
+            DevnetCommand.class,
+            TreasuryCommand.class,
+            InferCommand.class,
+            MinerCommand.class
+        },
         footer = {"", "Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad input."})
 final class CyberiaCommand implements Runnable {
     final Environment environment;

@@ -19,12 +19,35 @@ final class InferCommand extends Subcommand {
     @Parameters(paramLabel = "PROMPT", description = "The user message.")
     String prompt;
 
+    @picocli.CommandLine.ArgGroup(multiplicity = "1")
+    Provider provider;
+
+    static final class Provider {
+        @Option(
+                names = "--model",
+                paramLabel = "DIR",
+                description =
+                        "A local model folder (model.onnx, tokenizer.json," + " config.json, tokenizer_config.json).")
+        Path model;
+
+        @Option(names = "--miner", paramLabel = "URL", description = "A miner to buy the answer from, paid with x402.")
+        java.net.URI miner;
+    }
+
+    @Option(names = "--key", paramLabel = "NAME", description = "With --miner: the key that pays.")
+    String key;
+
     @Option(
-            names = "--model",
-            paramLabel = "DIR",
-            required = true,
-            description = "A model folder (model.onnx, tokenizer.json," + " config.json, tokenizer_config.json).")
-    Path model;
+            names = "--max-price",
+            paramLabel = "AMOUNT",
+            description = "With --miner: the most to pay for one answer, in token units.")
+    String maxPrice;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE")
+    Path passphraseFile;
+
+    @picocli.CommandLine.Mixin
+    ChainOptions chainOptions;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "A system message first.")
     String system;
@@ -53,6 +76,10 @@ final class InferCommand extends Subcommand {
                 maxTokens, temperature, topP, seed == null ? OptionalLong.empty() : OptionalLong.of(seed), List.of());
         List<Message> messages =
                 system == null ? List.of(Message.user(prompt)) : List.of(Message.system(system), Message.user(prompt));
+        if (provider.miner != null) {
+            return fromMiner(messages, options);
+        }
+        Path model = provider.model;
         long started = System.nanoTime();
         Generation g;
         try (LocalModel local = LocalModel.open(model)) {
@@ -75,5 +102,76 @@ final class InferCommand extends Subcommand {
                         + g.finishReason().name().toLowerCase()
                         + ") | paid: nothing | " + millis + " ms");
         return 0;
+    }
+
+    private int fromMiner(List<Message> messages, GenerationOptions options) {
+        if (key == null || maxPrice == null) {
+            throw new CliInputException("--miner needs --key NAME (who pays) and --max-price AMOUNT (the most to pay)");
+        }
+        ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
+        dev.cyberia.treasury.Amount cap = dev.cyberia.treasury.Amount.parsePositive(maxPrice, chain.token());
+        String modelId = firstModel(provider.miner);
+        long started = System.nanoTime();
+        dev.cyberia.inference.MinerClient.PaidAnswer answer;
+        try (dev.cyberia.treasury.TreasuryDatabase db = dev.cyberia.treasury.TreasuryDatabase.forHome(root().home())) {
+            answer = withSigner(key, passphraseFile, signer -> {
+                dev.cyberia.treasury.Treasury wallet = dev.cyberia.treasury.Treasury.open(
+                        db,
+                        chain.chain(),
+                        chain.token(),
+                        signer.address(),
+                        environment().clock(),
+                        dev.cyberia.treasury.Treasury.Options.DEFAULT);
+                return new dev.cyberia.inference.MinerClient(
+                                provider.miner,
+                                wallet,
+                                signer,
+                                cap,
+                                environment().clock())
+                        .chat(modelId, messages, options);
+            });
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        ObjectNode n = Json.object();
+        n.put("answer", answer.text());
+        n.put("provider", "miner:" + provider.miner + " (" + modelId + ")");
+        n.put("promptTokens", answer.promptTokens());
+        n.put("completionTokens", answer.completionTokens());
+        n.put("pricePaid", answer.pricePaid().units());
+        n.put("asset", answer.pricePaid().asset().symbol());
+        n.put("transaction", answer.transaction());
+        n.put("receiptSignedBy", answer.receipt().miner().toString());
+        n.put("millis", millis);
+        print(
+                n,
+                answer.text() + System.lineSeparator() + System.lineSeparator() + "provider: miner " + provider.miner
+                        + " ("
+                        + modelId + ") | tokens: " + answer.promptTokens() + " in, " + answer.completionTokens()
+                        + " out | paid: "
+                        + answer.pricePaid() + " (tx " + answer.transaction() + ", receipt signed by "
+                        + answer.receipt().miner() + ") | "
+                        + millis + " ms");
+        return 0;
+    }
+
+    private static String firstModel(java.net.URI miner) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(miner.resolve("/v1/models"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(response.body())
+                    .path("data")
+                    .path(0)
+                    .path("id")
+                    .asText();
+        } catch (java.io.IOException e) {
+            throw new dev.cyberia.inference.MinerUnavailableException("the miner at " + miner + " is not reachable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.cyberia.inference.MinerUnavailableException("interrupted", e);
+        }
     }
 }

@@ -92,6 +92,11 @@ class TransferAuthorizationIT extends OnDevnet {
     }
 
     @Test
+    void tokenDomain_isReadFromTheContract() {
+        assertThat(TokenDomain.readFrom(chain, info.token())).isEqualTo(domain());
+    }
+
+    @Test
     void emptyWindowOrZeroValue_isRefusedBeforeSigning() {
         Instant now = Instant.now();
         try (Signer payerKey = signer(3)) {

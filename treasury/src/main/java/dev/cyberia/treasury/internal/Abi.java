@@ -52,10 +52,21 @@ public final class Abi {
     }
 
     public static String string(String hexResult) {
+        return stringAt(hexResult, 0);
+    }
+
+    /** The dynamic string whose offset is in word {@code index} of an ABI-encoded result. */
+    public static String stringAt(String hexResult, int index) {
         byte[] bytes = bytes(hexResult);
-        int offset = new BigInteger(1, Arrays.copyOfRange(bytes, 0, 32)).intValueExact();
+        int offset = new BigInteger(1, Arrays.copyOfRange(bytes, 32 * index, 32 * index + 32)).intValueExact();
         int length = new BigInteger(1, Arrays.copyOfRange(bytes, offset, offset + 32)).intValueExact();
         return new String(bytes, offset + 32, length, StandardCharsets.UTF_8);
+    }
+
+    /** The unsigned word at {@code index} of an ABI-encoded result. */
+    public static BigInteger wordAt(String hexResult, int index) {
+        byte[] bytes = bytes(hexResult);
+        return new BigInteger(1, Arrays.copyOfRange(bytes, 32 * index, 32 * index + 32));
     }
 
     public static byte[] bytes(String hex) {

@@ -1,0 +1,104 @@
+package dev.cyberia.cli;
+
+import dev.cyberia.inference.LocalModel;
+import dev.cyberia.inference.MinerServer;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+        name = "miner",
+        description = "Sell inference for tokens over x402.",
+        subcommands = {MinerCommand.Serve.class})
+final class MinerCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(
+            name = "serve",
+            description =
+                    "Serve a local model over an OpenAI-compatible API, paid per request with x402 (until Ctrl-C).")
+    static final class Serve extends Subcommand {
+        @Option(
+                names = "--key",
+                required = true,
+                paramLabel = "NAME",
+                description = "The miner's key: is paid, pays settlement gas, signs receipts.")
+        String key;
+
+        @Option(
+                names = "--model",
+                required = true,
+                paramLabel = "DIR",
+                description = "A local model folder (Hugging Face ONNX layout).")
+        Path model;
+
+        @Option(
+                names = "--price",
+                required = true,
+                paramLabel = "AMOUNT",
+                description = "Price per request, in token units (e.g. 0.01).")
+        String price;
+
+        @Option(names = "--port", defaultValue = "8402", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE")
+        Path passphraseFile;
+
+        @Mixin
+        ChainOptions chainOptions;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
+            Amount perRequest = Amount.parsePositive(price, chain.token());
+            TokenDomain domain =
+                    TokenDomain.readFrom(chain.chain(), chain.token().token().orElseThrow());
+            try (Passphrase passphrase =
+                            Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
+                    Signer signer = keystore().unlock(key, passphrase);
+                    TreasuryDatabase db = TreasuryDatabase.forHome(root().home());
+                    LocalModel local = LocalModel.open(model)) {
+                Treasury wallet = Treasury.open(
+                        db,
+                        chain.chain(),
+                        chain.token(),
+                        signer.address(),
+                        environment().clock(),
+                        Treasury.Options.DEFAULT);
+                try (MinerServer server = MinerServer.start(
+                        MinerServer.Config.local(port, perRequest, domain),
+                        local,
+                        wallet,
+                        signer,
+                        environment().clock())) {
+                    out().println("miner " + signer.address() + " serving " + local.name() + " at " + server.baseUri()
+                            + " for "
+                            + perRequest + " per request (x402 exact, "
+                            + dev.cyberia.treasury.X402.network(chain.chain().chainId())
+                            + "); Ctrl-C stops");
+                    out().flush();
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                    stopped.await();
+                }
+            }
+            return 0;
+        }
+    }
+}
