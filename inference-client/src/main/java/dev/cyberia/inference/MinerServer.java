@@ -35,7 +35,8 @@ import java.util.concurrent.Executors;
  * {@code POST /v1/chat/completions}) for x402 v2 {@code exact} payments. Unpaid requests get 402
  * with {@code PAYMENT-REQUIRED}; a payment is verified, then collected on chain by the miner's own
  * treasury, and only then is the model run. Every answer carries {@code PAYMENT-RESPONSE} and a
- * signed {@link Receipt}. Nothing is ever served unpaid. Listens on 127.0.0.1 by default.
+ * signed {@link Receipt}. Nothing is ever served unpaid, unless the price is zero: then it is a
+ * plain OpenAI-compatible server without x402. Listens on 127.0.0.1 by default.
  */
 public final class MinerServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,6 +147,10 @@ public final class MinerServer implements AutoCloseable {
                         error(
                                 "unknown model '" + request.path("model").asText() + "'; see GET /v1/models",
                                 "model_not_found"));
+                return;
+            }
+            if (config.price().isZero()) { // a free server: plain OpenAI-compatible, no x402
+                sendBytes(exchange, 200, answer(request));
                 return;
             }
             X402.Requirements required = requirements();
