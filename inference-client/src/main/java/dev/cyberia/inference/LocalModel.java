@@ -65,8 +65,26 @@ public final class LocalModel implements AutoCloseable {
     }
 
     /** Continues raw prompt text. */
-    public synchronized Generation complete(String prompt, GenerationOptions options) {
+    public Generation complete(String prompt, GenerationOptions options) {
+        return complete(prompt, options, null);
+    }
+
+    /** Like {@link #chat(List, GenerationOptions)}, handing each new piece of text to {@code onText} as it is generated. */
+    public Generation chatStreaming(
+            List<Message> messages, GenerationOptions options, java.util.function.Consumer<String> onText) {
+        return complete(renderPrompt(messages), options, onText);
+    }
+
+    /**
+     * Continues raw prompt text; with {@code onText}, streams the answer in pieces. A piece is only
+     * handed over once it cannot be an unfinished UTF-8 character or the start of a stop string.
+     */
+    public synchronized Generation complete(
+            String prompt, GenerationOptions options, java.util.function.Consumer<String> onText) {
         long[] promptIds = encode(prompt);
+        int emitted = 0;
+        int holdBack =
+                options.stopStrings().stream().mapToInt(String::length).max().orElse(1) - 1;
         Sampler sampler = new Sampler(
                 options.temperature(),
                 options.topP(),
@@ -84,13 +102,20 @@ public final class LocalModel implements AutoCloseable {
                     break;
                 }
                 generated[count++] = next;
-                if (!options.stopStrings().isEmpty()) { // only stop strings need the text while generating
+                if (!options.stopStrings().isEmpty() || onText != null) { // only these need the text while generating
                     text = decode(Arrays.copyOf(generated, count));
                     int stop = firstStop(text, options.stopStrings());
                     if (stop >= 0) {
                         text = text.substring(0, stop);
                         reason = Generation.FinishReason.STOP_STRING;
                         break;
+                    }
+                    if (onText != null) {
+                        int safe = text.length() - holdBack - (text.endsWith("\uFFFD") ? 1 : 0);
+                        if (safe > emitted) {
+                            onText.accept(text.substring(emitted, safe));
+                            emitted = safe;
+                        }
                     }
                 }
                 if (count < options.maxNewTokens()) {
@@ -100,6 +125,9 @@ public final class LocalModel implements AutoCloseable {
         }
         if (reason != Generation.FinishReason.STOP_STRING) {
             text = decode(Arrays.copyOf(generated, count));
+        }
+        if (onText != null && text.length() > emitted) {
+            onText.accept(text.substring(emitted));
         }
         return new Generation(text, promptIds.length, count, reason);
     }

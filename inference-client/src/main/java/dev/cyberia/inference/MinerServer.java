@@ -150,7 +150,11 @@ public final class MinerServer implements AutoCloseable {
                 return;
             }
             if (config.price().isZero()) { // a free server: plain OpenAI-compatible, no x402
-                sendBytes(exchange, 200, answer(request));
+                if (request.path("stream").asBoolean(false)) {
+                    stream(exchange, request, requestBody, null);
+                } else {
+                    sendBytes(exchange, 200, answer(request));
+                }
                 return;
             }
             X402.Requirements required = requirements();
@@ -204,8 +208,21 @@ public final class MinerServer implements AutoCloseable {
                         payment);
                 return;
             }
-            byte[] responseBody = answer(request);
             String network = X402.network(config.token().chainId());
+            if (request.path("stream").asBoolean(false)) {
+                exchange.getResponseHeaders()
+                        .set(
+                                X402.PAYMENT_RESPONSE,
+                                X402.encode(new X402.SettlementResponse(
+                                        true,
+                                        null,
+                                        confirmed.transactionHash(),
+                                        network,
+                                        payment.authorization().from())));
+                stream(exchange, request, requestBody, new Sold(payment, confirmed.transactionHash()));
+                return;
+            }
+            byte[] responseBody = answer(request);
             exchange.getResponseHeaders()
                     .set(
                             X402.PAYMENT_RESPONSE,
@@ -231,24 +248,107 @@ public final class MinerServer implements AutoCloseable {
         }
     }
 
-    private byte[] answer(JsonNode request) throws IOException {
+    private static List<Message> messages(JsonNode request) {
         List<Message> messages = new ArrayList<>();
         for (JsonNode m : request.get("messages")) {
             messages.add(
                     new Message(m.path("role").asText("user"), m.path("content").asText("")));
         }
+        return messages;
+    }
+
+    private static GenerationOptions options(JsonNode request) {
         List<String> stops = new ArrayList<>();
         if (request.path("stop").isTextual()) {
             stops.add(request.get("stop").asText());
         } else {
             request.path("stop").forEach(s -> stops.add(s.asText()));
         }
-        GenerationOptions options = new GenerationOptions(
+        return new GenerationOptions(
                 Math.max(1, Math.min(request.path("max_tokens").asInt(256), 4096)),
                 request.path("temperature").asDouble(0),
                 request.path("top_p").asDouble(1),
                 request.has("seed") ? OptionalLong.of(request.get("seed").asLong()) : OptionalLong.empty(),
                 stops);
+    }
+
+    /** A paid request: what the receipt of a stream must name. */
+    private record Sold(X402.PaymentPayload payment, String transaction) {}
+
+    /**
+     * Streams the answer as server-sent events in OpenAI's chunk format. A paid stream ends with an
+     * event carrying the receipt ({@code x_cyberia_receipt}), whose response hash covers the
+     * streamed text, since headers leave before the text exists.
+     */
+    private void stream(HttpExchange exchange, JsonNode request, byte[] requestBody, Sold sold) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        String id = "chatcmpl-" + UUID.randomUUID();
+        StringBuilder content = new StringBuilder();
+        try (OutputStream out = exchange.getResponseBody()) {
+            Generation g;
+            try {
+                g = model.chatStreaming(messages(request), options(request), delta -> {
+                    content.append(delta);
+                    ObjectNode chunk = chunk(id);
+                    chunk.withArray("choices")
+                            .addObject()
+                            .put("index", 0)
+                            .putObject("delta")
+                            .put("content", delta);
+                    event(out, chunk);
+                });
+            } catch (java.io.UncheckedIOException clientGone) {
+                return;
+            }
+            ObjectNode last = chunk(id);
+            ObjectNode choice = last.withArray("choices").addObject();
+            choice.put("index", 0).putObject("delta");
+            choice.put("finish_reason", g.finishReason() == Generation.FinishReason.LENGTH ? "length" : "stop");
+            last.putObject("usage")
+                    .put("prompt_tokens", g.promptTokens())
+                    .put("completion_tokens", g.completionTokens())
+                    .put("total_tokens", g.totalTokens());
+            event(out, last);
+            if (sold != null) {
+                Receipt receipt = Receipt.sign(
+                        signer,
+                        requestBody,
+                        content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        model.name(),
+                        sold.payment().authorization().value().toString(),
+                        sold.payment().authorization().from(),
+                        sold.transaction());
+                ObjectNode r = JSON.createObjectNode();
+                r.put("x_cyberia_receipt", receipt.encode());
+                event(out, r);
+            }
+            out.write("data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private ObjectNode chunk(String id) {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", System.currentTimeMillis() / 1000);
+        chunk.put("model", model.name());
+        return chunk;
+    }
+
+    private static void event(OutputStream out, JsonNode data) {
+        try {
+            out.write(("data: " + data + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private byte[] answer(JsonNode request) throws IOException {
+        List<Message> messages = messages(request);
+        GenerationOptions options = options(request);
         Generation g = model.chat(messages, options);
         Set<String> tools = new java.util.HashSet<>();
         request.path("tools")

@@ -77,6 +77,22 @@ class LocalModelTest {
     }
 
     @Test
+    void streaming_handsOverPiecesThatAddUpToTheAnswer_withoutTheStopString() {
+        List<String> pieces = new java.util.ArrayList<>();
+        Generation whole = model.chatStreaming(
+                List.of(Message.user("Weather in Oslo?")), GenerationOptions.greedy(96), pieces::add);
+        assertThat(pieces.size()).isGreaterThan(5);
+        assertThat(String.join("", pieces)).isEqualTo(whole.text());
+
+        List<String> stopped = new java.util.ArrayList<>();
+        Generation cut = model.chatStreaming(
+                List.of(Message.user("Weather in Oslo?")),
+                GenerationOptions.greedy(96).withStopStrings(List.of("\"arguments\"")),
+                stopped::add);
+        assertThat(String.join("", stopped)).isEqualTo(cut.text()).isEqualTo("<tool_call>{\"name\":\"weather\",");
+    }
+
+    @Test
     void sampling_withASeed_isReproducible() {
         GenerationOptions sampled = GenerationOptions.greedy(12).withSampling(1.5, 0.95, 42);
         Generation a = model.complete("<|im_start|>user\nSay", sampled);

@@ -230,6 +230,49 @@ class MinerIT {
     }
 
     @Test
+    void aPaidStream_sendsChunksThatAddUpToTheAnswer_andEndsWithAVerifiableReceipt() throws Exception {
+        String ask = "{\"model\":\"tiny-chat\",\"stream\":true,\"max_tokens\":96,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Rome?\"}]}";
+        X402.PaymentRequired required = X402.decodePaymentRequired(
+                post(ask, null).headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
+        X402.PaymentPayload payment = new dev.cyberia.treasury.X402Buyer(
+                        Devnet.CHAIN_ID, cyb.token().orElseThrow(), Clock.systemUTC(), new java.security.SecureRandom())
+                .pay(required, buyerKey, Amount.parse("1", cyb));
+        HttpResponse<String> streamed = post(ask, X402.encode(payment));
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(streamed.headers().firstValue("Content-Type")).contains("text/event-stream");
+        StringBuilder text = new StringBuilder();
+        Receipt receipt = null;
+        int chunks = 0;
+        for (String line : streamed.body().split("\n")) {
+            if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
+                continue;
+            }
+            JsonNode event = JSON.readTree(line.substring(6));
+            if (event.has("x_cyberia_receipt")) {
+                receipt = Receipt.decode(event.get("x_cyberia_receipt").asText());
+            } else {
+                String delta = event.path("choices")
+                        .path(0)
+                        .path("delta")
+                        .path("content")
+                        .asText("");
+                text.append(delta);
+                chunks += delta.isEmpty() ? 0 : 1;
+            }
+        }
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        assertThat(chunks).isGreaterThan(3);
+        assertThat(text.toString())
+                .isEqualTo("<tool_call>{\"name\":\"weather\",\"arguments\":{\"city\":\"Rome\"}}</tool_call>");
+        assertThat(receipt).isNotNull();
+        assertThat(receipt.verifies(
+                        ask.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isTrue();
+    }
+
+    @Test
     void aPriceAboveTheCap_isRefused_andAMinerThatIsDown_isRetriable() {
         Amount before = chain.balanceOf(cyb, minerKey.address());
         assertThatThrownBy(() ->
