@@ -273,6 +273,92 @@ class MinerIT {
     }
 
     @Test
+    void router_fallsBackFromAMinerThatIsDown_andReportsItsChoiceAndPrice() {
+        List<InferenceRouter.Choice> choices = new java.util.ArrayList<>();
+        MinerClient down = new MinerClient(
+                URI.create("http://127.0.0.1:1"), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
+        InferenceRouter router = new InferenceRouter(
+                List.of(
+                        new InferenceRouter.Route(
+                                "cheap-but-down",
+                                new PaidMinerChatModel(down, "tiny-chat"),
+                                false,
+                                Amount.parse("0.005", cyb)),
+                        new InferenceRouter.Route(
+                                "miner",
+                                new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                                false,
+                                Amount.parse("0.01", cyb))),
+                Amount.parse("0.05", cyb),
+                Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1),
+                choices::add);
+        var answer = router.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                .messages(dev.langchain4j.data.message.UserMessage.from("What is 1+1?"))
+                .maxOutputTokens(8)
+                .build());
+        assertThat(answer.aiMessage().text()).isEqualTo("2");
+        assertThat(choices).singleElement().satisfies(c -> {
+            assertThat(c.route()).isEqualTo("miner");
+            assertThat(c.price()).isEqualTo(Amount.parse("0.01", cyb));
+            assertThat(c.fellBackFrom()).singleElement().asString().startsWith("cheap-but-down");
+        });
+        assertThat(router.candidates(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                        .messages(dev.langchain4j.data.message.UserMessage.from("x"))
+                        .build()))
+                .extracting(InferenceRouter.Route::name)
+                .containsExactly("miner", "cheap-but-down");
+    }
+
+    @Test
+    void router_respectsThePriceCap_andToolCalling() {
+        List<InferenceRouter.Choice> choices = new java.util.ArrayList<>();
+        InferenceRouter router = new InferenceRouter(
+                List.of(
+                        new InferenceRouter.Route(
+                                "miner",
+                                new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                                false,
+                                Amount.parse("0.01", cyb)),
+                        new InferenceRouter.Route(
+                                "local",
+                                new LocalChatModel(model, java.util.OptionalLong.empty()),
+                                true,
+                                Amount.zero(cyb))),
+                Amount.zero(cyb),
+                Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1),
+                choices::add);
+        dev.langchain4j.agent.tool.ToolSpecification weather = dev.langchain4j.agent.tool.ToolSpecification.builder()
+                .name("weather")
+                .parameters(dev.langchain4j.model.chat.request.json.JsonObjectSchema.builder()
+                        .addStringProperty("city")
+                        .build())
+                .build();
+        var r = router.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                .messages(dev.langchain4j.data.message.UserMessage.from("Weather in Paris?"))
+                .toolSpecifications(weather)
+                .maxOutputTokens(96)
+                .build());
+        assertThat(r.aiMessage().toolExecutionRequests())
+                .singleElement()
+                .satisfies(c -> assertThat(c.arguments()).contains("Paris"));
+        assertThat(choices).extracting(InferenceRouter.Choice::route).containsExactly("local");
+        InferenceRouter tooCheap = new InferenceRouter(
+                List.of(new InferenceRouter.Route(
+                        "miner",
+                        new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                        false,
+                        Amount.parse("0.01", cyb))),
+                Amount.parse("0.001", cyb),
+                Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1),
+                choices::add);
+        assertThatThrownBy(() -> tooCheap.chat("ping"))
+                .hasMessageContaining("no provider can serve this request within 0.001 CYB");
+    }
+
+    @Test
     void aPriceAboveTheCap_isRefused_andAMinerThatIsDown_isRetriable() {
         Amount before = chain.balanceOf(cyb, minerKey.address());
         assertThatThrownBy(() ->
