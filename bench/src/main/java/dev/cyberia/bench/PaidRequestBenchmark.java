@@ -104,12 +104,16 @@ public class PaidRequestBenchmark {
         TokenDomain domain = TokenDomain.readFrom(chain, info.token());
         paid = MinerServer.start(
                 MinerServer.Config.local(0, Amount.parse("0.01", cyb), domain),
-                model,
+                dev.cyberia.inference.ChatBackend.local(model),
                 minerWallet,
                 minerKey,
                 Clock.systemUTC());
         free = MinerServer.start(
-                MinerServer.Config.local(0, Amount.zero(cyb), domain), model, minerWallet, minerKey, Clock.systemUTC());
+                MinerServer.Config.local(0, Amount.zero(cyb), domain),
+                dev.cyberia.inference.ChatBackend.local(model),
+                minerWallet,
+                minerKey,
+                Clock.systemUTC());
         client = new MinerClient(paid.baseUri(), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
         http = HttpClient.newHttpClient();
     }

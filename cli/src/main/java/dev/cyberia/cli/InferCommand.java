@@ -154,7 +154,7 @@ final class InferCommand extends Subcommand {
         return 0;
     }
 
-    private static String firstModel(java.net.URI miner) {
+    static String firstModel(java.net.URI miner) {
         try {
             var response = java.net.http.HttpClient.newHttpClient()
                     .send(

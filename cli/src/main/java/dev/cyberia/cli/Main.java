@@ -25,6 +25,7 @@ public final class Main {
     static CommandLine commandLine(Environment environment) {
         CyberiaCommand root = new CyberiaCommand(environment);
         CommandLine cli = new CommandLine(root);
+        withHelpEverywhere(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> onError(e, commandLine, root));
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
@@ -37,6 +38,16 @@ public final class Main {
             return BAD_INPUT;
         });
         return cli;
+    }
+
+    /** Every subcommand answers -h/--help (picocli gives only the root the standard options). */
+    private static void withHelpEverywhere(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelpEverywhere(sub);
+        }
     }
 
     private static int onError(Exception e, CommandLine commandLine, CyberiaCommand root) {

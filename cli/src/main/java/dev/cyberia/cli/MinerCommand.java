@@ -40,12 +40,34 @@ final class MinerCommand implements Runnable {
                 description = "The miner's key: is paid, pays settlement gas, signs receipts.")
         String key;
 
+        @picocli.CommandLine.ArgGroup(multiplicity = "1")
+        Backend backend;
+
+        static final class Backend {
+            @Option(
+                    names = "--model",
+                    paramLabel = "DIR",
+                    description = "A local model folder (Hugging Face ONNX layout).")
+            Path model;
+
+            @Option(
+                    names = "--upstream",
+                    paramLabel = "URL",
+                    description = "Resell an OpenAI-compatible endpoint instead.")
+            java.net.URI upstream;
+        }
+
         @Option(
-                names = "--model",
-                required = true,
-                paramLabel = "DIR",
-                description = "A local model folder (Hugging Face ONNX layout).")
-        Path model;
+                names = "--upstream-model",
+                paramLabel = "ID",
+                description = "With --upstream: the model id there (default: its first).")
+        String upstreamModel;
+
+        @Option(
+                names = "--upstream-key-file",
+                paramLabel = "FILE",
+                description = "With --upstream: a file holding its API key.")
+        Path upstreamKeyFile;
 
         @Option(
                 names = "--price",
@@ -63,8 +85,27 @@ final class MinerCommand implements Runnable {
         @Mixin
         ChainOptions chainOptions;
 
+        private dev.cyberia.inference.ChatBackend backendInUse;
+
+        /** Opens the backend this miner sells; the returned handle closes it. */
+        private AutoCloseable openBackend() {
+            if (backend.model != null) {
+                LocalModel local = LocalModel.open(backend.model);
+                backendInUse = dev.cyberia.inference.ChatBackend.local(local);
+                return local;
+            }
+            String key = upstreamKeyFile == null
+                    ? null
+                    : new String(
+                            Passphrases.firstLine(Passphrases.readSecretFile(upstreamKeyFile, "upstream key file")));
+            String id = upstreamModel != null ? upstreamModel : InferCommand.firstModel(backend.upstream);
+            backendInUse = dev.cyberia.inference.ChatBackend.upstream(
+                    new dev.cyberia.inference.OpenAiCompatibleChatModel(backend.upstream, id, key));
+            return () -> {};
+        }
+
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() throws Exception {
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             Amount perRequest = Amount.parsePositive(price, chain.token());
             TokenDomain domain =
@@ -73,7 +114,8 @@ final class MinerCommand implements Runnable {
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
                     Signer signer = keystore().unlock(key, passphrase);
                     TreasuryDatabase db = TreasuryDatabase.forHome(root().home());
-                    LocalModel local = LocalModel.open(model)) {
+                    AutoCloseable closeable = openBackend()) {
+                dev.cyberia.inference.ChatBackend local = backendInUse;
                 Treasury wallet = Treasury.open(
                         db,
                         chain.chain(),

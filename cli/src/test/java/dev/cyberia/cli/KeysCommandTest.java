@@ -415,6 +415,24 @@ class KeysCommandTest {
     }
 
     @Test
+    void everySubcommand_answersHelp() {
+        for (String[] command : new String[][] {
+            {"keys", "import"},
+            {"treasury", "send"},
+            {"devnet", "fund"},
+            {"miner", "serve"},
+            {"infer"},
+            {"treasury", "policy", "x", "set"}
+        }) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            CliRun.Result r = cli.run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(r.out()).contains("Usage: cyberia");
+        }
+    }
+
+    @Test
     void badUsage_isExitCode2_withAHint() {
         CliRun.Result r = cli.run("keys", "import", "x");
         assertThat(r.exitCode()).isEqualTo(2);

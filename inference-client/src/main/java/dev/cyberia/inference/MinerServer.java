@@ -53,13 +53,13 @@ public final class MinerServer implements AutoCloseable {
     }
 
     private final Config config;
-    private final LocalModel model;
+    private final ChatBackend model;
     private final Treasury wallet;
     private final Signer signer;
     private final X402Seller seller;
     private final HttpServer http;
 
-    private MinerServer(Config config, LocalModel model, Treasury wallet, Signer signer, Clock clock)
+    private MinerServer(Config config, ChatBackend model, Treasury wallet, Signer signer, Clock clock)
             throws IOException {
         this.config = config;
         this.model = model;
@@ -73,7 +73,7 @@ public final class MinerServer implements AutoCloseable {
     }
 
     /** Starts serving; {@code wallet} is the miner's treasury and {@code signer} its key (collects payments, signs receipts). */
-    public static MinerServer start(Config config, LocalModel model, Treasury wallet, Signer signer, Clock clock) {
+    public static MinerServer start(Config config, ChatBackend model, Treasury wallet, Signer signer, Clock clock) {
         try {
             MinerServer server = new MinerServer(config, model, wallet, signer, clock);
             server.http.start();

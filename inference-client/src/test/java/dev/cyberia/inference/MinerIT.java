@@ -94,7 +94,7 @@ class MinerIT {
                         0,
                         Amount.parse("0.01", cyb),
                         new TokenDomain("ComputeToken", "1", Devnet.CHAIN_ID, info.token())),
-                model,
+                ChatBackend.local(model),
                 minerWallet,
                 minerKey,
                 Clock.systemUTC());
@@ -356,6 +356,46 @@ class MinerIT {
                 choices::add);
         assertThatThrownBy(() -> tooCheap.chat("ping"))
                 .hasMessageContaining("no provider can serve this request within 0.001 CYB");
+    }
+
+    @Test
+    void aMinerResellingAnUpstreamEndpoint_isPaid_andTheEndpointIsAPlainOpenAiModel() {
+        try (MinerServer upstream = MinerServer.start(
+                MinerServer.Config.local(
+                        0,
+                        Amount.zero(cyb),
+                        new TokenDomain(
+                                "ComputeToken",
+                                "1",
+                                Devnet.CHAIN_ID,
+                                cyb.token().orElseThrow())),
+                ChatBackend.local(model),
+                minerWallet,
+                minerKey,
+                Clock.systemUTC())) {
+            OpenAiCompatibleChatModel plain =
+                    new OpenAiCompatibleChatModel(upstream.baseUri(), "tiny-chat", "sk-local-test");
+            assertThat(plain.chat("ping")).isEqualTo("pong");
+            try (MinerServer reseller = MinerServer.start(
+                    MinerServer.Config.local(
+                            0,
+                            Amount.parse("0.02", cyb),
+                            new TokenDomain(
+                                    "ComputeToken",
+                                    "1",
+                                    Devnet.CHAIN_ID,
+                                    cyb.token().orElseThrow())),
+                    ChatBackend.upstream(plain),
+                    minerWallet,
+                    minerKey,
+                    Clock.systemUTC())) {
+                MinerClient.PaidAnswer bought = new MinerClient(
+                                reseller.baseUri(), buyerWallet, buyerKey, Amount.parse("0.05", cyb), Clock.systemUTC())
+                        .chat("tiny-chat", List.of(Message.user("What is 8+1?")), GenerationOptions.greedy(8));
+                assertThat(bought.text()).isEqualTo("9");
+                assertThat(bought.pricePaid()).isEqualTo(Amount.parse("0.02", cyb));
+            }
+        }
     }
 
     @Test
