@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -75,7 +76,8 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
                         request.temperature() != null ? request.temperature() : 0,
                         request.topP() != null ? request.topP() : 1,
                         java.util.OptionalLong.empty(),
-                        request.stopSequences() == null ? List.of() : request.stopSequences()));
+                        request.stopSequences() == null ? List.of() : request.stopSequences()),
+                request.toolSpecifications() == null ? List.of() : request.toolSpecifications());
         JsonNode message = answer.path("choices").path(0).path("message");
         List<ToolExecutionRequest> calls = new ArrayList<>();
         message.path("tool_calls")
@@ -97,7 +99,7 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
 
     /** One completion as a {@link Generation}: text, tokens, finish reason. */
     public Generation generate(List<Message> messages, GenerationOptions options) {
-        JsonNode answer = post(messages, options);
+        JsonNode answer = post(messages, options, List.of());
         String finish = answer.path("choices").path(0).path("finish_reason").asText("stop");
         return new Generation(
                 answer.path("choices").path(0).path("message").path("content").asText(""),
@@ -106,7 +108,7 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
                 finish.equals("length") ? Generation.FinishReason.LENGTH : Generation.FinishReason.END_OF_SEQUENCE);
     }
 
-    private JsonNode post(List<Message> messages, GenerationOptions options) {
+    private JsonNode post(List<Message> messages, GenerationOptions options, List<ToolSpecification> tools) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         ArrayNode list = body.putArray("messages");
@@ -118,6 +120,23 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
         if (!options.stopStrings().isEmpty()) {
             ArrayNode stops = body.putArray("stop");
             options.stopStrings().forEach(stops::add);
+        }
+        if (!tools.isEmpty()) { // OpenAI's "tools": one function each, its parameters as JSON Schema
+            ArrayNode toolList = body.putArray("tools");
+            for (ToolSpecification t : tools) {
+                ObjectNode function =
+                        toolList.addObject().put("type", "function").putObject("function");
+                function.put("name", t.name());
+                if (t.description() != null) {
+                    function.put("description", t.description());
+                }
+                function.set(
+                        "parameters",
+                        t.parameters() == null
+                                ? JSON.createObjectNode().put("type", "object")
+                                : JSON.valueToTree(
+                                        dev.langchain4j.internal.JsonSchemaElementUtils.toMap(t.parameters())));
+            }
         }
         HttpRequest.Builder r = HttpRequest.newBuilder(baseUrl.resolve("/v1/chat/completions"))
                 .timeout(Duration.ofMinutes(5))

@@ -376,6 +376,24 @@ class MinerIT {
             OpenAiCompatibleChatModel plain =
                     new OpenAiCompatibleChatModel(upstream.baseUri(), "tiny-chat", "sk-local-test");
             assertThat(plain.chat("ping")).isEqualTo("pong");
+            var toolAnswer = plain.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
+                    .messages(dev.langchain4j.data.message.UserMessage.from("Weather in Paris?"))
+                    .toolSpecifications(dev.langchain4j.agent.tool.ToolSpecification.builder()
+                            .name("weather")
+                            .description("the weather")
+                            .parameters(dev.langchain4j.model.chat.request.json.JsonObjectSchema.builder()
+                                    .addStringProperty("city")
+                                    .required("city")
+                                    .build())
+                            .build())
+                    .maxOutputTokens(96)
+                    .build());
+            assertThat(toolAnswer.aiMessage().toolExecutionRequests())
+                    .singleElement()
+                    .satisfies(call -> {
+                        assertThat(call.name()).isEqualTo("weather");
+                        assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
+                    });
             try (MinerServer reseller = MinerServer.start(
                     MinerServer.Config.local(
                             0,
