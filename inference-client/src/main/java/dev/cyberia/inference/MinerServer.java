@@ -209,20 +209,6 @@ public final class MinerServer implements AutoCloseable {
                 return;
             }
             String network = X402.network(config.token().chainId());
-            if (request.path("stream").asBoolean(false)) {
-                exchange.getResponseHeaders()
-                        .set(
-                                X402.PAYMENT_RESPONSE,
-                                X402.encode(new X402.SettlementResponse(
-                                        true,
-                                        null,
-                                        confirmed.transactionHash(),
-                                        network,
-                                        payment.authorization().from())));
-                stream(exchange, request, requestBody, new Sold(payment, confirmed.transactionHash()));
-                return;
-            }
-            byte[] responseBody = answer(request);
             exchange.getResponseHeaders()
                     .set(
                             X402.PAYMENT_RESPONSE,
@@ -232,6 +218,11 @@ public final class MinerServer implements AutoCloseable {
                                     confirmed.transactionHash(),
                                     network,
                                     payment.authorization().from())));
+            if (request.path("stream").asBoolean(false)) {
+                stream(exchange, request, requestBody, new Sold(payment, confirmed.transactionHash()));
+                return;
+            }
+            byte[] responseBody = answer(request);
             exchange.getResponseHeaders()
                     .set(
                             Receipt.HEADER,
