@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  * down), the next is tried. Every choice is reported, with the price paid.
  */
 public final class InferenceRouter implements ChatModel {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InferenceRouter.class);
 
     /**
      * A provider and what the router must know of it.
@@ -100,7 +101,14 @@ public final class InferenceRouter implements ChatModel {
                         took,
                         (old, now) -> old.multipliedBy(3).plus(now).dividedBy(4));
                 failedAt.remove(r.name());
-                onChoice.accept(new Choice(r.name(), r.pricePerRequest(), took, List.copyOf(failed)));
+                Choice choice = new Choice(r.name(), r.pricePerRequest(), took, List.copyOf(failed));
+                LOG.info(
+                        "inference via {} for {} in {} ms{}",
+                        choice.route(),
+                        choice.price(),
+                        took.toMillis(),
+                        failed.isEmpty() ? "" : " after " + failed);
+                onChoice.accept(choice);
                 return response;
             } catch (InferenceException e) {
                 if (!e.retriable()) {

@@ -104,21 +104,29 @@ public final class MinerClient {
         if (!receipt.verifies(body, paid.body()) || !receipt.miner().equals(offer.payTo())) {
             throw new InferenceException("the miner's receipt does not match the answer or the payee");
         }
-        wallet.bookOutflow(price, "expenses:inference", settlement.transaction(), "x402 " + model + " from " + miner);
+        JsonNode answer;
         try {
-            JsonNode answer = JSON.readTree(paid.body());
-            JsonNode message = answer.path("choices").path(0).path("message");
-            return new PaidAnswer(
-                    message.path("content").asText(""),
-                    answer.path("usage").path("prompt_tokens").asInt(),
-                    answer.path("usage").path("completion_tokens").asInt(),
-                    price,
-                    settlement.transaction(),
-                    receipt,
-                    miner);
+            answer = JSON.readTree(paid.body());
         } catch (IOException e) {
             throw new InferenceException("the miner's answer is not JSON", e);
         }
+        int promptTokens = answer.path("usage").path("prompt_tokens").asInt();
+        int completionTokens = answer.path("usage").path("completion_tokens").asInt();
+        wallet.bookOutflow(
+                price,
+                "expenses:inference",
+                settlement.transaction(),
+                "x402 " + model + " from " + offer.payTo() + " at " + miner + ", " + promptTokens + "+"
+                        + completionTokens + " tokens");
+        JsonNode message = answer.path("choices").path(0).path("message");
+        return new PaidAnswer(
+                message.path("content").asText(""),
+                answer.path("usage").path("prompt_tokens").asInt(),
+                answer.path("usage").path("completion_tokens").asInt(),
+                price,
+                settlement.transaction(),
+                receipt,
+                miner);
     }
 
     private static byte[] requestBody(String model, List<Message> messages, GenerationOptions options) {
