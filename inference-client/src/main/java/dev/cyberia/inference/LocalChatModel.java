@@ -46,15 +46,7 @@ public final class LocalChatModel implements ChatModel {
         for (ChatMessage m : request.messages()) {
             messages.add(toMessage(m));
         }
-        int maxTokens = request.maxOutputTokens() != null ? request.maxOutputTokens() : 256;
-        double temperature = request.temperature() != null ? request.temperature() : 0;
-        double topP = request.topP() != null ? request.topP() : 1;
-        GenerationOptions options = new GenerationOptions(
-                maxTokens,
-                temperature,
-                topP,
-                seed,
-                request.stopSequences() == null ? List.of() : request.stopSequences());
+        GenerationOptions options = OpenAiWire.options(request, seed);
         Generation generation = model.chat(messages, options);
 
         List<ToolSpecification> offered =

@@ -2,8 +2,6 @@ package dev.cyberia.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.PolicyDecision;
@@ -130,20 +128,8 @@ public final class MinerClient {
     }
 
     private static byte[] requestBody(String model, List<Message> messages, GenerationOptions options) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("model", model);
-        ArrayNode list = n.putArray("messages");
-        messages.forEach(m -> list.addObject().put("role", m.role()).put("content", m.content()));
-        n.put("max_tokens", options.maxNewTokens());
-        n.put("temperature", options.temperature());
-        n.put("top_p", options.topP());
-        options.seed().ifPresent(s -> n.put("seed", s));
-        if (!options.stopStrings().isEmpty()) {
-            ArrayNode stops = n.putArray("stop");
-            options.stopStrings().forEach(stops::add);
-        }
         try {
-            return JSON.writeValueAsBytes(n);
+            return JSON.writeValueAsBytes(OpenAiWire.chatRequest(model, messages, options));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

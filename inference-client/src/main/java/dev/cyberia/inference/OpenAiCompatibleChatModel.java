@@ -68,15 +68,9 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
                 throw new InferenceException("unsupported message for an OpenAI-compatible endpoint: " + m.type());
             }
         }
-        int maxTokens = request.maxOutputTokens() != null ? request.maxOutputTokens() : 256;
         JsonNode answer = post(
                 messages,
-                new GenerationOptions(
-                        maxTokens,
-                        request.temperature() != null ? request.temperature() : 0,
-                        request.topP() != null ? request.topP() : 1,
-                        java.util.OptionalLong.empty(),
-                        request.stopSequences() == null ? List.of() : request.stopSequences()),
+                OpenAiWire.options(request, java.util.OptionalLong.empty()),
                 request.toolSpecifications() == null ? List.of() : request.toolSpecifications());
         JsonNode message = answer.path("choices").path(0).path("message");
         List<ToolExecutionRequest> calls = new ArrayList<>();
@@ -109,18 +103,7 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
     }
 
     private JsonNode post(List<Message> messages, GenerationOptions options, List<ToolSpecification> tools) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("model", model);
-        ArrayNode list = body.putArray("messages");
-        messages.forEach(m -> list.addObject().put("role", m.role()).put("content", m.content()));
-        body.put("max_tokens", options.maxNewTokens());
-        body.put("temperature", options.temperature());
-        body.put("top_p", options.topP());
-        options.seed().ifPresent(s -> body.put("seed", s));
-        if (!options.stopStrings().isEmpty()) {
-            ArrayNode stops = body.putArray("stop");
-            options.stopStrings().forEach(stops::add);
-        }
+        ObjectNode body = OpenAiWire.chatRequest(model, messages, options);
         if (!tools.isEmpty()) { // OpenAI's "tools": one function each, its parameters as JSON Schema
             ArrayNode toolList = body.putArray("tools");
             for (ToolSpecification t : tools) {

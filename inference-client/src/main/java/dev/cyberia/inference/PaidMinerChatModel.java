@@ -44,13 +44,7 @@ public final class PaidMinerChatModel implements ChatModel {
                         "a paid miner takes system, user and assistant text messages, not " + m.type());
             }
         }
-        int maxTokens = request.maxOutputTokens() != null ? request.maxOutputTokens() : 256;
-        GenerationOptions options = new GenerationOptions(
-                maxTokens,
-                request.temperature() != null ? request.temperature() : 0,
-                request.topP() != null ? request.topP() : 1,
-                OptionalLong.empty(),
-                request.stopSequences() == null ? List.of() : request.stopSequences());
+        GenerationOptions options = OpenAiWire.options(request, OptionalLong.empty());
         MinerClient.PaidAnswer answer = client.chat(model, messages, options);
         last = answer;
         return ChatResponse.builder()

@@ -125,15 +125,10 @@ public final class Treasury {
 
     /** The policy's decision and the funds check, on one read of the balance. */
     private Payment decide(Payment payment) {
-        Amount amount = payment.amount();
-        Amount spendable = spendable(amount.asset());
-        Amount spent = Amount.ofBaseUnits(
-                amount.asset(),
-                store.spentSince(
-                        wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
-        PolicyDecision decision = store.policy(wallet).decide(payment.payee(), amount, spent, spendable);
+        SpendCheck check = spendCheck(payment.payee(), payment.amount());
+        Amount spendable = check.spendable();
         Instant now = clock.instant();
-        return switch (decision) {
+        return switch (check.decision()) {
             case PolicyDecision.Deny d -> {
                 store.recordDecision(payment.id(), wallet, "DENY", d.reason(), "spend-policy", now);
                 yield told(store.setState(payment.id(), "DENIED", d.reason(), now));
@@ -147,6 +142,19 @@ public final class Treasury {
                 yield refuseIfShort(payment, spendable);
             }
         };
+    }
+
+    /** The policy's verdict on a spend, and the spendable balance it was judged against. */
+    private record SpendCheck(PolicyDecision decision, Amount spendable) {}
+
+    /** Asks the spend policy with this wallet's spendable balance and its last 24 hours of spending. */
+    private SpendCheck spendCheck(Address payee, Amount amount) {
+        Amount spendable = spendable(amount.asset());
+        Amount spent = Amount.ofBaseUnits(
+                amount.asset(),
+                store.spentSince(
+                        wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
+        return new SpendCheck(store.policy(wallet).decide(payee, amount, spent, spendable), spendable);
     }
 
     /** What the wallet holds of an asset minus what is signed or sent and not yet mined. */
@@ -442,12 +450,9 @@ public final class Treasury {
      * need a person's approval is refused: a request cannot wait.
      */
     public PolicyDecision checkX402Spend(Address payee, Amount amount, String reference) {
-        Amount spendable = spendable(amount.asset());
-        Amount spent = Amount.ofBaseUnits(
-                amount.asset(),
-                store.spentSince(
-                        wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
-        PolicyDecision decision = store.policy(wallet).decide(payee, amount, spent, spendable);
+        SpendCheck check = spendCheck(payee, amount);
+        Amount spendable = check.spendable();
+        PolicyDecision decision = check.decision();
         if (decision instanceof PolicyDecision.NeedsApproval a) {
             decision = new PolicyDecision.Deny(a.reason() + "; an x402 request cannot wait for approval");
         }

@@ -13,7 +13,6 @@ import ai.djl.translate.TranslateException;
 import dev.cyberia.inference.InferenceException;
 import dev.cyberia.inference.InvalidModelException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -140,11 +139,6 @@ public final class OnnxDecoder implements AutoCloseable {
         } catch (TranslateException e) {
             throw new InferenceException("forward pass failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Inputs the ONNX graph expects, for diagnostics. */
-    public List<String> inputNames() {
-        return new ArrayList<>(folder.pastInputNames());
     }
 
     @Override

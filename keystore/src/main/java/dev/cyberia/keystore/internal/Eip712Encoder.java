@@ -45,10 +45,6 @@ public final class Eip712Encoder {
         }
     }
 
-    public boolean hasType(String name) {
-        return types.containsKey(name);
-    }
-
     public String encodeType(String primaryType) {
         List<Field> fields = fieldsOf(primaryType);
         Set<String> deps = new TreeSet<>();
