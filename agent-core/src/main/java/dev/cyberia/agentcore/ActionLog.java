@@ -1,0 +1,47 @@
+package dev.cyberia.agentcore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes every event as one JSON line to {@code HOME/agents/NAME/actions.jsonl}: the same canonical
+ * JSON the hash chain covers, so the file can be checked against the database.
+ */
+public final class ActionLog implements EventListener {
+    private final Path agentsDir;
+
+    public ActionLog(Path home) {
+        this.agentsDir = home.resolve("agents");
+    }
+
+    /** The action log of {@code agent}. */
+    public static Path fileOf(Path home, String agent) {
+        return home.resolve("agents").resolve(agent).resolve("actions.jsonl");
+    }
+
+    @Override
+    public void onEvent(RecordedEvent event) {
+        Path file = agentsDir.resolve(event.agent()).resolve("actions.jsonl");
+        try {
+            Files.createDirectories(file.getParent());
+            synchronized (this) {
+                Files.writeString(
+                        file,
+                        event.json() + "\n",
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+        } catch (IOException e) {
+            throw new AgentException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ActionLog[" + agentsDir + "]";
+    }
+}

@@ -1,0 +1,191 @@
+package dev.cyberia.agentcore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cyberia.keystore.Address;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an agent is for and what it may do, as written in {@code agents/NAME/agent.yaml}. Read with
+ * {@link AgentDefinitions#parse}. Amounts are in units of the treasury's token (e.g. "0.25" CYB).
+ *
+ * @param purpose what the agent is for, in a sentence the planner reads
+ * @param goals what it works toward
+ * @param tier the tier a new agent starts at
+ * @param heartbeat the time between ticks in NORMAL mode
+ * @param skills skill classes by fully qualified name, besides the built-in ones
+ * @param sells the skills it sells, with prices
+ * @param inference where it buys or runs its model; absent for a routine-only agent
+ * @param budgets spend caps per tick and per rolling day
+ * @param policy payees, hosts and the approval threshold
+ * @param survival the thresholds of the survival modes
+ * @param routine steps run each tick by the routine planner when there is no model
+ */
+public record AgentDefinition(
+        String purpose,
+        List<String> goals,
+        Tier tier,
+        Duration heartbeat,
+        List<String> skills,
+        List<Service> sells,
+        Optional<Inference> inference,
+        Budgets budgets,
+        Policy policy,
+        Survival survival,
+        List<RoutineStep> routine) {
+
+    public AgentDefinition {
+        if (purpose == null || purpose.isBlank()) {
+            throw new IllegalArgumentException("'purpose' is required: say in a sentence what the agent is for");
+        }
+        goals = goals == null ? List.of() : List.copyOf(goals);
+        tier = tier == null ? Tier.AUTOMATON : tier;
+        heartbeat = heartbeat == null ? Duration.ofMinutes(1) : heartbeat;
+        if (heartbeat.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("'heartbeat' must be at least 1s, not " + heartbeat);
+        }
+        skills = skills == null ? List.of() : List.copyOf(skills);
+        sells = sells == null ? List.of() : List.copyOf(sells);
+        inference = inference == null ? Optional.empty() : inference;
+        budgets = budgets == null ? new Budgets(null, null) : budgets;
+        policy = policy == null ? new Policy(null, null, null) : policy;
+        survival = survival == null ? new Survival(null, null, null) : survival;
+        routine = routine == null ? List.of() : List.copyOf(routine);
+    }
+
+    /** A skill sold for a price per call. */
+    public record Service(String skill, BigDecimal price) {
+        public Service {
+            if (skill == null || skill.isBlank()) {
+                throw new IllegalArgumentException("a service needs 'skill'");
+            }
+            requireNonNegative("price", price);
+        }
+    }
+
+    /**
+     * @param model a local model folder (Hugging Face ONNX layout)
+     * @param miner a miner's base URL to buy answers from over x402
+     * @param modelName the model's name at the miner
+     * @param maxPrice the most it pays per request in NORMAL mode
+     * @param conservePrice the most it pays per request in CONSERVE and CRITICAL modes
+     * @param maxSteps the planner's step cap per tick
+     */
+    public record Inference(
+            Optional<String> model,
+            Optional<URI> miner,
+            String modelName,
+            BigDecimal maxPrice,
+            BigDecimal conservePrice,
+            Integer maxSteps) {
+        public Inference {
+            model = model == null ? Optional.empty() : model;
+            miner = miner == null ? Optional.empty() : miner;
+            if (model.isEmpty() && miner.isEmpty()) {
+                throw new IllegalArgumentException("'inference' needs 'model' (a folder) or 'miner' (a URL)");
+            }
+            miner.ifPresent(u -> {
+                if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                    throw new IllegalArgumentException("'miner' must be an http(s) URL, not '" + u + "'");
+                }
+            });
+            modelName = modelName == null ? "tiny-chat" : modelName;
+            maxPrice = maxPrice == null ? new BigDecimal("0.01") : maxPrice;
+            conservePrice = conservePrice == null ? maxPrice.divide(BigDecimal.TWO) : conservePrice;
+            requireNonNegative("maxPrice", maxPrice);
+            requireNonNegative("conservePrice", conservePrice);
+            maxSteps = maxSteps == null ? 6 : maxSteps;
+            if (maxSteps < 1 || maxSteps > 100) {
+                throw new IllegalArgumentException("'maxSteps' must be 1 to 100, not " + maxSteps);
+            }
+        }
+    }
+
+    /** Spend caps; a call that would pass one is refused by the gate. */
+    public record Budgets(BigDecimal perTick, BigDecimal perDay) {
+        public Budgets {
+            perTick = perTick == null ? new BigDecimal("1") : perTick;
+            perDay = perDay == null ? new BigDecimal("10") : perDay;
+            requireNonNegative("perTick", perTick);
+            requireNonNegative("perDay", perDay);
+        }
+    }
+
+    /**
+     * @param payees the only addresses tools may pay (empty: the treasury's own allowlist decides)
+     * @param httpHosts the only hosts the HTTP skill may reach
+     * @param approvalAbove a single payment above this waits for a person
+     */
+    public record Policy(List<String> payees, List<String> httpHosts, BigDecimal approvalAbove) {
+        public Policy {
+            payees = payees == null ? List.of() : List.copyOf(payees);
+            for (String p : payees) {
+                Address.parse(p);
+            }
+            httpHosts = httpHosts == null ? List.of() : List.copyOf(httpHosts);
+            if (approvalAbove != null) {
+                requireNonNegative("approvalAbove", approvalAbove);
+            }
+        }
+
+        public List<Address> payeeAddresses() {
+            return payees.stream().map(Address::parse).toList();
+        }
+
+        public Optional<BigDecimal> approvalThreshold() {
+            return Optional.ofNullable(approvalAbove);
+        }
+    }
+
+    /** Thresholds: HIBERNATE below a balance; CRITICAL and CONSERVE below days of runway. */
+    public record Survival(BigDecimal hibernateBelow, Integer criticalDays, Integer conserveDays) {
+        public Survival {
+            hibernateBelow = hibernateBelow == null ? new BigDecimal("0.01") : hibernateBelow;
+            requireNonNegative("hibernateBelow", hibernateBelow);
+            criticalDays = criticalDays == null ? 1 : criticalDays;
+            conserveDays = conserveDays == null ? 7 : conserveDays;
+            if (criticalDays < 0 || conserveDays < criticalDays) {
+                throw new IllegalArgumentException("survival days must satisfy 0 <= criticalDays <= conserveDays");
+            }
+        }
+    }
+
+    /**
+     * One step of the routine planner: call a skill, or switch to a mode, when its condition holds.
+     *
+     * @param skill the tool to call
+     * @param args the tool's arguments, as written in the YAML
+     * @param whenBalanceBelow run only when the token balance is below this
+     * @param whenBalanceAtLeast run only when the token balance is at least this
+     * @param mode switch to at least this mode for the rest of the tick (e.g. CONSERVE)
+     */
+    public record RoutineStep(
+            String skill,
+            JsonNode args,
+            BigDecimal whenBalanceBelow,
+            BigDecimal whenBalanceAtLeast,
+            SurvivalMode mode) {
+        public RoutineStep {
+            if ((skill == null) == (mode == null)) {
+                throw new IllegalArgumentException("a routine step has either 'skill' or 'mode'");
+            }
+            if (args != null && !args.isObject()) {
+                throw new IllegalArgumentException("a routine step's 'args' must be a mapping");
+            }
+        }
+
+        /** The arguments as JSON, "{}" when none. */
+        public String argumentsJson() {
+            return args == null ? "{}" : args.toString();
+        }
+    }
+
+    private static void requireNonNegative(String field, BigDecimal value) {
+        if (value == null || value.signum() < 0) {
+            throw new IllegalArgumentException("'" + field + "' must be an amount of 0 or more, not " + value);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cyberia.agentcore;
+
+import dev.cyberia.treasury.Amount;
+import java.util.Optional;
+
+/**
+ * What an agent did, as a closed set of typed events. Stored append-only by {@link EventLog}, each
+ * carrying the hash of the one before; the action log and the console are listeners of the same
+ * events. Money events carry the asset, amount, counterparty and transaction hash.
+ */
+public sealed interface AgentEvent {
+
+    /** The event's name in logs, e.g. "PaymentSent". */
+    default String type() {
+        return getClass().getSimpleName();
+    }
+
+    /** Money that left because of this event, for the budgets and burn. */
+    default Optional<Amount> spent() {
+        return Optional.empty();
+    }
+
+    /** Money that came in. */
+    default Optional<Amount> earned() {
+        return Optional.empty();
+    }
+
+    /** @param resumed whether this re-runs a tick a crash left open */
+    record TickStarted(boolean resumed, SurvivalMode mode, Amount balance) implements AgentEvent {}
+
+    record TickFinished(String outcome, int steps, Amount spentThisTick, long millis) implements AgentEvent {}
+
+    /** One planning step: what the planner (and its model) produced, and what it cost. */
+    record Planned(String planner, String model, int promptTokens, int completionTokens, Amount price, String decision)
+            implements AgentEvent {}
+
+    record ToolCalled(int step, String tool, String arguments) implements AgentEvent {}
+
+    /** @param outcome DONE, REFUSED, INVALID, FAILED or REPLAYED */
+    record ToolResult(int step, String tool, String outcome, String result) implements AgentEvent {}
+
+    record PaymentSent(Amount amount, String to, String transactionHash, String purpose, String state)
+            implements AgentEvent {
+        @Override
+        public Optional<Amount> spent() {
+            return "CONFIRMED".equals(state) || "BROADCAST".equals(state) || "SIGNED".equals(state)
+                    ? Optional.of(amount)
+                    : Optional.empty();
+        }
+    }
+
+    record PaymentReceived(Amount amount, String from, String transactionHash, String memo) implements AgentEvent {
+        @Override
+        public Optional<Amount> earned() {
+            return Optional.of(amount);
+        }
+    }
+
+    record InferenceBought(String route, String model, Amount price, String transactionHash, int tokens)
+            implements AgentEvent {
+        @Override
+        public Optional<Amount> spent() {
+            return price.isZero() ? Optional.empty() : Optional.of(price);
+        }
+    }
+
+    record PolicyDenied(String tool, String reason) implements AgentEvent {}
+
+    record ModeChanged(SurvivalMode from, SurvivalMode to, String reason) implements AgentEvent {}
+
+    record StateChanged(AgentState from, AgentState to, String by) implements AgentEvent {}
+}

@@ -1,0 +1,142 @@
+package dev.cyberia.agentcore;
+
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.OutcomeUnknownException;
+import dev.cyberia.treasury.Treasury;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs ticks: observe (balances, income since the last tick, the survival mode) → plan → act →
+ * record. A tick is opened in the database before anything happens and closed after; a tick a
+ * crash left open is re-run under the same id, so its recorded steps replay and its payments reuse
+ * their idempotency keys.
+ */
+public final class AgentRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+
+    private final AgentStore store;
+    private final EventLog events;
+    private final AgentAssembler assembler;
+    private final FollowUps followUps;
+    private final Clock clock;
+    private final PolicyGate gate = new PolicyGate();
+    private final Map<String, LoadedAgent> loaded = new ConcurrentHashMap<>();
+
+    public AgentRuntime(AgentStore store, EventLog events, AgentAssembler assembler, FollowUps followUps, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.assembler = assembler;
+        this.followUps = followUps;
+        this.clock = clock;
+    }
+
+    /** What one tick did. */
+    public record TickReport(String tickId, SurvivalMode mode, String outcome, int steps, Amount spent) {}
+
+    /** Loads (once) and returns the agent's planner, tools and treasury. */
+    public LoadedAgent load(AgentRecord record) {
+        return loaded.computeIfAbsent(
+                record.name(), n -> assembler.assemble(record, AgentDefinitions.read(record.definitionPath())));
+    }
+
+    /** Forgets a loaded agent (it was stopped, or its definition changed). */
+    public void unload(String name) {
+        loaded.remove(name);
+    }
+
+    /**
+     * Runs one tick of {@code name}.
+     *
+     * @param pendingWork why this tick runs besides the heartbeat
+     * @throws OutcomeUnknownException when a payment's fate is unknown; the tick stays open and is re-run
+     */
+    public TickReport tick(String name, List<String> pendingWork) {
+        AgentRecord record = store.get(name);
+        LoadedAgent agent = load(record);
+        long started = System.nanoTime();
+        AgentStore.OpenedTick opened = store.openTick(name);
+        String tickId = opened.id();
+        Treasury treasury = agent.treasury();
+        Asset token = treasury.assets().get(1);
+
+        Instant now = clock.instant();
+        Amount balance = treasury.balance(token);
+        Amount ether = treasury.balance(Asset.ether());
+        Amount income = opened.resumed() ? Amount.zero(token) : newIncome(name, record, treasury, token, tickId);
+        Amount burn = Amount.ofBaseUnits(token, events.spentSince(name, now.minus(Duration.ofDays(1))));
+        Amount earned = Amount.ofBaseUnits(token, events.earnedSince(name, now.minus(Duration.ofDays(1))));
+        Observation observation = new Observation(balance, ether, income, burn, earned, List.copyOf(pendingWork));
+
+        SurvivalMode.Verdict verdict =
+                SurvivalMode.of(balance, burn, agent.definition().survival());
+        if (verdict.mode() != record.mode()) {
+            events.append(name, tickId, new AgentEvent.ModeChanged(record.mode(), verdict.mode(), verdict.reason()));
+            store.setMode(name, verdict.mode());
+        }
+        events.append(name, tickId, new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance));
+        TickContext tick = new TickContext(
+                record,
+                tickId,
+                opened.resumed(),
+                agent,
+                observation,
+                verdict.mode(),
+                store,
+                events,
+                gate,
+                followUps,
+                clock);
+        String outcome;
+        if (verdict.mode() == SurvivalMode.HIBERNATE) {
+            outcome = "hibernating: " + verdict.reason();
+        } else {
+            try {
+                outcome = agent.planner().plan(tick);
+            } catch (OutcomeUnknownException e) {
+                events.append(
+                        name,
+                        tickId,
+                        new AgentEvent.TickFinished(
+                                "interrupted, re-run on the next heartbeat: " + e.getMessage(),
+                                tick.steps(),
+                                tick.spentThisTick(),
+                                (System.nanoTime() - started) / 1_000_000));
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.warn("tick {} of {} failed: {}", tickId, name, e.toString());
+                outcome = "failed: " + e.getMessage();
+            }
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        events.append(name, tickId, new AgentEvent.TickFinished(outcome, tick.steps(), tick.spentThisTick(), millis));
+        store.closeTick(name, tickId, clock.instant());
+        return new TickReport(tickId, tick.mode(), outcome, tick.steps(), tick.spentThisTick());
+    }
+
+    /** Books as PaymentReceived every inflow to the wallet since the last tick. */
+    private Amount newIncome(String name, AgentRecord record, Treasury treasury, Asset token, String tickId) {
+        Instant since = record.lastTickAt().orElse(record.createdAt());
+        Amount total = Amount.zero(token);
+        for (LedgerEntry e : treasury.ledger()) {
+            if (e.createdAt().isAfter(since)
+                    && e.account().equals(token.walletAccount())
+                    && e.amount().signum() > 0
+                    && e.paymentId() == 0) {
+                Amount amount = Amount.ofBaseUnits(token, e.amount());
+                events.append(
+                        name, tickId, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));
+                total = total.plus(amount);
+            }
+        }
+        return total;
+    }
+}

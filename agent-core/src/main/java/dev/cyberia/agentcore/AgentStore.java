@@ -1,0 +1,372 @@
+package dev.cyberia.agentcore;
+
+import dev.cyberia.keystore.Address;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Agents, their ticks, recorded tool calls, notes and nodes, in the same database as the treasury
+ * (and Quartz's job store). The database is the source of truth: any process on it sees the same
+ * agents, so {@code agent list/status/stop} work while a node runs elsewhere.
+ */
+public final class AgentStore {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+    private final DataSource db;
+
+    private AgentStore(DataSource db) {
+        this.db = db;
+    }
+
+    /** Migrates the agent tables (and Quartz's) with Flyway and opens the store. */
+    public static AgentStore open(DataSource db) {
+        try {
+            Flyway.configure()
+                    .dataSource(db)
+                    .locations("classpath:db/agents")
+                    .table("agents_schema_history")
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            throw new AgentException("cannot migrate the agent tables: " + e.getMessage(), e);
+        }
+        return new AgentStore(db);
+    }
+
+    public DataSource dataSource() {
+        return db;
+    }
+
+    /** Checks an agent name: lower case letters, digits and dashes, starting with a letter. */
+    public static String requireValidName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidAgentInputException("agent name '" + name
+                    + "' is not valid: use 1-64 lower-case letters, digits and dashes, starting with a letter");
+        }
+        return name;
+    }
+
+    public void create(String name, Address address, String keyName, Path definition, Tier tier, Instant now) {
+        requireValidName(name);
+        update(
+                "INSERT INTO agents (name, address, key_name, definition_path, tier, mode, state, created_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?)",
+                name,
+                address.toString(),
+                keyName,
+                definition.toAbsolutePath().toString(),
+                tier.name(),
+                SurvivalMode.NORMAL.name(),
+                AgentState.CREATED.name(),
+                Timestamp.from(now));
+    }
+
+    public Optional<AgentRecord> find(String name) {
+        List<AgentRecord> found = query("SELECT * FROM agents WHERE name = ?", name);
+        return found.stream().findFirst();
+    }
+
+    /** @throws InvalidAgentInputException when there is no such agent */
+    public AgentRecord get(String name) {
+        return find(name)
+                .orElseThrow(() -> new InvalidAgentInputException("no agent named '" + name
+                        + "'; see 'cyberia agent list', or create it with 'cyberia agent new " + name + "'"));
+    }
+
+    public List<AgentRecord> all() {
+        return query("SELECT * FROM agents ORDER BY name");
+    }
+
+    public List<AgentRecord> inState(AgentState state) {
+        return query("SELECT * FROM agents WHERE state = ? ORDER BY name", state.name());
+    }
+
+    public void setState(String name, AgentState state) {
+        update("UPDATE agents SET state = ? WHERE name = ?", state.name(), name);
+    }
+
+    public void setMode(String name, SurvivalMode mode) {
+        update("UPDATE agents SET mode = ? WHERE name = ?", mode.name(), name);
+    }
+
+    public void setTier(String name, Tier tier) {
+        update("UPDATE agents SET tier = ? WHERE name = ?", tier.name(), name);
+    }
+
+    /**
+     * Starts a tick: the tick a crash left open if there is one (so its recorded steps and
+     * idempotency keys are reused), else the next one.
+     */
+    public OpenedTick openTick(String name) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT tick_seq, open_tick FROM agents WHERE name = ? FOR UPDATE")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new InvalidAgentInputException("no agent named '" + name + "'");
+                    }
+                    String open = rs.getString(2);
+                    if (open != null) {
+                        c.commit();
+                        return new OpenedTick(open, true);
+                    }
+                    long seq = rs.getLong(1) + 1;
+                    String id = name + "#" + seq;
+                    try (PreparedStatement up =
+                            c.prepareStatement("UPDATE agents SET tick_seq = ?, open_tick = ? WHERE name = ?")) {
+                        up.setLong(1, seq);
+                        up.setString(2, id);
+                        up.setString(3, name);
+                        up.executeUpdate();
+                    }
+                    c.commit();
+                    return new OpenedTick(id, false);
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot open a tick for " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A tick id, and whether it re-runs a tick a crash left open. */
+    public record OpenedTick(String id, boolean resumed) {}
+
+    public void closeTick(String name, String tickId, Instant at) {
+        update(
+                "UPDATE agents SET open_tick = NULL, last_tick_at = ? WHERE name = ? AND open_tick = ?",
+                Timestamp.from(at),
+                name,
+                tickId);
+    }
+
+    /**
+     * Takes or renews the hold of {@code node} on an agent: granted when no live node holds it.
+     *
+     * @return whether {@code node} now holds it
+     */
+    public boolean hold(String name, String node, Instant now, Duration lease) {
+        return update(
+                        "UPDATE agents SET host = ?, host_seen_at = ? WHERE name = ?"
+                                + " AND (host IS NULL OR host = ? OR host_seen_at < ?)",
+                        node,
+                        Timestamp.from(now),
+                        name,
+                        node,
+                        Timestamp.from(now.minus(lease)))
+                == 1;
+    }
+
+    /** Renews every hold of {@code node} at once. */
+    public void renewHolds(String node, Instant now) {
+        update("UPDATE agents SET host_seen_at = ? WHERE host = ?", Timestamp.from(now), node);
+    }
+
+    public void release(String name, String node) {
+        update("UPDATE agents SET host = NULL, host_seen_at = NULL WHERE name = ? AND host = ?", name, node);
+    }
+
+    // --- tool calls recorded per tick step, so a re-run tick replays instead of repeating ---
+
+    /** A tool call recorded in a tick; {@code outcome} empty when the call started but never finished. */
+    public record RecordedCall(String tool, String arguments, Optional<String> outcome, Optional<String> result) {}
+
+    public Optional<RecordedCall> recordedCall(String tickId, int step) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT tool, arguments, outcome, result FROM agent_tool_calls WHERE tick_id = ? AND step = ?")) {
+            ps.setString(1, tickId);
+            ps.setInt(2, step);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new RecordedCall(
+                        rs.getString(1),
+                        rs.getString(2),
+                        Optional.ofNullable(rs.getString(3)),
+                        Optional.ofNullable(rs.getString(4))));
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read tool call " + tickId + "/" + step + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void beginCall(String tickId, int step, String tool, String arguments) {
+        update(
+                "MERGE INTO agent_tool_calls (tick_id, step, tool, arguments) KEY (tick_id, step) VALUES (?,?,?,?)",
+                tickId,
+                step,
+                tool,
+                arguments);
+    }
+
+    public void finishCall(String tickId, int step, String outcome, String result) {
+        update(
+                "UPDATE agent_tool_calls SET outcome = ?, result = ? WHERE tick_id = ? AND step = ?",
+                outcome,
+                result,
+                tickId,
+                step);
+    }
+
+    // --- notes (the memory skill) ---
+
+    public void remember(String agent, String topic, String note, Instant at) {
+        update(
+                "MERGE INTO agent_notes (agent, topic, note, at) KEY (agent, topic) VALUES (?,?,?,?)",
+                agent,
+                topic,
+                note,
+                Timestamp.from(at));
+    }
+
+    public Optional<String> recall(String agent, String topic) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT note FROM agent_notes WHERE agent = ? AND topic = ?")) {
+            ps.setString(1, agent);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read notes of " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> topics(String agent) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT topic FROM agent_notes WHERE agent = ? ORDER BY topic")) {
+            ps.setString(1, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read notes of " + agent + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    // --- nodes ---
+
+    /** A runtime node as it last checked in. */
+    public record NodeRecord(String id, long pid, Instant startedAt, Instant seenAt, boolean stopRequested) {
+        public boolean isAlive(Instant now, Duration lease) {
+            return seenAt.plus(lease).isAfter(now);
+        }
+    }
+
+    public void registerNode(String id, long pid, Instant now) {
+        update(
+                "MERGE INTO nodes (id, pid, started_at, seen_at, stop_requested) KEY (id) VALUES (?,?,?,?,FALSE)",
+                id,
+                pid,
+                Timestamp.from(now),
+                Timestamp.from(now));
+    }
+
+    /** Checks a node in. @return whether someone asked it to stop */
+    public boolean checkIn(String id, Instant now) {
+        update("UPDATE nodes SET seen_at = ? WHERE id = ?", Timestamp.from(now), id);
+        return nodes().stream().anyMatch(n -> n.id().equals(id) && n.stopRequested());
+    }
+
+    public void requestStop(String id) {
+        update("UPDATE nodes SET stop_requested = TRUE WHERE id = ?", id);
+    }
+
+    public void removeNode(String id) {
+        update("DELETE FROM nodes WHERE id = ?", id);
+    }
+
+    public List<NodeRecord> nodes() {
+        List<NodeRecord> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, pid, started_at, seen_at, stop_requested FROM nodes ORDER BY started_at")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new NodeRecord(
+                            rs.getString(1),
+                            rs.getLong(2),
+                            rs.getTimestamp(3).toInstant(),
+                            rs.getTimestamp(4).toInstant(),
+                            rs.getBoolean(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read nodes: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    // --- plumbing ---
+
+    private int update(String sql, Object... args) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState()) && sql.startsWith("INSERT INTO agents")) {
+                throw new InvalidAgentInputException("an agent named '" + args[0] + "' already exists");
+            }
+            throw new AgentException("database update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<AgentRecord> query(String sql, Object... args) {
+        List<AgentRecord> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AgentRecord(
+                            rs.getString("name"),
+                            Address.parse(rs.getString("address")),
+                            rs.getString("key_name"),
+                            Path.of(rs.getString("definition_path")),
+                            Tier.valueOf(rs.getString("tier")),
+                            SurvivalMode.valueOf(rs.getString("mode")),
+                            AgentState.valueOf(rs.getString("state")),
+                            rs.getTimestamp("created_at").toInstant(),
+                            rs.getLong("tick_seq"),
+                            Optional.ofNullable(rs.getString("open_tick")),
+                            Optional.ofNullable(rs.getTimestamp("last_tick_at")).map(Timestamp::toInstant),
+                            Optional.ofNullable(rs.getString("host")),
+                            Optional.ofNullable(rs.getTimestamp("host_seen_at")).map(Timestamp::toInstant)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read agents: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

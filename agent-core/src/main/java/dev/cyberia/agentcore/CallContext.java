@@ -1,0 +1,147 @@
+package dev.cyberia.agentcore;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.PaymentRequest;
+import dev.cyberia.treasury.PaymentState;
+import dev.cyberia.treasury.Treasury;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a skill may use during one call. Money leaves only through {@link #pay} and
+ * {@link #purchase}, both behind the policy gate, both idempotent per tick step: a tick re-run after
+ * a crash reuses the same key, so the treasury journal returns the first payment.
+ */
+public final class CallContext {
+    private final TickContext tick;
+    private final int step;
+    private final String tool;
+
+    CallContext(TickContext tick, int step, String tool) {
+        this.tick = tick;
+        this.step = step;
+        this.tool = tool;
+    }
+
+    public String agentName() {
+        return tick.agentName();
+    }
+
+    public String tickId() {
+        return tick.tickId();
+    }
+
+    public int step() {
+        return step;
+    }
+
+    /** The treasury idempotency key of this call: the same when the tick is re-run. */
+    public String idempotencyKey() {
+        return tick.tickId() + "/" + step;
+    }
+
+    public AgentDefinition definition() {
+        return tick.definition();
+    }
+
+    public Tier tier() {
+        return tick.tier();
+    }
+
+    public SurvivalMode mode() {
+        return tick.mode();
+    }
+
+    public Address address() {
+        return tick.treasury().wallet();
+    }
+
+    public Asset token() {
+        return tick.token();
+    }
+
+    public Amount balance() {
+        return tick.treasury().balance(tick.token());
+    }
+
+    public Amount etherBalance() {
+        return tick.treasury().balance(Asset.ether());
+    }
+
+    /** Pays {@code to} through the gate and the treasury, booked to {@code expenses:PURPOSE}. */
+    public Payment pay(Address to, Amount amount, String purpose) {
+        GateDecision decision = tick.authorizeSpend(tool, Optional.of(to), amount);
+        if (!(decision instanceof GateDecision.Allow)) {
+            throw new SpendRefusedException(decision.reason());
+        }
+        Payment payment = tick.treasury()
+                .pay(
+                        new PaymentRequest(idempotencyKey(), to, amount, "expenses:" + purpose),
+                        tick.signer().get());
+        PaymentState state = payment.state();
+        String hash = switch (state) {
+            case PaymentState.Confirmed c -> c.transactionHash();
+            case PaymentState.Broadcast b -> b.transactionHash();
+            case PaymentState.Signed s -> s.transactionHash();
+            default -> "";
+        };
+        AgentEvent.PaymentSent sent =
+                new AgentEvent.PaymentSent(amount, to.toString(), hash, "expenses:" + purpose, state.name());
+        tick.record(sent);
+        sent.spent().ifPresent(tick::charge);
+        if (state instanceof PaymentState.Denied d) {
+            tick.record(new AgentEvent.PolicyDenied(tool, "treasury policy: " + d.reason()));
+            throw new SpendRefusedException("the treasury's spend policy refused: " + d.reason());
+        }
+        if (state instanceof PaymentState.AwaitingApproval a) {
+            throw new SpendRefusedException("payment #" + payment.id() + " waits for a person's approval (" + a.reason()
+                    + "); see 'cyberia treasury approvals'");
+        }
+        return payment;
+    }
+
+    /** Something bought with the wallet's key (an x402 payment); {@code cap} is what it may cost at most. */
+    @FunctionalInterface
+    public interface Purchase<T> {
+        T buy(Treasury treasury, Signer signer);
+    }
+
+    /** Runs {@code purchase} if the gate allows spending {@code cap}; the caller then {@link #recordInference}s it. */
+    public <T> T purchase(Amount cap, Purchase<T> purchase) {
+        GateDecision decision = tick.authorizeSpend(tool, Optional.empty(), cap);
+        if (!(decision instanceof GateDecision.Allow)) {
+            throw new SpendRefusedException(decision.reason());
+        }
+        return purchase.buy(tick.treasury(), tick.signer().get());
+    }
+
+    /** Records inference bought within this call, and charges it to the tick's budget. */
+    public void recordInference(String route, String model, Amount price, String transactionHash, int tokens) {
+        AgentEvent.InferenceBought bought =
+                new AgentEvent.InferenceBought(route, model, price, transactionHash, tokens);
+        tick.record(bought);
+        bought.spent().ifPresent(tick::charge);
+    }
+
+    public void remember(String topic, String note) {
+        tick.store().remember(agentName(), topic, note, tick.now());
+    }
+
+    public Optional<String> recall(String topic) {
+        return tick.store().recall(agentName(), topic);
+    }
+
+    public List<String> topics() {
+        return tick.store().topics(agentName());
+    }
+
+    /** Asks for an extra tick after {@code after}. */
+    public void scheduleFollowUp(Duration after, String reason) {
+        tick.followUps().schedule(agentName(), after, reason);
+    }
+}

@@ -1,0 +1,270 @@
+package dev.cyberia.agentcore;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.cyberia.treasury.Amount;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only store of agent events. Each event's hash is SHA-256 over the previous hash and
+ * the event's canonical JSON, so a changed or removed event breaks {@link #verify}. Listeners (the
+ * action log, the console) hear each event after it is committed.
+ */
+public final class EventLog {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+    static final String GENESIS = "0".repeat(64);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new Jdk8Module())
+            .registerModule(new SimpleModule().addSerializer(Amount.class, new AmountSerializer()))
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private final DataSource db;
+    private final Clock clock;
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+
+    public EventLog(DataSource db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public void addListener(EventListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(EventListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Stores {@code event} at the end of {@code agent}'s chain and tells the listeners. */
+    public RecordedEvent append(String agent, String tickIdOrNull, AgentEvent event) {
+        RecordedEvent recorded;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                recorded = insert(agent, tickIdOrNull, event);
+                break;
+            } catch (SQLException e) {
+                // two writers took the same seq (a node and a CLI command); the primary key refused one
+                if (attempt >= 5 || !"23505".equals(e.getSQLState())) {
+                    throw new AgentException(
+                            "cannot store event " + event.type() + " of " + agent + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        for (EventListener l : listeners) {
+            try {
+                l.onEvent(recorded);
+            } catch (RuntimeException e) {
+                LOG.warn("event listener {} failed: {}", l, e.toString());
+            }
+        }
+        return recorded;
+    }
+
+    private RecordedEvent insert(String agent, String tickId, AgentEvent event) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long seq = 0;
+                String prev = GENESIS;
+                try (PreparedStatement last = c.prepareStatement(
+                        "SELECT seq, hash FROM agent_events WHERE agent = ? ORDER BY seq DESC FETCH FIRST 1 ROW ONLY")) {
+                    last.setString(1, agent);
+                    try (ResultSet rs = last.executeQuery()) {
+                        if (rs.next()) {
+                            seq = rs.getLong(1) + 1;
+                            prev = rs.getString(2);
+                        }
+                    }
+                }
+                Instant at = clock.instant();
+                String json = canonicalJson(agent, seq, tickId, at, event);
+                String hash = hash(prev, json);
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO agent_events (agent, seq, tick_id, type,"
+                        + " at, spent_units, earned_units, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                    ins.setString(1, agent);
+                    ins.setLong(2, seq);
+                    ins.setString(3, tickId);
+                    ins.setString(4, event.type());
+                    ins.setTimestamp(5, Timestamp.from(at));
+                    ins.setBigDecimal(
+                            6,
+                            event.spent()
+                                    .map(a -> new BigDecimal(a.baseUnits()))
+                                    .orElse(null));
+                    ins.setBigDecimal(
+                            7,
+                            event.earned()
+                                    .map(a -> new BigDecimal(a.baseUnits()))
+                                    .orElse(null));
+                    ins.setString(8, json);
+                    ins.setString(9, prev);
+                    ins.setString(10, hash);
+                    ins.executeUpdate();
+                }
+                c.commit();
+                return new RecordedEvent(agent, seq, tickId, at, event, prev, hash, json);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    static String canonicalJson(String agent, long seq, String tickId, Instant at, AgentEvent event) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("at", at.toString());
+        node.put("agent", agent);
+        node.put("seq", seq);
+        if (tickId != null) {
+            node.put("tick", tickId);
+        }
+        node.put("type", event.type());
+        node.setAll((ObjectNode) JSON.valueToTree(event));
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new AgentException("cannot write event " + event.type() + " as JSON", e);
+        }
+    }
+
+    static String hash(String prev, String json) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(prev.getBytes(StandardCharsets.US_ASCII));
+            sha.update(json.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last {@code limit} events' JSON of an agent, oldest first. */
+    public List<String> last(String agent, int limit) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT body FROM agent_events WHERE agent = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY")) {
+            ps.setString(1, agent);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(0, rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Events of {@code agent} with seq greater than {@code afterSeq}, oldest first (for {@code logs -f}). */
+    public List<String> after(String agent, long afterSeq) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq")) {
+            ps.setString(1, agent);
+            ps.setLong(2, afterSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Walks {@code agent}'s chain from the start.
+     *
+     * @return the seq of the first event whose hash or link does not match, or empty when all do
+     */
+    public Optional<Long> verify(String agent) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq, body, prev_hash, hash FROM agent_events WHERE agent = ? ORDER BY seq")) {
+            ps.setString(1, agent);
+            String prev = GENESIS;
+            long expected = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long seq = rs.getLong(1);
+                    if (seq != expected
+                            || !rs.getString(3).equals(prev)
+                            || !hash(prev, rs.getString(2)).equals(rs.getString(4))) {
+                        return Optional.of(seq);
+                    }
+                    prev = rs.getString(4);
+                    expected++;
+                }
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Money {@code agent} spent since {@code from}, in the token's base units. */
+    public BigInteger spentSince(String agent, Instant from) {
+        return sumSince("spent_units", agent, from);
+    }
+
+    /** Money {@code agent} earned since {@code from}, in the token's base units. */
+    public BigInteger earnedSince(String agent, Instant from) {
+        return sumSince("earned_units", agent, from);
+    }
+
+    private BigInteger sumSince(String column, String agent, Instant from) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT COALESCE(SUM(" + column + "), 0) FROM agent_events WHERE agent = ? AND at >= ?")) {
+            ps.setString(1, agent);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1).toBigIntegerExact();
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot sum events of " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final class AmountSerializer extends JsonSerializer<Amount> {
+        @Override
+        public void serialize(Amount value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeStartObject();
+            gen.writeStringField("asset", value.asset().symbol());
+            gen.writeStringField("amount", value.units());
+            gen.writeStringField("baseUnits", value.baseUnits().toString());
+            gen.writeEndObject();
+        }
+    }
+}

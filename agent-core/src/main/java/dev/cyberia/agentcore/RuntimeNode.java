@@ -1,0 +1,340 @@
+package dev.cyberia.agentcore;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.quartz.DisallowConcurrentExecution;
+import org.quartz.Job;
+import org.quartz.JobBuilder;
+import org.quartz.JobExecutionContext;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.SimpleTrigger;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts RUNNING agents. Each agent's heartbeat is a Quartz trigger in a clustered JDBC job store on
+ * the same database as the agents and the treasury, so a restarted node resumes every agent where
+ * it was, and several nodes on one PostgreSQL database would share the agents. A sync loop checks
+ * the node in, takes agents that were launched, drops agents that were stopped from another
+ * terminal, and stops the node when {@code cyberia node stop} asks.
+ */
+public final class RuntimeNode implements AutoCloseable, FollowUps {
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeNode.class);
+    private static final String GROUP = "agents";
+
+    /**
+     * @param schedulerName Quartz's scheduler name: nodes with the same name share their agents
+     * @param threads how many ticks run at once
+     * @param lease how long a hold on an agent (and a node's check-in) lasts without renewal
+     * @param syncEvery how often the node looks for launched and stopped agents
+     * @param hosts which agents this node may host (all, or one for a foreground launch)
+     */
+    public record Config(
+            String schedulerName, int threads, Duration lease, Duration syncEvery, Predicate<String> hosts) {
+        public static Config shared() {
+            return new Config("cyberia", 4, Duration.ofSeconds(15), Duration.ofSeconds(2), n -> true);
+        }
+
+        public static Config foreground(String agent) {
+            return new Config(
+                    "cyberia-launch-" + agent, 2, Duration.ofSeconds(15), Duration.ofSeconds(1), agent::equals);
+        }
+    }
+
+    private final String id;
+    private final Config config;
+    private final AgentStore store;
+    private final EventLog events;
+    private final Clock clock;
+    private final AgentRuntime runtime;
+    private final Scheduler scheduler;
+    private final ScheduledExecutorService sync;
+    private final Set<String> hosted = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private RuntimeNode(Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock)
+            throws SchedulerException {
+        this.id = ManagementFactory.getRuntimeMXBean().getName() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        this.config = config;
+        this.store = store;
+        this.events = events;
+        this.clock = clock;
+        this.runtime = new AgentRuntime(store, events, assembler, this, clock);
+        this.scheduler = quartz(config, id, store.dataSource());
+        this.scheduler.setJobFactory((bundle, s) -> new TickJob(this));
+        this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cyberia-node-sync");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts a node: registers it, starts Quartz, and begins syncing agents. */
+    public static RuntimeNode start(
+            Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock) {
+        try {
+            RuntimeNode node = new RuntimeNode(config, store, events, assembler, clock);
+            store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
+            node.syncOnce();
+            node.scheduler.start();
+            long every = config.syncEvery().toMillis();
+            node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
+            LOG.info("node {} started ({} agents)", node.id, node.hosted.size());
+            return node;
+        } catch (SchedulerException e) {
+            throw new AgentException("cannot start the scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public AgentRuntime runtime() {
+        return runtime;
+    }
+
+    /** The agents this node hosts now. */
+    public Set<String> hosted() {
+        return Set.copyOf(hosted);
+    }
+
+    /** Blocks until the node stops ({@code node stop}, {@link #close}, or a foreground agent stopped). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Scheduler quartz(Config config, String instanceId, DataSource db) throws SchedulerException {
+        String dataSource = "cyberia-" + instanceId;
+        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new ConnectionProvider() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                return db.getConnection();
+            }
+
+            @Override
+            public void shutdown() {}
+
+            @Override
+            public void initialize() {}
+        });
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", config.schedulerName());
+        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
+        p.setProperty("org.quartz.threadPool.threadNamePrefix", "cyberia-tick");
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", dataSource);
+        p.setProperty("org.quartz.jobStore.isClustered", "true");
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "10000");
+        p.setProperty("org.quartz.jobStore.useProperties", "true");
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(config.threads() * 4));
+        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionFireAheadTimeWindow", "1000");
+        return new StdSchedulerFactory(p).getScheduler();
+    }
+
+    private void syncSafely() {
+        try {
+            if (store.checkIn(id, clock.instant())) {
+                LOG.info("node {} asked to stop", id);
+                Thread.ofPlatform().start(this::close);
+                return;
+            }
+            store.renewHolds(id, clock.instant());
+            syncOnce();
+        } catch (RuntimeException | SchedulerException e) {
+            LOG.warn("node sync failed: {}", e.toString());
+        }
+    }
+
+    private void syncOnce() throws SchedulerException {
+        Instant now = clock.instant();
+        List<String> running = new ArrayList<>();
+        for (AgentRecord a : store.inState(AgentState.RUNNING)) {
+            if (config.hosts().test(a.name())) {
+                running.add(a.name());
+                if (!hosted.contains(a.name()) && store.hold(a.name(), id, now, config.lease())) {
+                    host(a);
+                }
+            }
+        }
+        for (String name : List.copyOf(hosted)) {
+            if (!running.contains(name)) {
+                drop(name);
+            }
+        }
+    }
+
+    private void host(AgentRecord agent) throws SchedulerException {
+        AgentDefinition definition;
+        try {
+            definition = runtime.load(agent).definition();
+        } catch (AgentException e) {
+            LOG.error("cannot load agent {}: {}", agent.name(), e.getMessage());
+            store.release(agent.name(), id);
+            return;
+        }
+        JobKey job = JobKey.jobKey(agent.name(), GROUP);
+        if (!scheduler.checkExists(job)) {
+            scheduler.addJob(
+                    JobBuilder.newJob(TickJob.class)
+                            .withIdentity(job)
+                            .storeDurably()
+                            .build(),
+                    false);
+        }
+        TriggerKey heartbeat = TriggerKey.triggerKey(agent.name(), "heartbeat");
+        Duration interval = definition.heartbeat().multipliedBy(agent.mode().heartbeatMultiplier());
+        if (!scheduler.checkExists(heartbeat)) {
+            scheduler.scheduleJob(heartbeat(agent.name(), interval, now()));
+        }
+        hosted.add(agent.name());
+        LOG.info("hosting {} (every {})", agent.name(), interval);
+    }
+
+    private void drop(String name) throws SchedulerException {
+        hosted.remove(name);
+        scheduler.deleteJob(JobKey.jobKey(name, GROUP));
+        runtime.unload(name);
+        store.release(name, id);
+        LOG.info("dropped {}", name);
+    }
+
+    private Date now() {
+        return Date.from(clock.instant());
+    }
+
+    private static Trigger heartbeat(String agent, Duration interval, Date start) {
+        return TriggerBuilder.newTrigger()
+                .withIdentity(agent, "heartbeat")
+                .forJob(agent, GROUP)
+                .startAt(start)
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(interval.toMillis())
+                        .repeatForever()
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .build();
+    }
+
+    /** After a tick: moves the heartbeat when the survival mode changed its interval. */
+    void retime(String agent) {
+        try {
+            AgentRecord record = store.get(agent);
+            Duration interval = runtime.load(record)
+                    .definition()
+                    .heartbeat()
+                    .multipliedBy(record.mode().heartbeatMultiplier());
+            TriggerKey key = TriggerKey.triggerKey(agent, "heartbeat");
+            Trigger current = scheduler.getTrigger(key);
+            if (current instanceof SimpleTrigger simple && simple.getRepeatInterval() != interval.toMillis()) {
+                scheduler.rescheduleJob(
+                        key,
+                        heartbeat(agent, interval, Date.from(clock.instant().plus(interval))));
+                LOG.info("{} now ticks every {} ({})", agent, interval, record.mode());
+            }
+        } catch (SchedulerException | RuntimeException e) {
+            LOG.warn("cannot retime {}: {}", agent, e.toString());
+        }
+    }
+
+    @Override
+    public void schedule(String agent, Duration after, String reason) {
+        try {
+            Trigger once = TriggerBuilder.newTrigger()
+                    .withIdentity(agent + "-" + UUID.randomUUID(), "follow-up")
+                    .forJob(agent, GROUP)
+                    .usingJobData("reason", reason)
+                    .startAt(Date.from(clock.instant().plus(after)))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .build();
+            scheduler.scheduleJob(once);
+        } catch (SchedulerException e) {
+            throw new AgentException("cannot schedule a follow-up for " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the tick a trigger fired, if this node holds (or can take) the agent. */
+    void fire(String agent, List<String> reasons) {
+        if (!hosted.contains(agent)) {
+            LOG.debug("skipping {}: not hosted here", agent);
+            return;
+        }
+        runtime.tick(agent, reasons);
+        retime(agent);
+    }
+
+    /** Stops the node: running ticks finish, triggers stay in the job store for the next start. */
+    @Override
+    public void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        sync.shutdownNow();
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            LOG.warn("scheduler shutdown: {}", e.toString());
+        }
+        for (String name : hosted) {
+            store.release(name, id);
+        }
+        store.removeNode(id);
+        LOG.info("node {} stopped", id);
+        stopped.countDown();
+    }
+
+    /** The Quartz job of every agent: one tick, never two at once for the same agent. */
+    @DisallowConcurrentExecution
+    static final class TickJob implements Job {
+        private final RuntimeNode node;
+
+        TickJob(RuntimeNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public void execute(JobExecutionContext context) {
+            String agent = context.getJobDetail().getKey().getName();
+            String reason = context.getTrigger().getJobDataMap().getString("reason");
+            try {
+                node.fire(agent, reason == null ? List.of() : List.of(reason));
+            } catch (RuntimeException e) {
+                LOG.warn("tick of {} did not finish: {}", agent, e.toString());
+            }
+        }
+    }
+}

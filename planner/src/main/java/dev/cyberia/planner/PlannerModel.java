@@ -1,0 +1,25 @@
+package dev.cyberia.planner;
+
+import dev.cyberia.agentcore.SurvivalMode;
+import dev.cyberia.treasury.Amount;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+
+/**
+ * The model the LLM planner talks to, with what each answer costs: a local model (free), a paid
+ * miner, or a router over both. The planner asks the policy gate for {@link #maxPrice} before each
+ * call, so a tick never buys more than its budget.
+ */
+public interface PlannerModel {
+    /** The most one call may cost in this mode (zero for a local model). */
+    Amount maxPrice(SurvivalMode mode);
+
+    /** One model call. */
+    PricedAnswer chat(ChatRequest request, SurvivalMode mode);
+
+    /**
+     * @param route who answered (a model folder, a miner URL)
+     * @param transactionHash the x402 settlement, empty when free
+     */
+    record PricedAnswer(ChatResponse response, String route, Amount price, String transactionHash) {}
+}
