@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
             DevnetCommand.class,
             TreasuryCommand.class,
             InferCommand.class,
-            MinerCommand.class
+            MinerCommand.class,
+            AgentCommand.class,
+            NodeCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad input."})
 final class CyberiaCommand implements Runnable {

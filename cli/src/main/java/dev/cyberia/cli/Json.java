@@ -27,4 +27,12 @@ final class Json {
             throw new IllegalStateException(e);
         }
     }
+
+    static JsonNode read(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
 }

@@ -55,12 +55,14 @@ public final class Main {
                         || e instanceof InvalidKeyInputException
                         || e instanceof dev.cyberia.treasury.InvalidTreasuryInputException
                         || e instanceof dev.cyberia.inference.InvalidModelException
+                        || e instanceof dev.cyberia.agentcore.InvalidAgentInputException
                 ? BAD_INPUT
                 : FAILURE;
         String message = e instanceof CliInputException
                         || e instanceof KeystoreException
                         || e instanceof dev.cyberia.treasury.TreasuryException
                         || e instanceof dev.cyberia.inference.InferenceException
+                        || e instanceof dev.cyberia.agentcore.AgentException
                 ? e.getMessage()
                 : "unexpected failure: " + e;
         if (root.verbose) {

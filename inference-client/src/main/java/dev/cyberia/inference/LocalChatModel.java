@@ -65,7 +65,7 @@ public final class LocalChatModel implements ChatModel {
                 .build();
     }
 
-    private static Message toMessage(ChatMessage m) {
+    static Message toMessage(ChatMessage m) {
         if (m instanceof SystemMessage s) {
             return new Message("system", s.text());
         }

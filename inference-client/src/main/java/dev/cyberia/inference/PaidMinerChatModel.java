@@ -1,9 +1,9 @@
 package dev.cyberia.inference;
 
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -12,8 +12,12 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
-/** A LangChain4j {@link ChatModel} that buys each answer from a miner over x402 through a {@link MinerClient}. */
+/**
+ * A LangChain4j {@link ChatModel} that buys each answer from a miner over x402 through a {@link MinerClient}.
+ * Tool calls and results travel as text in the model's chat template ({@code <tool_call>}), as with a local model.
+ */
 public final class PaidMinerChatModel implements ChatModel {
     private final MinerClient client;
     private final String model;
@@ -33,25 +37,20 @@ public final class PaidMinerChatModel implements ChatModel {
     public ChatResponse doChat(ChatRequest request) {
         List<Message> messages = new ArrayList<>();
         for (ChatMessage m : request.messages()) {
-            if (m instanceof SystemMessage s) {
-                messages.add(Message.system(s.text()));
-            } else if (m instanceof UserMessage u && u.hasSingleText()) {
-                messages.add(Message.user(u.singleText()));
-            } else if (m instanceof AiMessage a && a.text() != null) {
-                messages.add(new Message("assistant", a.text()));
-            } else {
-                throw new InferenceException(
-                        "a paid miner takes system, user and assistant text messages, not " + m.type());
-            }
+            messages.add(LocalChatModel.toMessage(m)); // tool calls and results travel as the chat template's text
         }
         GenerationOptions options = OpenAiWire.options(request, OptionalLong.empty());
         MinerClient.PaidAnswer answer = client.chat(model, messages, options);
         last = answer;
+        List<ToolSpecification> offered =
+                request.toolSpecifications() == null ? List.of() : request.toolSpecifications();
+        List<ToolExecutionRequest> calls = LocalChatModel.toolCalls(
+                answer.text(), offered.stream().map(ToolSpecification::name).collect(Collectors.toSet()));
         return ChatResponse.builder()
-                .aiMessage(AiMessage.from(answer.text()))
+                .aiMessage(calls.isEmpty() ? AiMessage.from(answer.text()) : AiMessage.from(calls))
                 .modelName(model + "@" + answer.miner())
                 .tokenUsage(new TokenUsage(answer.promptTokens(), answer.completionTokens()))
-                .finishReason(FinishReason.STOP)
+                .finishReason(calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_EXECUTION)
                 .build();
     }
 }

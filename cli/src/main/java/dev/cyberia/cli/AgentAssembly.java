@@ -1,0 +1,133 @@
+package dev.cyberia.cli;
+
+import dev.cyberia.agentcore.AgentAssembler;
+import dev.cyberia.agentcore.AgentDefinition;
+import dev.cyberia.agentcore.AgentRecord;
+import dev.cyberia.agentcore.InvalidAgentInputException;
+import dev.cyberia.agentcore.LoadedAgent;
+import dev.cyberia.agentcore.Planner;
+import dev.cyberia.agentcore.SurvivalMode;
+import dev.cyberia.agentcore.Toolbox;
+import dev.cyberia.inference.LocalChatModel;
+import dev.cyberia.inference.LocalModel;
+import dev.cyberia.inference.MinerClient;
+import dev.cyberia.inference.PaidMinerChatModel;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.planner.PlannerModel;
+import dev.cyberia.planner.Planners;
+import dev.cyberia.tools.Skills;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Wires an agent from its definition: its treasury on the configured chain, its key (unlocked on
+ * first use with the node's passphrase, then held), the built-in and named skills, and the LLM
+ * planner over a local model or a paid miner, or the routine planner.
+ */
+final class AgentAssembly implements AgentAssembler, AutoCloseable {
+    private final Path home;
+    private final TreasuryDatabase db;
+    private final Chain chain;
+    private final Asset token;
+    private final Keystore keystore;
+    private final Passphrase passphrase;
+    private final Clock clock;
+    private final ClassLoader skillLoader;
+    private final Map<String, Signer> signers = new ConcurrentHashMap<>();
+    private final Map<Path, LocalModel> models = new ConcurrentHashMap<>();
+
+    AgentAssembly(
+            Path home,
+            TreasuryDatabase db,
+            Chain chain,
+            Asset token,
+            Keystore keystore,
+            Passphrase passphrase,
+            Clock clock) {
+        this.home = home;
+        this.db = db;
+        this.chain = chain;
+        this.token = token;
+        this.keystore = keystore;
+        this.passphrase = passphrase;
+        this.clock = clock;
+        this.skillLoader = Skills.loaderFor(home.resolve("skills"));
+    }
+
+    @Override
+    public LoadedAgent assemble(AgentRecord record, AgentDefinition definition) {
+        Treasury treasury = Treasury.open(db, chain, token, record.address(), clock, Treasury.Options.DEFAULT);
+        Supplier<Signer> signer = () -> signers.computeIfAbsent(record.keyName(), k -> {
+            Signer s = keystore.unlock(k, passphrase);
+            if (!s.address().equals(record.address())) {
+                s.close();
+                throw new InvalidAgentInputException("key '" + k + "' is for " + s.address() + ", not agent "
+                        + record.name() + "'s " + record.address());
+            }
+            return s;
+        });
+        Toolbox toolbox = Skills.load(definition.skills(), skillLoader);
+        Planner planner = definition
+                .inference()
+                .map(i -> Planners.llm(model(i, treasury, signer)))
+                .orElseGet(Planners::routine);
+        return new LoadedAgent(definition, treasury, signer, planner, toolbox);
+    }
+
+    private PlannerModel model(AgentDefinition.Inference inference, Treasury treasury, Supplier<Signer> signer) {
+        if (inference.model().isPresent()) {
+            Path dir = home.resolve(inference.model().get()).normalize();
+            LocalModel local = models.computeIfAbsent(dir, LocalModel::open);
+            LocalChatModel chat = new LocalChatModel(local, OptionalLong.empty());
+            return new PlannerModel() {
+                @Override
+                public Amount maxPrice(SurvivalMode mode) {
+                    return Amount.zero(token);
+                }
+
+                @Override
+                public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+                    return new PricedAnswer(chat.chat(request), dir.toString(), Amount.zero(token), "");
+                }
+            };
+        }
+        return new PlannerModel() {
+            @Override
+            public Amount maxPrice(SurvivalMode mode) {
+                return Amount.parse(
+                        (mode == SurvivalMode.NORMAL ? inference.maxPrice() : inference.conservePrice())
+                                .toPlainString(),
+                        token);
+            }
+
+            @Override
+            public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+                PaidMinerChatModel paid = new PaidMinerChatModel(
+                        new MinerClient(inference.miner().orElseThrow(), treasury, signer.get(), maxPrice(mode), clock),
+                        inference.modelName());
+                var response = paid.chat(request);
+                MinerClient.PaidAnswer bought = paid.lastPurchase();
+                return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        signers.values().forEach(Signer::close);
+        models.values().forEach(LocalModel::close);
+        passphrase.close();
+    }
+}

@@ -1,0 +1,461 @@
+package dev.cyberia.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.agentcore.AgentDefinition;
+import dev.cyberia.agentcore.AgentDefinitions;
+import dev.cyberia.agentcore.AgentEvent;
+import dev.cyberia.agentcore.AgentRecord;
+import dev.cyberia.agentcore.AgentState;
+import dev.cyberia.agentcore.AgentStore;
+import dev.cyberia.agentcore.RuntimeNode;
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.KeyInfo;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = "Create, launch, watch and stop agents.",
+        subcommands = {
+            AgentCommand.New.class,
+            AgentCommand.Launch.class,
+            AgentCommand.ListAgents.class,
+            AgentCommand.Status.class,
+            AgentCommand.Stop.class,
+            AgentCommand.Logs.class
+        })
+final class AgentCommand implements Runnable {
+    static final Duration LEASE = Duration.ofSeconds(15);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(
+            name = "new",
+            mixinStandardHelpOptions = true,
+            description = "Create an agent: its key (or an existing one), its definition and its folder.")
+    static final class New extends Subcommand {
+        @Parameters(paramLabel = "NAME", description = "Lower-case letters, digits and dashes.")
+        String name;
+
+        @Option(
+                names = "--from",
+                paramLabel = "TEMPLATE",
+                defaultValue = "routine",
+                description = "'routine', 'planner', or a YAML file to copy (default: ${DEFAULT-VALUE}).")
+        String from;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "Use this existing key instead of making one.")
+        String key;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The key's passphrase.")
+        Path passphraseFile;
+
+        @Mixin
+        KdfOption kdfOption;
+
+        @Override
+        public Integer call() throws IOException {
+            AgentStore.requireValidName(name);
+            String yaml = template();
+            AgentDefinition definition = AgentDefinitions.parse(yaml, "--from " + from);
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                if (agents.store.find(name).isPresent()) {
+                    throw new CliInputException("an agent named '" + name + "' already exists");
+                }
+                Path dir = agents.agentDir(name);
+                Path file = dir.resolve("agent.yaml");
+                if (Files.exists(file)) {
+                    throw new CliInputException(file + " exists already; it is never overwritten");
+                }
+                Keystore keystore = keystore();
+                KeyInfo keyInfo;
+                String keyName = key == null ? name : key;
+                if (key != null) {
+                    keyInfo = keystore.info(key);
+                } else {
+                    keystore.requireNewName(name);
+                    try (Passphrase passphrase = Passphrases.forNewKey(
+                                    passphraseFile, environment(), "Passphrase for agent '" + name + "': ");
+                            Mnemonic mnemonic =
+                                    Mnemonic.generate(12, environment().random())) {
+                        keyInfo = keystore.importMnemonic(
+                                name,
+                                mnemonic,
+                                Passphrase.empty(),
+                                DerivationPath.ethereum(0),
+                                passphrase,
+                                kdfOption.kdf(),
+                                KeyOrigin.GENERATED);
+                    }
+                }
+                Files.createDirectories(dir);
+                Path temp = Files.createTempFile(dir, ".agent", ".yaml");
+                try {
+                    Files.writeString(temp, yaml, StandardCharsets.UTF_8);
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+                agents.store.create(
+                        name,
+                        keyInfo.address(),
+                        keyName,
+                        file,
+                        definition.tier(),
+                        environment().clock().instant());
+                ObjectNode json = Json.object();
+                json.put("name", name);
+                json.put("address", keyInfo.address().toString());
+                json.put("key", keyName);
+                json.put("definition", file.toString());
+                print(
+                        json,
+                        "Created agent '" + name + "' at " + keyInfo.address() + System.lineSeparator()
+                                + "  definition: " + file + System.lineSeparator()
+                                + "  key:        " + keyName
+                                + (key == null
+                                        ? " (new; its encrypted keystore file is the only copy: back it up)"
+                                        : "")
+                                + System.lineSeparator()
+                                + "Fund it with 'cyberia devnet fund " + keyInfo.address()
+                                + "', then 'cyberia agent launch " + name + "'.");
+            }
+            return 0;
+        }
+
+        private String template() throws IOException {
+            if (from.equals("routine") || from.equals("planner")) {
+                try (InputStream in = AgentCommand.class.getResourceAsStream("templates/" + from + ".yaml")) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            Path file = Path.of(from);
+            if (!Files.isRegularFile(file)) {
+                throw new CliInputException(
+                        "--from '" + from + "' is neither a template (routine, planner) nor a YAML file");
+            }
+            return Files.readString(file);
+        }
+    }
+
+    @Command(
+            name = "launch",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run an agent: in the foreground with its log streaming (Ctrl-C stops it),",
+                "or with --detach handed to the node ('cyberia node start')."
+            })
+    static final class Launch extends Subcommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--detach", description = "Mark it RUNNING for the node to host, and return.")
+        boolean detach;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The agent key's passphrase.")
+        Path passphraseFile;
+
+        @Mixin
+        ChainOptions chainOptions;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                AgentRecord agent = agents.store.get(name);
+                AgentDefinitions.read(agent.definitionPath()); // a broken definition fails here, not in a node
+                Instant now = environment().clock().instant();
+                boolean nodeAlive =
+                        agents.store.nodes().stream().anyMatch(n -> n.isAlive(now, LEASE) && !n.stopRequested());
+                if (agent.isHeld(now, LEASE) || (agent.state() == AgentState.RUNNING && nodeAlive)) {
+                    throw new CliInputException("agent '" + name + "' is already running"
+                            + agent.host().map(h -> " on node " + h).orElse("")
+                            + "; stop it first with 'cyberia agent stop " + name + "'");
+                }
+                if (detach) {
+                    setRunning(agents, agent, "launch --detach");
+                    ObjectNode json = Json.object();
+                    json.put("name", name);
+                    json.put("state", "RUNNING");
+                    json.put("nodeRunning", nodeAlive);
+                    print(
+                            json,
+                            "agent '" + name + "' is RUNNING"
+                                    + (nodeAlive
+                                            ? "; the node picks it up within seconds"
+                                            : "; no node is running yet: start one with 'cyberia node start'"));
+                    return 0;
+                }
+                return foreground(agents, agent);
+            }
+        }
+
+        private int foreground(AgentHome agents, AgentRecord agent) throws InterruptedException {
+            ConsoleEvents console = new ConsoleEvents(out(), json());
+            agents.events.addListener(e -> {
+                if (e.agent().equals(name)) {
+                    console.onEvent(e);
+                }
+            });
+            setRunning(agents, agent, "launch");
+            try (ShutdownSignal ctrlC = new ShutdownSignal()) {
+                try (NodeRunner.Running running = NodeRunner.start(
+                        this, agents, chainOptions, passphraseFile, RuntimeNode.Config.foreground(name))) {
+                    if (!json()) {
+                        err().println("agent '" + name + "' running in the foreground; Ctrl-C stops it");
+                        err().flush();
+                    }
+                    while (!ctrlC.await(Duration.ofSeconds(1))) {
+                        if (agents.store.get(name).state() != AgentState.RUNNING) {
+                            break; // stopped from another terminal
+                        }
+                    }
+                } finally {
+                    if (agents.store.get(name).state() == AgentState.RUNNING) {
+                        agents.store.setState(name, AgentState.STOPPED);
+                        agents.events.append(
+                                name,
+                                null,
+                                new AgentEvent.StateChanged(AgentState.RUNNING, AgentState.STOPPED, "Ctrl-C"));
+                    }
+                }
+            }
+            return 0;
+        }
+
+        private void setRunning(AgentHome agents, AgentRecord agent, String by) {
+            agents.store.setState(name, AgentState.RUNNING);
+            agents.events.append(name, null, new AgentEvent.StateChanged(agent.state(), AgentState.RUNNING, by));
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List agents with their state.")
+    static final class ListAgents extends Subcommand {
+        @Override
+        public Integer call() {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                List<AgentRecord> all = agents.store.all();
+                Instant now = environment().clock().instant();
+                ArrayNode array = Json.array();
+                StringBuilder text = new StringBuilder(
+                        all.isEmpty()
+                                ? "no agents; create one with 'cyberia agent new NAME'"
+                                : String.format(
+                                        "%-20s %-9s %-9s %-9s %-42s %s",
+                                        "NAME", "STATE", "TIER", "MODE", "ADDRESS", "HOST"));
+                for (AgentRecord a : all) {
+                    ObjectNode o = array.addObject();
+                    o.put("name", a.name());
+                    o.put("state", a.state().name());
+                    o.put("tier", a.tier().name());
+                    o.put("mode", a.mode().name());
+                    o.put("address", a.address().toString());
+                    o.put("host", a.isHeld(now, LEASE) ? a.host().orElse(null) : null);
+                    o.put("ticks", a.tickSeq());
+                    text.append(System.lineSeparator())
+                            .append(String.format(
+                                    "%-20s %-9s %-9s %-9s %-42s %s",
+                                    a.name(),
+                                    a.state(),
+                                    a.tier(),
+                                    a.mode(),
+                                    a.address(),
+                                    a.isHeld(now, LEASE) ? a.host().orElse("-") : "-"));
+                }
+                ObjectNode doc = Json.object();
+                doc.set("agents", array);
+                print(doc, text.toString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Tier, mode, state, balances, burn, runway, income and spend today, last actions.")
+    static final class Status extends Subcommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--actions", defaultValue = "10", description = "How many last actions (default 10).")
+        int actions;
+
+        @Mixin
+        ChainOptions chainOptions;
+
+        @Override
+        public Integer call() {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                AgentRecord a = agents.store.get(name);
+                Instant now = environment().clock().instant();
+                ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
+                Asset token = chain.token();
+                Amount balance = chain.chain().balanceOf(token, a.address());
+                Amount ether = chain.chain().balanceOf(Asset.ether(), a.address());
+                Amount burn = Amount.ofBaseUnits(token, agents.events.spentSince(name, now.minus(Duration.ofDays(1))));
+                Instant midnight = now.atZone(ZoneOffset.UTC)
+                        .toLocalDate()
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant();
+                Amount spentToday = Amount.ofBaseUnits(token, agents.events.spentSince(name, midnight));
+                Amount earnedToday = Amount.ofBaseUnits(token, agents.events.earnedSince(name, midnight));
+                String runway = burn.isZero()
+                        ? "unlimited (no spending in 24 h)"
+                        : new BigDecimal(balance.baseUnits())
+                                        .divide(new BigDecimal(burn.baseUnits()), 1, RoundingMode.DOWN)
+                                        .toPlainString()
+                                + " days";
+                List<String> last = agents.events.last(name, Math.max(0, actions));
+                ObjectNode doc = Json.object();
+                doc.put("name", a.name());
+                doc.put("address", a.address().toString());
+                doc.put("tier", a.tier().name());
+                doc.put("mode", a.mode().name());
+                doc.put("state", a.state().name());
+                doc.put("host", a.isHeld(now, LEASE) ? a.host().orElse(null) : null);
+                doc.put("ticks", a.tickSeq());
+                doc.put("balance", balance.toString());
+                doc.put("etherBalance", ether.toString());
+                doc.put("burnPerDay", burn.toString());
+                doc.put("runway", runway);
+                doc.put("earnedToday", earnedToday.toString());
+                doc.put("spentToday", spentToday.toString());
+                doc.put("chainIntact", agents.events.verify(name).isEmpty());
+                ArrayNode lastActions = doc.putArray("lastActions");
+                StringBuilder text = new StringBuilder();
+                text.append(a.name()).append("  ").append(a.address()).append(System.lineSeparator());
+                text.append("  state ")
+                        .append(a.state())
+                        .append(", tier ")
+                        .append(a.tier())
+                        .append(", mode ")
+                        .append(a.mode())
+                        .append(", ")
+                        .append(a.tickSeq())
+                        .append(" ticks")
+                        .append(a.isHeld(now, LEASE) ? ", on node " + a.host().orElse("") : "")
+                        .append(System.lineSeparator());
+                text.append("  balance ")
+                        .append(balance)
+                        .append(", ")
+                        .append(ether)
+                        .append(System.lineSeparator());
+                text.append("  burn ")
+                        .append(burn)
+                        .append("/day, runway ")
+                        .append(runway)
+                        .append(System.lineSeparator());
+                text.append("  today: earned ")
+                        .append(earnedToday)
+                        .append(", spent ")
+                        .append(spentToday)
+                        .append(System.lineSeparator());
+                text.append("  event chain ")
+                        .append(agents.events
+                                .verify(name)
+                                .map(s -> "BROKEN at event " + s)
+                                .orElse("intact"))
+                        .append(System.lineSeparator());
+                text.append("  last actions:");
+                for (String e : last) {
+                    JsonNode node = Json.read(e);
+                    lastActions.add(node);
+                    text.append(System.lineSeparator()).append("    ").append(ConsoleEvents.human(e));
+                }
+                print(doc, text.toString());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop an agent; its node drops it.")
+    static final class Stop extends Subcommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                AgentRecord a = agents.store.get(name);
+                if (a.state() == AgentState.STOPPED || a.state() == AgentState.CREATED) {
+                    throw new CliInputException("agent '" + name + "' is not running (" + a.state() + ")");
+                }
+                agents.store.setState(name, AgentState.STOPPED);
+                agents.events.append(
+                        name, null, new AgentEvent.StateChanged(a.state(), AgentState.STOPPED, "agent stop"));
+                ObjectNode json = Json.object();
+                json.put("name", name);
+                json.put("state", "STOPPED");
+                print(json, "agent '" + name + "' STOPPED; a tick in progress finishes first");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print an agent's actions; -f follows.")
+    static final class Logs extends Subcommand {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(
+                names = {"-f", "--follow"},
+                description = "Keep printing new actions until Ctrl-C.")
+        boolean follow;
+
+        @Option(
+                names = {"-n", "--lines"},
+                defaultValue = "50",
+                description = "How many last actions (default 50).")
+        int lines;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                agents.store.get(name);
+                ConsoleEvents console = new ConsoleEvents(out(), json());
+                long lastSeq = -1;
+                for (String e : agents.events.last(name, Math.max(0, lines))) {
+                    console.print(e);
+                    lastSeq = Json.read(e).path("seq").asLong();
+                }
+                while (follow) {
+                    Thread.sleep(500);
+                    for (String e : agents.events.after(name, lastSeq)) {
+                        console.print(e);
+                        lastSeq = Json.read(e).path("seq").asLong();
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cyberia.cli;
+
+import dev.cyberia.agentcore.ActionLog;
+import dev.cyberia.agentcore.AgentStore;
+import dev.cyberia.agentcore.EventLog;
+import dev.cyberia.treasury.TreasuryDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The home's database opened for agents: the store, and the event log writing each agent's actions.jsonl. */
+final class AgentHome implements AutoCloseable {
+    final Path home;
+    final TreasuryDatabase db;
+    final AgentStore store;
+    final EventLog events;
+
+    private AgentHome(Path home, TreasuryDatabase db, Clock clock) {
+        this.home = home;
+        this.db = db;
+        this.store = AgentStore.open(db.dataSource());
+        this.events = new EventLog(db.dataSource(), clock);
+        this.events.addListener(new ActionLog(home));
+    }
+
+    static AgentHome open(Path home, Clock clock) {
+        TreasuryDatabase db = TreasuryDatabase.forHome(home);
+        try {
+            return new AgentHome(home, db, clock);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    Path agentDir(String name) {
+        return home.resolve("agents").resolve(name);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

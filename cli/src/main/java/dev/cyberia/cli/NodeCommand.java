@@ -1,0 +1,137 @@
+package dev.cyberia.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.agentcore.AgentStore;
+import dev.cyberia.agentcore.RuntimeNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "node",
+        mixinStandardHelpOptions = true,
+        description = "The runtime node that hosts all RUNNING agents.",
+        subcommands = {NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Status.class})
+final class NodeCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = "Host every RUNNING agent here, streaming their actions, until Ctrl-C or 'node stop'.")
+    static final class Start extends Subcommand {
+        @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The agents' key passphrase.")
+        Path passphraseFile;
+
+        @Mixin
+        ChainOptions chainOptions;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                agents.events.addListener(new ConsoleEvents(out(), json()));
+                try (ShutdownSignal ctrlC = new ShutdownSignal();
+                        NodeRunner.Running running = NodeRunner.start(
+                                this, agents, chainOptions, passphraseFile, RuntimeNode.Config.shared())) {
+                    if (!json()) {
+                        err().println("node " + running.node().id() + " hosting "
+                                + running.node().hosted() + "; Ctrl-C or 'cyberia node stop' stops it");
+                        err().flush();
+                    }
+                    while (!ctrlC.await(Duration.ofMillis(500))) {
+                        if (running.node().awaitStop(Duration.ZERO)) {
+                            break; // 'node stop' from another terminal
+                        }
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Ask every running node to stop, and wait.")
+    static final class Stop extends Subcommand {
+        @Option(names = "--wait", defaultValue = "60", description = "Seconds to wait (default ${DEFAULT-VALUE}).")
+        int waitSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                Instant now = environment().clock().instant();
+                List<AgentStore.NodeRecord> live = agents.store.nodes().stream()
+                        .filter(n -> n.isAlive(now, AgentCommand.LEASE))
+                        .toList();
+                if (live.isEmpty()) {
+                    throw new CliInputException("no node is running");
+                }
+                live.forEach(n -> agents.store.requestStop(n.id()));
+                long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+                while (System.nanoTime() < deadline
+                        && agents.store.nodes().stream()
+                                .anyMatch(n -> live.stream().anyMatch(l -> l.id().equals(n.id())))) {
+                    Thread.sleep(250);
+                }
+                boolean gone = agents.store.nodes().stream()
+                        .noneMatch(n -> live.stream().anyMatch(l -> l.id().equals(n.id())));
+                ObjectNode json = Json.object();
+                json.put("stopped", gone);
+                print(json, gone ? "stopped " + live.size() + " node(s)" : "asked to stop; still finishing a tick");
+                return gone ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "The nodes on this home's database.")
+    static final class Status extends Subcommand {
+        @Override
+        public Integer call() {
+            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+                Instant now = environment().clock().instant();
+                ArrayNode array = Json.array();
+                StringBuilder text = new StringBuilder();
+                for (AgentStore.NodeRecord n : agents.store.nodes()) {
+                    boolean alive = n.isAlive(now, AgentCommand.LEASE);
+                    long hosted = agents.store.all().stream()
+                            .filter(a -> a.isHeld(now, AgentCommand.LEASE)
+                                    && a.host().orElse("").equals(n.id()))
+                            .count();
+                    ObjectNode o = array.addObject();
+                    o.put("id", n.id());
+                    o.put("pid", n.pid());
+                    o.put("startedAt", n.startedAt().toString());
+                    o.put("seenAt", n.seenAt().toString());
+                    o.put("alive", alive);
+                    o.put("agents", hosted);
+                    text.append(n.id())
+                            .append("  ")
+                            .append(alive ? "running" : "not seen since " + n.seenAt())
+                            .append(", ")
+                            .append(hosted)
+                            .append(" agents, started ")
+                            .append(n.startedAt())
+                            .append(System.lineSeparator());
+                }
+                ObjectNode doc = Json.object();
+                doc.set("nodes", array);
+                doc.put("running", array.size() > 0);
+                print(
+                        doc,
+                        text.isEmpty()
+                                ? "no node is running; start one with 'cyberia node start'"
+                                : text.toString().strip());
+                return 0;
+            }
+        }
+    }
+}
