@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads agent definitions from YAML; every error names the file, the line and the column. */
 public final class AgentDefinitions {
@@ -55,13 +57,25 @@ public final class AgentDefinitions {
         try {
             return YAML.readValue(yaml, AgentDefinition.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidAgentInputException(describe(e, source), e);
+            throw new InvalidAgentInputException(describe(e, source, yaml), e);
         }
     }
 
-    private static String describe(JsonProcessingException e, String source) {
+    private static String describe(JsonProcessingException e, String source, String yaml) {
         JsonLocation at = e.getLocation();
         String where = at == null ? source : source + " line " + at.getLineNr() + ", column " + at.getColumnNr();
+        if (e instanceof UnrecognizedPropertyException u) {
+            // the YAML parser reports where the value ended; point at the key itself
+            String[] lines = yaml.split("\\R", -1);
+            Pattern key = Pattern.compile("^(\\s*(?:-\\s+)?)" + Pattern.quote(u.getPropertyName()) + "\\s*:");
+            for (int i = 0; i < lines.length; i++) {
+                Matcher m = key.matcher(lines[i]);
+                if (m.find()) {
+                    where = source + " line " + (i + 1) + ", column " + (m.group(1).length() + 1);
+                    break;
+                }
+            }
+        }
         String what;
         if (e instanceof UnrecognizedPropertyException u) {
             what = "unknown field '" + u.getPropertyName() + "'; known: " + u.getKnownPropertyIds();
