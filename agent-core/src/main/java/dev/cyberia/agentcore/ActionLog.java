@@ -10,11 +10,12 @@ import java.nio.file.StandardOpenOption;
  * Writes every event as one JSON line to {@code HOME/agents/NAME/actions.jsonl}: the same canonical
  * JSON the hash chain covers, so the file can be checked against the database.
  */
-public final class ActionLog implements EventListener {
-    private final Path agentsDir;
+public final class ActionLog {
+    private ActionLog() {}
 
-    public ActionLog(Path home) {
-        this.agentsDir = home.resolve("agents");
+    /** The listener that appends every event to its agent's {@code actions.jsonl} under {@code home}. */
+    public static EventListener writer(Path home) {
+        return new Writer(home.resolve("agents"));
     }
 
     /** The action log of {@code agent}. */
@@ -22,26 +23,34 @@ public final class ActionLog implements EventListener {
         return home.resolve("agents").resolve(agent).resolve("actions.jsonl");
     }
 
-    @Override
-    public void onEvent(RecordedEvent event) {
-        Path file = agentsDir.resolve(event.agent()).resolve("actions.jsonl");
-        try {
-            Files.createDirectories(file.getParent());
-            synchronized (this) {
-                Files.writeString(
-                        file,
-                        event.json() + "\n",
-                        StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
-            }
-        } catch (IOException e) {
-            throw new AgentException("cannot append to " + file + ": " + e.getMessage(), e);
-        }
-    }
+    private static final class Writer implements EventListener {
+        private final Path agentsDir;
 
-    @Override
-    public String toString() {
-        return "ActionLog[" + agentsDir + "]";
+        Writer(Path agentsDir) {
+            this.agentsDir = agentsDir;
+        }
+
+        @Override
+        public void onEvent(RecordedEvent event) {
+            Path file = agentsDir.resolve(event.agent()).resolve("actions.jsonl");
+            try {
+                Files.createDirectories(file.getParent());
+                synchronized (this) {
+                    Files.writeString(
+                            file,
+                            event.json() + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                }
+            } catch (IOException e) {
+                throw new AgentException("cannot append to " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ActionLog[" + agentsDir + "]";
+        }
     }
 }

@@ -71,7 +71,8 @@ public final class AgentDefinitions {
             for (int i = 0; i < lines.length; i++) {
                 Matcher m = key.matcher(lines[i]);
                 if (m.find()) {
-                    where = source + " line " + (i + 1) + ", column " + (m.group(1).length() + 1);
+                    where = source + " line " + (i + 1) + ", column "
+                            + (m.group(1).length() + 1);
                     break;
                 }
             }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * the node in, takes agents that were launched, drops agents that were stopped from another
  * terminal, and stops the node when {@code cyberia node stop} asks.
  */
-public final class RuntimeNode implements AutoCloseable, FollowUps {
+public final class RuntimeNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeNode.class);
     private static final String GROUP = "agents";
 
@@ -86,7 +86,7 @@ public final class RuntimeNode implements AutoCloseable, FollowUps {
         this.store = store;
         this.events = events;
         this.clock = clock;
-        this.runtime = new AgentRuntime(store, events, assembler, this, clock);
+        this.runtime = new AgentRuntime(store, events, assembler, this::schedule, clock);
         this.scheduler = quartz(config, id, store.dataSource());
         this.scheduler.setJobFactory((bundle, s) -> new TickJob(this));
         this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -271,8 +271,8 @@ public final class RuntimeNode implements AutoCloseable, FollowUps {
         }
     }
 
-    @Override
-    public void schedule(String agent, Duration after, String reason) {
+    /** A follow-up tick (the schedule skill): a one-shot Quartz trigger for the agent's job. */
+    void schedule(String agent, Duration after, String reason) {
         try {
             Trigger once = TriggerBuilder.newTrigger()
                     .withIdentity(agent + "-" + UUID.randomUUID(), "follow-up")

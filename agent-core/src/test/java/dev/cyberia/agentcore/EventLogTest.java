@@ -34,7 +34,7 @@ class EventLogTest {
         Path home = Files.createTempDirectory("events");
         List<RecordedEvent> heard = new ArrayList<>();
         log.addListener(heard::add);
-        log.addListener(new ActionLog(home));
+        log.addListener(ActionLog.writer(home));
         RecordedEvent first =
                 log.append("a", "a#1", new AgentEvent.TickStarted(false, SurvivalMode.NORMAL, Amount.zero(CYB)));
         RecordedEvent second = log.append(

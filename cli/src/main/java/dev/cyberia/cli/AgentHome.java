@@ -19,7 +19,7 @@ final class AgentHome implements AutoCloseable {
         this.db = db;
         this.store = AgentStore.open(db.dataSource());
         this.events = new EventLog(db.dataSource(), clock);
-        this.events.addListener(new ActionLog(home));
+        this.events.addListener(ActionLog.writer(home));
     }
 
     static AgentHome open(Path home, Clock clock) {

@@ -70,7 +70,7 @@ class ArchitectureTest {
             .whereLayer("inference-client")
             .mayOnlyBeAccessedByLayers("tool-adapters", "agents", "cli")
             .whereLayer("treasury")
-            .mayOnlyBeAccessedByLayers("inference-client", "agent-core", "tool-adapters", "agents", "cli");
+            .mayOnlyBeAccessedByLayers("inference-client", "agent-core", "planner", "tool-adapters", "agents", "cli");
 
     /** A module's {@code internal} packages are its own business. */
     static final ArchRule INTERNALS_STAY_IN_THEIR_MODULE = noClasses()
