@@ -73,6 +73,7 @@ public record AgentDefinition(
      * @param maxPrice the most it pays per request in NORMAL mode
      * @param conservePrice the most it pays per request in CONSERVE and CRITICAL modes
      * @param maxSteps the planner's step cap per tick
+     * @param prompt FULL: purpose, state and task; TASK: the task alone, for models with a tiny context
      */
     public record Inference(
             Optional<String> model,
@@ -80,7 +81,8 @@ public record AgentDefinition(
             String modelName,
             BigDecimal maxPrice,
             BigDecimal conservePrice,
-            Integer maxSteps) {
+            Integer maxSteps,
+            PromptStyle prompt) {
         public Inference {
             model = model == null ? Optional.empty() : model;
             miner = miner == null ? Optional.empty() : miner;
@@ -101,7 +103,16 @@ public record AgentDefinition(
             if (maxSteps < 1 || maxSteps > 100) {
                 throw new IllegalArgumentException("'maxSteps' must be 1 to 100, not " + maxSteps);
             }
+            prompt = prompt == null ? PromptStyle.FULL : prompt;
         }
+    }
+
+    /** What the LLM planner tells the model each tick. */
+    public enum PromptStyle {
+        /** A system message with the purpose, goals, tier, mode, balance and budget, then the task. */
+        FULL,
+        /** The task alone (the first pending work or goal): for models with a context of a few hundred tokens. */
+        TASK
     }
 
     /** Spend caps; a call that would pass one is refused by the gate. */

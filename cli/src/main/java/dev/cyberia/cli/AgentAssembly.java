@@ -81,14 +81,15 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         Toolbox toolbox = Skills.load(definition.skills(), skillLoader);
         Planner planner = definition
                 .inference()
-                .map(i -> Planners.llm(model(i, treasury, signer)))
+                .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))
                 .orElseGet(Planners::routine);
         return new LoadedAgent(definition, treasury, signer, planner, toolbox);
     }
 
-    private PlannerModel model(AgentDefinition.Inference inference, Treasury treasury, Supplier<Signer> signer) {
+    private PlannerModel model(
+            AgentDefinition.Inference inference, Path definitionDir, Treasury treasury, Supplier<Signer> signer) {
         if (inference.model().isPresent()) {
-            Path dir = home.resolve(inference.model().get()).normalize();
+            Path dir = definitionDir.resolve(inference.model().get()).normalize();
             LocalModel local = models.computeIfAbsent(dir, LocalModel::open);
             LocalChatModel chat = new LocalChatModel(local, OptionalLong.empty());
             return new PlannerModel() {

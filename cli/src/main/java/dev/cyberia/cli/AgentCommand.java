@@ -16,6 +16,7 @@ import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
 import dev.cyberia.keystore.Mnemonic;
 import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import java.io.IOException;
@@ -87,6 +88,7 @@ final class AgentCommand implements Runnable {
             AgentStore.requireValidName(name);
             String yaml = template();
             AgentDefinition definition = AgentDefinitions.parse(yaml, "--from " + from);
+            Skills.load(definition.skills(), Skills.loaderFor(root().home().resolve("skills"))); // names the unknown
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
                 if (agents.store.find(name).isPresent()) {
                     throw new CliInputException("an agent named '" + name + "' already exists");
@@ -155,7 +157,12 @@ final class AgentCommand implements Runnable {
         private String template() throws IOException {
             if (from.equals("routine") || from.equals("planner")) {
                 try (InputStream in = AgentCommand.class.getResourceAsStream("templates/" + from + ".yaml")) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .replace(
+                                    "${TINY_MODEL}",
+                                    Path.of("models", "tiny-chat")
+                                            .toAbsolutePath()
+                                            .toString());
                 }
             }
             Path file = Path.of(from);
@@ -191,7 +198,9 @@ final class AgentCommand implements Runnable {
         public Integer call() throws InterruptedException {
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
                 AgentRecord agent = agents.store.get(name);
-                AgentDefinitions.read(agent.definitionPath()); // a broken definition fails here, not in a node
+                // a broken definition or an unknown skill fails here, not later in a node
+                AgentDefinition definition = AgentDefinitions.read(agent.definitionPath());
+                Skills.load(definition.skills(), Skills.loaderFor(root().home().resolve("skills")));
                 Instant now = environment().clock().instant();
                 boolean nodeAlive =
                         agents.store.nodes().stream().anyMatch(n -> n.isAlive(now, LEASE) && !n.stopRequested());

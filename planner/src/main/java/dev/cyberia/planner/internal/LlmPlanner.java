@@ -57,7 +57,13 @@ public final class LlmPlanner implements Planner {
         List<ToolSpecification> specs =
                 tick.tools().stream().map(LlmPlanner::specification).toList();
         List<ChatMessage> messages = new ArrayList<>();
-        messages.add(SystemMessage.from(systemPrompt(tick)));
+        if (tick.definition()
+                        .inference()
+                        .map(AgentDefinition.Inference::prompt)
+                        .orElse(AgentDefinition.PromptStyle.FULL)
+                == AgentDefinition.PromptStyle.FULL) {
+            messages.add(SystemMessage.from(systemPrompt(tick)));
+        }
         messages.add(UserMessage.from(task(tick)));
         Set<String> seen = new HashSet<>();
         for (int step = 1; step <= maxSteps; step++) {
