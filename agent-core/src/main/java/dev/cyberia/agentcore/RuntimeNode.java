@@ -220,7 +220,11 @@ public final class RuntimeNode implements AutoCloseable {
         TriggerKey heartbeat = TriggerKey.triggerKey(agent.name(), "heartbeat");
         Duration interval = definition.heartbeat().multipliedBy(agent.mode().heartbeatMultiplier());
         if (!scheduler.checkExists(heartbeat)) {
-            scheduler.scheduleJob(heartbeat(agent.name(), interval, now()));
+            // a fixed offset per agent within one interval, so that many agents do not all tick at once
+            long offset = Math.floorMod(agent.name().hashCode(), Math.max(1, interval.toMillis()));
+            Date first =
+                    agent.tickSeq() == 0 ? now() : Date.from(clock.instant().plusMillis(offset));
+            scheduler.scheduleJob(heartbeat(agent.name(), interval, first));
         }
         hosted.add(agent.name());
         LOG.info("hosting {} (every {})", agent.name(), interval);

@@ -47,6 +47,8 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final ClassLoader skillLoader;
     private final Map<String, Signer> signers = new ConcurrentHashMap<>();
     private final Map<Path, LocalModel> models = new ConcurrentHashMap<>();
+    /** Skill objects are shared by the agents that name the same skills: they keep state in notes, not fields. */
+    private final Map<java.util.List<String>, Toolbox> toolboxes = new ConcurrentHashMap<>();
 
     AgentAssembly(
             Path home,
@@ -78,7 +80,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             }
             return s;
         });
-        Toolbox toolbox = Skills.load(definition.skills(), skillLoader);
+        Toolbox toolbox = toolboxes.computeIfAbsent(definition.skills(), names -> Skills.load(names, skillLoader));
         Planner planner = definition
                 .inference()
                 .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))

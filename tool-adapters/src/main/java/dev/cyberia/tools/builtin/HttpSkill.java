@@ -21,7 +21,8 @@ public final class HttpSkill {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder()
+    /** One client for every agent: a client holds a selector thread. */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
@@ -43,7 +44,7 @@ public final class HttpSkill {
             throw new IllegalArgumentException("host '" + uri.getHost() + "' is not in policy.httpHosts "
                     + context.definition().policy().httpHosts());
         }
-        HttpResponse<InputStream> response = http.send(
+        HttpResponse<InputStream> response = HTTP.send(
                 HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             byte[] bytes = body.readNBytes(MAX_BYTES + 1);

@@ -1,0 +1,100 @@
+package dev.cyberia.bench;
+
+import dev.cyberia.agentcore.ActionLog;
+import dev.cyberia.agentcore.AgentAssembler;
+import dev.cyberia.agentcore.AgentDefinitions;
+import dev.cyberia.agentcore.AgentState;
+import dev.cyberia.agentcore.AgentStore;
+import dev.cyberia.agentcore.EventLog;
+import dev.cyberia.agentcore.LoadedAgent;
+import dev.cyberia.agentcore.Tier;
+import dev.cyberia.agentcore.Toolbox;
+import dev.cyberia.keystore.Address;
+import dev.cyberia.planner.Planners;
+import dev.cyberia.tools.Skills;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import dev.cyberia.treasury.internal.Anvil;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * What the agent benchmarks share: a real anvil devnet, an H2 file database in a temp home, and
+ * agents whose definition is a routine (no model), all watching one funded wallet.
+ */
+final class AgentBench implements AutoCloseable {
+    static final Address WALLET = Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
+    final Path home;
+    final Devnet devnet;
+    final Chain chain;
+    final Asset cyb;
+    final TreasuryDatabase db;
+    final AgentStore store;
+    final EventLog events;
+    final Path definition;
+    private final Toolbox toolbox = Skills.load(List.of(), AgentBench.class.getClassLoader());
+
+    AgentBench(String definitionYaml) throws IOException {
+        home = Files.createTempDirectory("cyberia-agent-bench");
+        devnet = Devnet.at(home);
+        DevnetInfo info = devnet.up(Anvil.freePort());
+        chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
+        cyb = Asset.token("CYB", 6, info.token());
+        devnet.fund(WALLET, java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(1_000_000_000));
+        db = TreasuryDatabase.forHome(home);
+        store = AgentStore.open(db.dataSource());
+        events = new EventLog(db.dataSource(), Clock.systemUTC());
+        events.addListener(ActionLog.writer(home));
+        definition = home.resolve("agent.yaml");
+        Files.writeString(definition, definitionYaml);
+    }
+
+    /** Creates {@code n} agents named a0..a(n-1), RUNNING; {@code ticked} marks each as having ticked once. */
+    void createAgents(int n, boolean ticked) {
+        for (int i = 0; i < n; i++) {
+            String name = "a" + i;
+            store.create(
+                    name,
+                    WALLET,
+                    "bench",
+                    definition,
+                    Tier.AUTOMATON,
+                    Clock.systemUTC().instant());
+            if (ticked) {
+                store.closeTick(
+                        name, store.openTick(name).id(), Clock.systemUTC().instant());
+            }
+            store.setState(name, AgentState.RUNNING);
+        }
+    }
+
+    /** Loads agents as a node would, minus keys: these agents never sign. */
+    AgentAssembler assembler() {
+        return (record, def) -> new LoadedAgent(
+                def,
+                Treasury.open(db, chain, cyb, record.address(), Clock.systemUTC(), Treasury.Options.DEFAULT),
+                () -> {
+                    throw new IllegalStateException("benchmark agents do not sign");
+                },
+                Planners.routine(),
+                toolbox);
+    }
+
+    void checkDefinition() {
+        AgentDefinitions.read(definition);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        devnet.down();
+    }
+}
