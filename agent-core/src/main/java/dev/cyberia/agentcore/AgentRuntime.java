@@ -126,11 +126,8 @@ public final class AgentRuntime {
     private Amount newIncome(String name, AgentRecord record, Treasury treasury, Asset token, String tickId) {
         Instant since = record.lastTickAt().orElse(record.createdAt());
         Amount total = Amount.zero(token);
-        for (LedgerEntry e : treasury.ledger()) {
-            if (e.createdAt().isAfter(since)
-                    && e.account().equals(token.walletAccount())
-                    && e.amount().signum() > 0
-                    && e.paymentId() == 0) {
+        for (LedgerEntry e : treasury.ledgerAfter(since)) {
+            if (e.account().equals(token.walletAccount()) && e.amount().signum() > 0 && e.paymentId() == 0) {
                 Amount amount = Amount.ofBaseUnits(token, e.amount());
                 events.append(
                         name, tickId, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));

@@ -92,10 +92,10 @@ public final class EventLog {
             try {
                 long seq = 0;
                 String prev = GENESIS;
-                try (PreparedStatement last = c.prepareStatement(
-                        "SELECT seq, hash FROM agent_events WHERE agent = ? ORDER BY seq DESC FETCH FIRST 1 ROW ONLY")) {
-                    last.setString(1, agent);
-                    try (ResultSet rs = last.executeQuery()) {
+                try (PreparedStatement head =
+                        c.prepareStatement("SELECT seq, hash FROM agent_chain_heads WHERE agent = ? FOR UPDATE")) {
+                    head.setString(1, agent);
+                    try (ResultSet rs = head.executeQuery()) {
                         if (rs.next()) {
                             seq = rs.getLong(1) + 1;
                             prev = rs.getString(2);
@@ -126,6 +126,32 @@ public final class EventLog {
                     ins.setString(9, prev);
                     ins.setString(10, hash);
                     ins.executeUpdate();
+                }
+                try (PreparedStatement head = c.prepareStatement(
+                        seq == 0
+                                ? "INSERT INTO agent_chain_heads (seq, hash, agent) VALUES (?,?,?)"
+                                : "UPDATE agent_chain_heads SET seq = ?, hash = ? WHERE agent = ?")) {
+                    head.setLong(1, seq);
+                    head.setString(2, hash);
+                    head.setString(3, agent);
+                    head.executeUpdate();
+                }
+                if (event.spent().isPresent() || event.earned().isPresent()) {
+                    try (PreparedStatement flow = c.prepareStatement("INSERT INTO agent_flows (agent, seq, at,"
+                            + " spent_units, earned_units) VALUES (?,?,?,?,?)")) {
+                        flow.setString(1, agent);
+                        flow.setLong(2, seq);
+                        flow.setTimestamp(3, Timestamp.from(at));
+                        flow.setBigDecimal(
+                                4,
+                                new BigDecimal(
+                                        event.spent().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
+                        flow.setBigDecimal(
+                                5,
+                                new BigDecimal(
+                                        event.earned().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
+                        flow.executeUpdate();
+                    }
                 }
                 c.commit();
                 return new RecordedEvent(agent, seq, tickId, at, event, prev, hash, json);
@@ -245,7 +271,7 @@ public final class EventLog {
     private BigInteger sumSince(String column, String agent, Instant from) {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(
-                        "SELECT COALESCE(SUM(" + column + "), 0) FROM agent_events WHERE agent = ? AND at >= ?")) {
+                        "SELECT COALESCE(SUM(" + column + "), 0) FROM agent_flows WHERE agent = ? AND at >= ?")) {
             ps.setString(1, agent);
             ps.setTimestamp(2, Timestamp.from(from));
             try (ResultSet rs = ps.executeQuery()) {

@@ -44,7 +44,9 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final Keystore keystore;
     private final Passphrase passphrase;
     private final Clock clock;
-    private final ClassLoader skillLoader;
+    private final Path skillsDir;
+    private ClassLoader skillLoader;
+    private String skillJars = "";
     private final Map<String, Signer> signers = new ConcurrentHashMap<>();
     private final Map<Path, LocalModel> models = new ConcurrentHashMap<>();
     /** Skill objects are shared by the agents that name the same skills: they keep state in notes, not fields. */
@@ -65,7 +67,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         this.keystore = keystore;
         this.passphrase = passphrase;
         this.clock = clock;
-        this.skillLoader = Skills.loaderFor(home.resolve("skills"));
+        this.skillsDir = home.resolve("skills");
     }
 
     @Override
@@ -80,7 +82,8 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             }
             return s;
         });
-        Toolbox toolbox = toolboxes.computeIfAbsent(definition.skills(), names -> Skills.load(names, skillLoader));
+        ClassLoader loader = skillLoader();
+        Toolbox toolbox = toolboxes.computeIfAbsent(definition.skills(), names -> Skills.load(names, loader));
         Planner planner = definition
                 .inference()
                 .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))
@@ -125,6 +128,31 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
             }
         };
+    }
+
+    /**
+     * The class loader over {@code HOME/skills/*.jar}, made again when the jars changed, so a jar
+     * dropped in is used by the next agent (re)loaded, without restarting the node.
+     */
+    private synchronized ClassLoader skillLoader() {
+        String jars;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.isDirectory(skillsDir)
+                ? java.nio.file.Files.list(skillsDir)
+                : java.util.stream.Stream.empty()) {
+            jars = files.filter(p -> p.toString().endsWith(".jar"))
+                    .sorted()
+                    .map(p -> p.getFileName() + ":" + p.toFile().length() + ":"
+                            + p.toFile().lastModified())
+                    .collect(java.util.stream.Collectors.joining(","));
+        } catch (java.io.IOException e) {
+            throw new InvalidAgentInputException("cannot list " + skillsDir + ": " + e.getMessage(), e);
+        }
+        if (skillLoader == null || !jars.equals(skillJars)) {
+            skillLoader = Skills.loaderFor(skillsDir);
+            skillJars = jars;
+            toolboxes.clear();
+        }
+        return skillLoader;
     }
 
     @Override

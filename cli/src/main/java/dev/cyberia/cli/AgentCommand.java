@@ -71,7 +71,7 @@ final class AgentCommand implements Runnable {
                 names = "--from",
                 paramLabel = "TEMPLATE",
                 defaultValue = "routine",
-                description = "'routine', 'planner', or a YAML file to copy (default: ${DEFAULT-VALUE}).")
+                description = "'routine', 'planner', 'demo', or a YAML file to copy (default: ${DEFAULT-VALUE}).")
         String from;
 
         @Option(names = "--key", paramLabel = "KEY", description = "Use this existing key instead of making one.")
@@ -155,7 +155,7 @@ final class AgentCommand implements Runnable {
         }
 
         private String template() throws IOException {
-            if (from.equals("routine") || from.equals("planner")) {
+            if (from.equals("routine") || from.equals("planner") || from.equals("demo")) {
                 try (InputStream in = AgentCommand.class.getResourceAsStream("templates/" + from + ".yaml")) {
                     return new String(in.readAllBytes(), StandardCharsets.UTF_8)
                             .replace(
@@ -168,7 +168,7 @@ final class AgentCommand implements Runnable {
             Path file = Path.of(from);
             if (!Files.isRegularFile(file)) {
                 throw new CliInputException(
-                        "--from '" + from + "' is neither a template (routine, planner) nor a YAML file");
+                        "--from '" + from + "' is neither a template (routine, planner, demo) nor a YAML file");
             }
             return Files.readString(file);
         }

@@ -444,6 +444,11 @@ public final class Treasury {
         return store.ledger(wallet);
     }
 
+    /** The ledger entries booked after {@code after} (what an agent's tick reads for new income). */
+    public List<LedgerEntry> ledgerAfter(Instant after) {
+        return store.ledgerAfter(wallet, after);
+    }
+
     /**
      * Asks the spend policy about an x402 payment this wallet would authorize (the seller submits it,
      * so there is no transaction of ours to journal), and records the decision. A payment that would

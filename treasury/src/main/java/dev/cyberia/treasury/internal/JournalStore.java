@@ -399,11 +399,17 @@ public final class JournalStore {
     }
 
     public List<LedgerEntry> ledger(Address wallet) {
+        return ledgerAfter(wallet, Instant.EPOCH.minusSeconds(1));
+    }
+
+    /** The wallet's ledger entries booked after {@code after}, in posting order. */
+    public List<LedgerEntry> ledgerAfter(Address wallet, Instant after) {
         return inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT posting_id, account, asset, decimals, amount, payment_id, tx_hash,"
-                            + " memo, created_at FROM ledger_entries WHERE wallet = ? ORDER BY posting_id, id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT posting_id, account, asset, decimals, amount,"
+                    + " payment_id, tx_hash, memo, created_at FROM ledger_entries WHERE wallet = ? AND created_at > ?"
+                    + " ORDER BY posting_id, id")) {
                 ps.setString(1, wallet.toString());
+                ps.setTimestamp(2, Timestamp.from(after));
                 List<LedgerEntry> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
