@@ -20,7 +20,7 @@ public final class TreasuryDatabase implements AutoCloseable {
     /** {@code HOME/cyberia.mv.db}, shareable by several processes on this machine. */
     public static TreasuryDatabase forHome(Path home) {
         return open("jdbc:h2:file:" + home.toAbsolutePath().resolve("cyberia")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000");
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64");
     }
 
     public static TreasuryDatabase open(String jdbcUrl) {

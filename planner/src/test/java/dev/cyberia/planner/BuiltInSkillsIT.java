@@ -1,0 +1,160 @@
+package dev.cyberia.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.cyberia.inference.ChatBackend;
+import dev.cyberia.inference.LocalModel;
+import dev.cyberia.inference.MinerServer;
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.Kdf;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in skills that reach outside, run by an agent's routine: buying an answer from a real
+ * miner serving the tiny model over x402 on anvil, and HTTP GET against a loopback server.
+ */
+class BuiltInSkillsIT {
+    static Testbed bed;
+    static Signer minerKey;
+    static TreasuryDatabase minerDb;
+    static LocalModel model;
+    static MinerServer miner;
+    static HttpServer web;
+
+    @BeforeAll
+    static void start() throws IOException {
+        bed = new Testbed();
+        Keystore keystore = Keystore.open(bed.home);
+        try (Mnemonic dev = Mnemonic.parse(Testbed.DEV_MNEMONIC.toCharArray())) {
+            keystore.importMnemonic(
+                    "miner",
+                    dev,
+                    Passphrase.empty(),
+                    DerivationPath.ethereum(8),
+                    Passphrase.wrap("pw".toCharArray()),
+                    Kdf.LIGHT,
+                    KeyOrigin.MNEMONIC);
+        }
+        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
+        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        model = LocalModel.open(Path.of("../models/tiny-chat"));
+        miner = MinerServer.start(
+                MinerServer.Config.local(
+                        0,
+                        Amount.parse("0.01", bed.cyb),
+                        new TokenDomain(
+                                "ComputeToken",
+                                "1",
+                                Devnet.CHAIN_ID,
+                                bed.cyb.token().orElseThrow())),
+                ChatBackend.local(model),
+                Treasury.open(
+                        minerDb, bed.chain, bed.cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT),
+                minerKey,
+                Clock.systemUTC());
+        web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/big", exchange -> {
+            byte[] body = "x".repeat(100 * 1024).getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        web.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        web.stop(0);
+        miner.close();
+        model.close();
+        minerDb.close();
+        minerKey.close();
+        bed.close();
+    }
+
+    @Test
+    void buyInference_paysTheMinerOverX402_andRecordsWhatItCost() throws IOException {
+        String yaml = """
+                purpose: Ask a miner.
+                inference: {miner: "%s", maxPrice: "0.02"}
+                routine:
+                  - skill: buy_inference
+                    args: {question: "What is 2+3?"}
+                """.formatted(miner.baseUri());
+        Amount minerBefore = bed.chain.balanceOf(bed.cyb, minerKey.address());
+        try (Testbed.Agent agent = bed.new Agent(yaml, Planners.routine())) {
+            var report = agent.tick();
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("\"result\":\"5\""));
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"InferenceBought\"") && j.contains("\"amount\":\"0.01\""));
+            assertThat(report.spent()).isEqualTo(Amount.parse("0.01", bed.cyb));
+            assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address()))
+                    .isEqualTo(minerBefore.plus(Amount.parse("0.01", bed.cyb)));
+        }
+    }
+
+    @Test
+    void buyInference_aboveTheTickBudget_isRefusedBeforeAnythingIsSigned() throws IOException {
+        String yaml = """
+                purpose: Ask a miner.
+                inference: {miner: "%s", maxPrice: "0.02"}
+                budgets: {perTick: "0.005"}
+                routine:
+                  - skill: buy_inference
+                    args: {question: "What is 2+3?"}
+                """.formatted(miner.baseUri());
+        Amount minerBefore = bed.chain.balanceOf(bed.cyb, minerKey.address());
+        try (Testbed.Agent agent = bed.new Agent(yaml, Planners.routine())) {
+            agent.tick();
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"PolicyDenied\"") && j.contains("over the tick budget"));
+            assertThat(agent.eventTypes).doesNotContain("InferenceBought");
+            assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address())).isEqualTo(minerBefore);
+        }
+    }
+
+    @Test
+    void httpGet_readsAnAllowedHost_upTo64KiB_andRefusesOthers() throws IOException {
+        int port = web.getAddress().getPort();
+        String yaml = """
+                purpose: Read a page.
+                policy: {httpHosts: [127.0.0.1]}
+                routine:
+                  - skill: http_get
+                    args: {url: "http://127.0.0.1:%d/big"}
+                  - skill: http_get
+                    args: {url: "http://localhost:%d/big"}
+                """.formatted(port, port);
+        try (Testbed.Agent agent = bed.new Agent(yaml, Planners.routine())) {
+            agent.tick();
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"ToolResult\"")
+                            && j.contains("\"outcome\":\"DONE\"")
+                            && j.contains("[cut at 64 KiB]"));
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"ToolResult\"")
+                            && j.contains("host 'localhost' is not in policy.httpHosts"));
+        }
+    }
+}
