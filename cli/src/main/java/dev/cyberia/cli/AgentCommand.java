@@ -16,6 +16,7 @@ import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
 import dev.cyberia.keystore.Mnemonic;
 import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
 import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
@@ -234,10 +235,20 @@ final class AgentCommand implements Runnable {
                     console.onEvent(e);
                 }
             });
+            // everything that can fail on input fails before the agent is marked RUNNING
+            ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
+            Passphrase passphrase =
+                    Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + agent.keyName() + "': ");
+            try (Signer check = keystore().unlock(agent.keyName(), passphrase)) {
+                // a wrong passphrase is refused here, not at the first payment
+            } catch (RuntimeException e) {
+                passphrase.close();
+                throw e;
+            }
             setRunning(agents, agent, "launch");
             try (ShutdownSignal ctrlC = new ShutdownSignal()) {
-                try (NodeRunner.Running running = NodeRunner.start(
-                        this, agents, chainOptions, passphraseFile, RuntimeNode.Config.foreground(name))) {
+                try (NodeRunner.Running running =
+                        NodeRunner.start(this, agents, chain, passphrase, RuntimeNode.Config.foreground(name))) {
                     if (!json()) {
                         err().println("agent '" + name + "' running in the foreground; Ctrl-C stops it");
                         err().flush();

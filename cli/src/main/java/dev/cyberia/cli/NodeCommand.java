@@ -41,9 +41,12 @@ final class NodeCommand implements Runnable {
         public Integer call() throws InterruptedException {
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
                 agents.events.addListener(new ConsoleEvents(out(), json()));
+                ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
+                dev.cyberia.keystore.Passphrase passphrase =
+                        Passphrases.existing(passphraseFile, environment(), "Passphrase for the agents' keys: ");
                 try (ShutdownSignal ctrlC = new ShutdownSignal();
-                        NodeRunner.Running running = NodeRunner.start(
-                                this, agents, chainOptions, passphraseFile, RuntimeNode.Config.shared())) {
+                        NodeRunner.Running running =
+                                NodeRunner.start(this, agents, chain, passphrase, RuntimeNode.Config.shared())) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted() + "; Ctrl-C or 'cyberia node stop' stops it");

@@ -2,9 +2,8 @@ package dev.cyberia.cli;
 
 import dev.cyberia.agentcore.RuntimeNode;
 import dev.cyberia.keystore.Passphrase;
-import java.nio.file.Path;
 
-/** Starts a runtime node for a command: the chain, the key passphrase, the assembly, Quartz. */
+/** Starts a runtime node for a command: the assembly over the chain and the keys' passphrase, then Quartz. */
 final class NodeRunner {
     private NodeRunner() {}
 
@@ -16,15 +15,13 @@ final class NodeRunner {
         }
     }
 
+    /** Takes over {@code passphrase}: the assembly holds it to unlock agents' keys, and wipes it on close. */
     static Running start(
             Subcommand command,
             AgentHome agents,
-            ChainOptions chainOptions,
-            Path passphraseFile,
+            ChainOptions.Resolved chain,
+            Passphrase passphrase,
             RuntimeNode.Config config) {
-        ChainOptions.Resolved chain = chainOptions.resolve(command.environment(), agents.home);
-        Passphrase passphrase =
-                Passphrases.existing(passphraseFile, command.environment(), "Passphrase for the agents' keys: ");
         AgentAssembly assembly = new AgentAssembly(
                 agents.home,
                 agents.db,
