@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * @param keyName the keystore entry that holds its key
  * @param openTick the tick a crash left unfinished, re-run on the next heartbeat
- * @param host the node that holds the agent, with when it last said so
+ * @param host the node that holds the agent, with when that node last checked in
  */
 public record AgentRecord(
         String name,

@@ -23,6 +23,10 @@ import org.flywaydb.core.Flyway;
  */
 public final class AgentStore {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,63}");
+    /** An agent with its host node's last check-in: a hold lasts as long as its node keeps checking in. */
+    private static final String SELECT =
+            "SELECT a.*, n.seen_at AS node_seen_at FROM agents a LEFT JOIN nodes n ON n.id = a.host";
+
     private final DataSource db;
 
     private AgentStore(DataSource db) {
@@ -75,7 +79,7 @@ public final class AgentStore {
     }
 
     public Optional<AgentRecord> find(String name) {
-        List<AgentRecord> found = query("SELECT * FROM agents WHERE name = ?", name);
+        List<AgentRecord> found = query(SELECT + " WHERE a.name = ?", name);
         return found.stream().findFirst();
     }
 
@@ -87,11 +91,11 @@ public final class AgentStore {
     }
 
     public List<AgentRecord> all() {
-        return query("SELECT * FROM agents ORDER BY name");
+        return query(SELECT + " ORDER BY a.name");
     }
 
     public List<AgentRecord> inState(AgentState state) {
-        return query("SELECT * FROM agents WHERE state = ? ORDER BY name", state.name());
+        return query(SELECT + " WHERE a.state = ? ORDER BY a.name", state.name());
     }
 
     public void setState(String name, AgentState state) {
@@ -158,14 +162,15 @@ public final class AgentStore {
     }
 
     /**
-     * Takes or renews the hold of {@code node} on an agent: granted when no live node holds it.
+     * Takes the hold of {@code node} on an agent: granted when no live node (one that checked in
+     * within {@code lease}) holds it. A hold needs no renewal: it lives as long as its node checks in.
      *
      * @return whether {@code node} now holds it
      */
     public boolean hold(String name, String node, Instant now, Duration lease) {
         return update(
-                        "UPDATE agents SET host = ?, host_seen_at = ? WHERE name = ?"
-                                + " AND (host IS NULL OR host = ? OR host_seen_at < ?)",
+                        "UPDATE agents SET host = ?, host_seen_at = ? WHERE name = ? AND (host IS NULL OR host = ?"
+                                + " OR host NOT IN (SELECT id FROM nodes WHERE seen_at >= ?))",
                         node,
                         Timestamp.from(now),
                         name,
@@ -174,9 +179,35 @@ public final class AgentStore {
                 == 1;
     }
 
-    /** Renews every hold of {@code node} at once. */
-    public void renewHolds(String node, Instant now) {
-        update("UPDATE agents SET host_seen_at = ? WHERE host = ?", Timestamp.from(now), node);
+    /** RUNNING agents no live node holds: what a node may take. */
+    public List<String> runningUnheld(Instant now, Duration lease) {
+        return names(
+                "SELECT name FROM agents WHERE state = 'RUNNING' AND (host IS NULL"
+                        + " OR host NOT IN (SELECT id FROM nodes WHERE seen_at >= ?)) ORDER BY name",
+                Timestamp.from(now.minus(lease)));
+    }
+
+    /** Agents {@code node} holds that are no longer RUNNING: what it must drop. */
+    public List<String> heldButStopped(String node) {
+        return names("SELECT name FROM agents WHERE host = ? AND state <> 'RUNNING'", node);
+    }
+
+    private List<String> names(String sql, Object... args) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read agents: " + e.getMessage(), e);
+        }
+        return out;
     }
 
     public void release(String name, String node) {
@@ -361,7 +392,7 @@ public final class AgentStore {
                             Optional.ofNullable(rs.getString("open_tick")),
                             Optional.ofNullable(rs.getTimestamp("last_tick_at")).map(Timestamp::toInstant),
                             Optional.ofNullable(rs.getString("host")),
-                            Optional.ofNullable(rs.getTimestamp("host_seen_at")).map(Timestamp::toInstant)));
+                            Optional.ofNullable(rs.getTimestamp("node_seen_at")).map(Timestamp::toInstant)));
                 }
             }
         } catch (SQLException e) {

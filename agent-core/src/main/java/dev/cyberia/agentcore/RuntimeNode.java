@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Properties;
@@ -76,6 +75,9 @@ public final class RuntimeNode implements AutoCloseable {
     private final Scheduler scheduler;
     private final ScheduledExecutorService sync;
     private final Set<String> hosted = ConcurrentHashMap.newKeySet();
+    /** The heartbeat interval each hosted agent's trigger has, so a tick need not ask Quartz. */
+    private final java.util.Map<String, Duration> intervals = new ConcurrentHashMap<>();
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private RuntimeNode(Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock)
@@ -174,27 +176,25 @@ public final class RuntimeNode implements AutoCloseable {
                 Thread.ofPlatform().start(this::close);
                 return;
             }
-            store.renewHolds(id, clock.instant());
             syncOnce();
         } catch (RuntimeException | SchedulerException e) {
             LOG.warn("node sync failed: {}", e.toString());
         }
     }
 
+    /** Takes launched agents no live node holds, and drops agents stopped elsewhere: two small queries. */
     private void syncOnce() throws SchedulerException {
         Instant now = clock.instant();
-        List<String> running = new ArrayList<>();
-        for (AgentRecord a : store.inState(AgentState.RUNNING)) {
-            if (config.hosts().test(a.name())) {
-                running.add(a.name());
-                if (!hosted.contains(a.name()) && store.hold(a.name(), id, now, config.lease())) {
-                    host(a);
-                }
+        for (String name : store.runningUnheld(now, config.lease())) {
+            if (config.hosts().test(name) && !hosted.contains(name) && store.hold(name, id, now, config.lease())) {
+                host(store.get(name));
             }
         }
-        for (String name : List.copyOf(hosted)) {
-            if (!running.contains(name)) {
+        for (String name : store.heldButStopped(id)) {
+            if (hosted.contains(name)) {
                 drop(name);
+            } else {
+                store.release(name, id);
             }
         }
     }
@@ -225,6 +225,7 @@ public final class RuntimeNode implements AutoCloseable {
             Date first =
                     agent.tickSeq() == 0 ? now() : Date.from(clock.instant().plusMillis(offset));
             scheduler.scheduleJob(heartbeat(agent.name(), interval, first));
+            intervals.put(agent.name(), interval);
         }
         hosted.add(agent.name());
         LOG.info("hosting {} (every {})", agent.name(), interval);
@@ -232,6 +233,7 @@ public final class RuntimeNode implements AutoCloseable {
 
     private void drop(String name) throws SchedulerException {
         hosted.remove(name);
+        intervals.remove(name);
         scheduler.deleteJob(JobKey.jobKey(name, GROUP));
         runtime.unload(name);
         store.release(name, id);
@@ -254,22 +256,25 @@ public final class RuntimeNode implements AutoCloseable {
                 .build();
     }
 
-    /** After a tick: moves the heartbeat when the survival mode changed its interval. */
-    void retime(String agent) {
+    /** After a tick: moves the heartbeat when the survival mode changed its interval (checked in memory). */
+    void retime(String agent, AgentRuntime.TickReport report) {
         try {
-            AgentRecord record = store.get(agent);
-            Duration interval = runtime.load(record)
+            Duration interval = runtime.load(store.get(agent))
                     .definition()
                     .heartbeat()
-                    .multipliedBy(record.mode().heartbeatMultiplier());
+                    .multipliedBy(report.mode().heartbeatMultiplier());
+            if (interval.equals(intervals.get(agent))) {
+                return;
+            }
             TriggerKey key = TriggerKey.triggerKey(agent, "heartbeat");
             Trigger current = scheduler.getTrigger(key);
             if (current instanceof SimpleTrigger simple && simple.getRepeatInterval() != interval.toMillis()) {
                 scheduler.rescheduleJob(
                         key,
                         heartbeat(agent, interval, Date.from(clock.instant().plus(interval))));
-                LOG.info("{} now ticks every {} ({})", agent, interval, record.mode());
+                LOG.info("{} now ticks every {} ({})", agent, interval, report.mode());
             }
+            intervals.put(agent, interval);
         } catch (SchedulerException | RuntimeException e) {
             LOG.warn("cannot retime {}: {}", agent, e.toString());
         }
@@ -297,8 +302,7 @@ public final class RuntimeNode implements AutoCloseable {
             LOG.debug("skipping {}: not hosted here", agent);
             return;
         }
-        runtime.tick(agent, reasons);
-        retime(agent);
+        retime(agent, runtime.tick(agent, reasons));
     }
 
     /** Stops the node: running ticks finish, triggers stay in the job store for the next start. */
