@@ -8,15 +8,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
-import dev.cyberia.treasury.OutcomeUnknownException;
-import dev.cyberia.treasury.Payment;
-import dev.cyberia.treasury.PaymentState;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
-import dev.cyberia.treasury.TreasuryException;
 import dev.cyberia.treasury.X402;
-import dev.cyberia.treasury.X402Exception;
-import dev.cyberia.treasury.X402Seller;
+import dev.cyberia.treasury.X402Paywall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +51,7 @@ public final class MinerServer implements AutoCloseable {
     private final ChatBackend model;
     private final Treasury wallet;
     private final Signer signer;
-    private final X402Seller seller;
+    private final X402Paywall paywall;
     private final HttpServer http;
 
     private MinerServer(Config config, ChatBackend model, Treasury wallet, Signer signer, Clock clock)
@@ -65,7 +60,7 @@ public final class MinerServer implements AutoCloseable {
         this.model = model;
         this.wallet = wallet;
         this.signer = signer;
-        this.seller = new X402Seller(wallet.chain(), clock);
+        this.paywall = new X402Paywall(wallet, signer, clock);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/v1/models", this::models);
@@ -157,69 +152,38 @@ public final class MinerServer implements AutoCloseable {
                 }
                 return;
             }
-            X402.Requirements required = requirements();
-            X402.PaymentRequired paymentRequired = new X402.PaymentRequired(
+            X402Paywall.Outcome outcome = paywall.charge(
+                    exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                    requirements(),
                     new X402.ResourceInfo(
                             baseUri() + "/v1/chat/completions",
                             "one chat completion from " + model.name(),
-                            "application/json"),
-                    List.of(required),
-                    "PAYMENT-SIGNATURE header is required");
-            String header = exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE);
-            if (header == null) {
-                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(paymentRequired));
-                send(exchange, 402, error("payment required: " + config.price() + " per request", "payment_required"));
-                return;
-            }
+                            "application/json"));
             X402.PaymentPayload payment;
-            try {
-                payment = X402.decodePaymentPayload(header);
-            } catch (X402Exception e) {
-                refuse(exchange, paymentRequired, e.httpStatus(), e.reason(), e.getMessage(), null);
-                return;
+            String transaction;
+            switch (outcome) {
+                case X402Paywall.Outcome.Unpaid unpaid -> {
+                    exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
+                    send(
+                            exchange,
+                            402,
+                            error("payment required: " + config.price() + " per request", "payment_required"));
+                    return;
+                }
+                case X402Paywall.Outcome.Refused refused -> {
+                    exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(refused.required()));
+                    exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(refused.response()));
+                    send(exchange, refused.status(), error(refused.message(), refused.reason()));
+                    return;
+                }
+                case X402Paywall.Outcome.Paid paid -> {
+                    exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
+                    payment = paid.payment();
+                    transaction = paid.response().transaction();
+                }
             }
-            if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {
-                refuse(exchange, paymentRequired, 402, invalid.reason(), invalid.message(), payment);
-                return;
-            }
-            Payment collected;
-            try {
-                collected = wallet.collect(payment, signer);
-            } catch (OutcomeUnknownException e) {
-                refuse(
-                        exchange,
-                        paymentRequired,
-                        402,
-                        "unexpected_settle_error",
-                        "settlement outcome unknown; not served",
-                        payment);
-                return;
-            } catch (TreasuryException e) {
-                refuse(exchange, paymentRequired, 402, "unexpected_settle_error", e.getMessage(), payment);
-                return;
-            }
-            if (!(collected.state() instanceof PaymentState.Confirmed confirmed)) {
-                refuse(
-                        exchange,
-                        paymentRequired,
-                        402,
-                        "invalid_transaction_state",
-                        "the payment did not settle: " + collected.state(),
-                        payment);
-                return;
-            }
-            String network = X402.network(config.token().chainId());
-            exchange.getResponseHeaders()
-                    .set(
-                            X402.PAYMENT_RESPONSE,
-                            X402.encode(new X402.SettlementResponse(
-                                    true,
-                                    null,
-                                    confirmed.transactionHash(),
-                                    network,
-                                    payment.authorization().from())));
             if (request.path("stream").asBoolean(false)) {
-                stream(exchange, request, requestBody, new Sold(payment, confirmed.transactionHash()));
+                stream(exchange, request, requestBody, new Sold(payment, transaction));
                 return;
             }
             byte[] responseBody = answer(request);
@@ -233,7 +197,7 @@ public final class MinerServer implements AutoCloseable {
                                             model.name(),
                                             payment.authorization().value().toString(),
                                             payment.authorization().from(),
-                                            confirmed.transactionHash())
+                                            transaction)
                                     .encode());
             sendBytes(exchange, 200, responseBody);
         }
@@ -374,28 +338,6 @@ public final class MinerServer implements AutoCloseable {
         usage.put("completion_tokens", g.completionTokens());
         usage.put("total_tokens", g.totalTokens());
         return JSON.writeValueAsBytes(body);
-    }
-
-    private void refuse(
-            HttpExchange exchange,
-            X402.PaymentRequired required,
-            int status,
-            String reason,
-            String message,
-            X402.PaymentPayload payment)
-            throws IOException {
-        exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(required));
-        exchange.getResponseHeaders()
-                .set(
-                        X402.PAYMENT_RESPONSE,
-                        X402.encode(new X402.SettlementResponse(
-                                false,
-                                reason,
-                                "",
-                                X402.network(config.token().chainId()),
-                                payment == null ? null : payment.authorization().from())));
-        ObjectNode body = error(message, reason);
-        send(exchange, status, body);
     }
 
     private static ObjectNode error(String message, String type) {

@@ -1,0 +1,106 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Signer;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The seller's side of one x402 {@code exact} request, whatever is sold: no payment header → ask to
+ * be paid; a malformed, wrong, underpaid, expired or replayed payment → refused with the x402
+ * reason; otherwise the authorization is settled on chain through the seller's own journal
+ * ({@link Treasury#collect}, booked as {@code income:services}) and the caller serves.
+ */
+public final class X402Paywall {
+    private final Treasury wallet;
+    private final Signer signer;
+    private final X402Seller seller;
+
+    public X402Paywall(Treasury wallet, Signer signer, Clock clock) {
+        this.wallet = wallet;
+        this.signer = signer;
+        this.seller = new X402Seller(wallet.chain(), clock);
+    }
+
+    /** What to answer. */
+    public sealed interface Outcome {
+        /** 402 with {@code PAYMENT-REQUIRED}: no payment came. */
+        record Unpaid(X402.PaymentRequired required) implements Outcome {}
+
+        /**
+         * Refused with {@code status} (400 malformed, 402 otherwise), {@code PAYMENT-REQUIRED} and a
+         * failed {@code PAYMENT-RESPONSE}; nothing was served.
+         */
+        record Refused(
+                int status,
+                String reason,
+                String message,
+                X402.PaymentRequired required,
+                X402.SettlementResponse response)
+                implements Outcome {}
+
+        /** Settled on chain: serve, and send {@code response} as {@code PAYMENT-RESPONSE}. */
+        record Paid(X402.PaymentPayload payment, Payment collected, X402.SettlementResponse response)
+                implements Outcome {}
+    }
+
+    /**
+     * @param paymentSignature the {@code PAYMENT-SIGNATURE} header, or null when there was none
+     */
+    public Outcome charge(String paymentSignature, X402.Requirements required, X402.ResourceInfo resource) {
+        X402.PaymentRequired paymentRequired =
+                new X402.PaymentRequired(resource, List.of(required), "PAYMENT-SIGNATURE header is required");
+        if (paymentSignature == null) {
+            return new Outcome.Unpaid(paymentRequired);
+        }
+        X402.PaymentPayload payment;
+        try {
+            payment = X402.decodePaymentPayload(paymentSignature);
+        } catch (X402Exception e) {
+            return refused(e.httpStatus(), e.reason(), e.getMessage(), paymentRequired, null);
+        }
+        if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {
+            return refused(402, invalid.reason(), invalid.message(), paymentRequired, payment);
+        }
+        Payment collected;
+        try {
+            collected = wallet.collect(payment, signer);
+        } catch (OutcomeUnknownException e) {
+            return refused(
+                    402, "unexpected_settle_error", "settlement outcome unknown; not served", paymentRequired, payment);
+        } catch (TreasuryException e) {
+            return refused(402, "unexpected_settle_error", e.getMessage(), paymentRequired, payment);
+        }
+        if (!(collected.state() instanceof PaymentState.Confirmed confirmed)) {
+            return refused(
+                    402,
+                    "invalid_transaction_state",
+                    "the payment did not settle: " + collected.state(),
+                    paymentRequired,
+                    payment);
+        }
+        return new Outcome.Paid(
+                payment,
+                collected,
+                new X402.SettlementResponse(
+                        true,
+                        null,
+                        confirmed.transactionHash(),
+                        required.network(),
+                        payment.authorization().from()));
+    }
+
+    private static Outcome refused(
+            int status, String reason, String message, X402.PaymentRequired required, X402.PaymentPayload payment) {
+        return new Outcome.Refused(
+                status,
+                reason,
+                message,
+                required,
+                new X402.SettlementResponse(
+                        false,
+                        reason,
+                        "",
+                        required.accepts().get(0).network(),
+                        payment == null ? null : payment.authorization().from()));
+    }
+}
