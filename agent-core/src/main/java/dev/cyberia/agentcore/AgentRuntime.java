@@ -122,6 +122,26 @@ public final class AgentRuntime {
         return new TickReport(tickId, tick.mode(), outcome, tick.steps(), tick.spentThisTick());
     }
 
+    /**
+     * Runs one paid call of a skill the agent sells, after the buyer's payment settled: the income
+     * is a PaymentReceived event, and the call goes through the same checks, gate and record as a
+     * tick's, under its own id ({@code NAME#sale-PAYMENT}).
+     */
+    public ToolOutcome sell(
+            String name, ToolCall call, Amount price, String buyer, String transactionHash, long paymentId) {
+        AgentRecord record = store.get(name);
+        LoadedAgent agent = load(record);
+        String saleId = name + "#sale-" + paymentId;
+        events.append(
+                name, saleId, new AgentEvent.PaymentReceived(price, buyer, transactionHash, "sold " + call.name()));
+        Amount zero = Amount.zero(price.asset());
+        Observation observation = new Observation(
+                agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
+        TickContext sale = new TickContext(
+                record, saleId, false, agent, observation, record.mode(), store, events, gate, followUps, clock);
+        return sale.call(call);
+    }
+
     /** Books as PaymentReceived every inflow to the wallet since the last tick. */
     private Amount newIncome(String name, AgentRecord record, Treasury treasury, Asset token, String tickId) {
         Instant since = record.lastTickAt().orElse(record.createdAt());

@@ -1,6 +1,7 @@
 package dev.cyberia.agentcore;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,16 +54,27 @@ public final class RuntimeNode implements AutoCloseable {
      * @param lease how long a hold on an agent (and a node's check-in) lasts without renewal
      * @param syncEvery how often the node looks for launched and stopped agents
      * @param hosts which agents this node may host (all, or one for a foreground launch)
+     * @param shopPort where the node sells its agents' skills on 127.0.0.1 (0: any free port), or -1 for no shop
      */
     public record Config(
-            String schedulerName, int threads, Duration lease, Duration syncEvery, Predicate<String> hosts) {
-        public static Config shared() {
-            return new Config("cyberia", 4, Duration.ofSeconds(15), Duration.ofSeconds(2), n -> true);
+            String schedulerName,
+            int threads,
+            Duration lease,
+            Duration syncEvery,
+            Predicate<String> hosts,
+            int shopPort) {
+        public static Config shared(int shopPort) {
+            return new Config("cyberia", 4, Duration.ofSeconds(15), Duration.ofSeconds(2), n -> true, shopPort);
         }
 
-        public static Config foreground(String agent) {
+        public static Config foreground(String agent, int shopPort) {
             return new Config(
-                    "cyberia-launch-" + agent, 2, Duration.ofSeconds(15), Duration.ofSeconds(1), agent::equals);
+                    "cyberia-launch-" + agent,
+                    2,
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(1),
+                    agent::equals,
+                    shopPort);
         }
     }
 
@@ -79,6 +91,7 @@ public final class RuntimeNode implements AutoCloseable {
     private final java.util.Map<String, Duration> intervals = new ConcurrentHashMap<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile SkillShop shop;
 
     private RuntimeNode(Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock)
             throws SchedulerException {
@@ -105,6 +118,9 @@ public final class RuntimeNode implements AutoCloseable {
             RuntimeNode node = new RuntimeNode(config, store, events, assembler, clock);
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
             node.syncOnce();
+            if (config.shopPort() >= 0) {
+                node.shop = SkillShop.start(config.shopPort(), store, node.runtime, node.hosted::contains, clock);
+            }
             node.scheduler.start();
             long every = config.syncEvery().toMillis();
             node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
@@ -121,6 +137,11 @@ public final class RuntimeNode implements AutoCloseable {
 
     public AgentRuntime runtime() {
         return runtime;
+    }
+
+    /** Where this node sells its agents' skills, if it does. */
+    public java.util.Optional<URI> shop() {
+        return java.util.Optional.ofNullable(shop).map(SkillShop::baseUri);
     }
 
     /** The agents this node hosts now. */
@@ -312,6 +333,9 @@ public final class RuntimeNode implements AutoCloseable {
             return;
         }
         sync.shutdownNow();
+        if (shop != null) {
+            shop.close();
+        }
         try {
             scheduler.shutdown(true);
         } catch (SchedulerException e) {

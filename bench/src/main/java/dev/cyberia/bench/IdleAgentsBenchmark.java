@@ -57,7 +57,7 @@ public class IdleAgentsBenchmark {
         baselineHeap = heapAfterGc();
         bench.createAgents(agents, true);
         node = RuntimeNode.start(
-                new RuntimeNode.Config("bench", 4, Duration.ofMinutes(5), Duration.ofSeconds(10), n -> true),
+                new RuntimeNode.Config("bench", 4, Duration.ofMinutes(5), Duration.ofSeconds(10), n -> true, -1),
                 bench.store,
                 bench.events,
                 bench.assembler(),

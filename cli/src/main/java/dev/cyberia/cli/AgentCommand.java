@@ -189,6 +189,13 @@ final class AgentCommand implements Runnable {
         @Option(names = "--detach", description = "Mark it RUNNING for the node to host, and return.")
         boolean detach;
 
+        @Option(
+                names = "--shop-port",
+                defaultValue = "-1",
+                paramLabel = "N",
+                description = "In the foreground: sell its skills over x402 on 127.0.0.1:N (default: no shop).")
+        int shopPort;
+
         @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The agent key's passphrase.")
         Path passphraseFile;
 
@@ -247,8 +254,8 @@ final class AgentCommand implements Runnable {
             }
             setRunning(agents, agent, "launch");
             try (ShutdownSignal ctrlC = new ShutdownSignal()) {
-                try (NodeRunner.Running running =
-                        NodeRunner.start(this, agents, chain, passphrase, RuntimeNode.Config.foreground(name))) {
+                try (NodeRunner.Running running = NodeRunner.start(
+                        this, agents, chain, passphrase, RuntimeNode.Config.foreground(name, shopPort))) {
                     if (!json()) {
                         err().println("agent '" + name + "' running in the foreground; Ctrl-C stops it");
                         err().flush();

@@ -34,6 +34,14 @@ final class NodeCommand implements Runnable {
         @Option(names = "--passphrase-file", paramLabel = "FILE", description = "The agents' key passphrase.")
         Path passphraseFile;
 
+        @Option(
+                names = "--shop-port",
+                defaultValue = "8403",
+                paramLabel = "N",
+                description =
+                        "Sell the agents' skills over x402 on 127.0.0.1:N (default ${DEFAULT-VALUE}; -1: no shop).")
+        int shopPort;
+
         @Mixin
         ChainOptions chainOptions;
 
@@ -45,8 +53,8 @@ final class NodeCommand implements Runnable {
                 dev.cyberia.keystore.Passphrase passphrase =
                         Passphrases.existing(passphraseFile, environment(), "Passphrase for the agents' keys: ");
                 try (ShutdownSignal ctrlC = new ShutdownSignal();
-                        NodeRunner.Running running =
-                                NodeRunner.start(this, agents, chain, passphrase, RuntimeNode.Config.shared())) {
+                        NodeRunner.Running running = NodeRunner.start(
+                                this, agents, chain, passphrase, RuntimeNode.Config.shared(shopPort))) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted() + "; Ctrl-C or 'cyberia node stop' stops it");

@@ -105,7 +105,7 @@ final class Testbed implements AutoCloseable {
                     treasury,
                     () -> signer,
                     planner,
-                    Skills.load(List.of(), getClass().getClassLoader()));
+                    Skills.load(definition.skills(), getClass().getClassLoader()));
             runtime = new AgentRuntime(store, events, (r, d) -> loaded, (agent, after, why) -> {}, Clock.systemUTC());
         }
 

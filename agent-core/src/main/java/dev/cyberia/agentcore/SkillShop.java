@@ -1,0 +1,262 @@
+package dev.cyberia.agentcore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Paywall;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sells the skills agents' definitions mark as sold, over HTTP behind x402 v2 {@code exact}, on
+ * 127.0.0.1: {@code GET /agents/NAME/skills} lists them with their argument schemas, price, asset
+ * and network; {@code POST /agents/NAME/skills/SKILL} with the arguments as a JSON object runs one
+ * once paid. Arguments and the policy gate are checked before the buyer is asked to pay, so a call
+ * that could not run is never charged; the payment is settled on chain by the agent's own journal
+ * (booked {@code income:services}) before the skill runs.
+ */
+public final class SkillShop implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SkillShop.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final HttpServer server;
+    private final AgentStore store;
+    private final AgentRuntime runtime;
+    private final Predicate<String> open;
+    private final Clock clock;
+    private final PolicyGate gate = new PolicyGate();
+    private final Map<String, TokenDomain> domains = new ConcurrentHashMap<>();
+
+    private SkillShop(HttpServer server, AgentStore store, AgentRuntime runtime, Predicate<String> open, Clock clock) {
+        this.server = server;
+        this.store = store;
+        this.runtime = runtime;
+        this.open = open;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts the shop on 127.0.0.1.
+     *
+     * @param port 0 for any free port
+     * @param open which agents are served here (those this node hosts)
+     */
+    public static SkillShop start(
+            int port, AgentStore store, AgentRuntime runtime, Predicate<String> open, Clock clock) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+            SkillShop shop = new SkillShop(server, store, runtime, open, clock);
+            server.createContext("/agents/", shop::handle);
+            server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "cyberia-shop");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            return shop;
+        } catch (IOException e) {
+            throw new AgentException("cannot sell skills on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            // "", "agents", NAME, "skills" [, SKILL]
+            if (parts.length < 4 || parts.length > 5 || !parts[3].equals("skills")) {
+                send(exchange, 404, error("not found; use GET /agents/NAME/skills", "not_found"));
+                return;
+            }
+            String name = parts[2];
+            Optional<AgentRecord> record = store.find(name);
+            if (record.isEmpty() || record.get().state() != AgentState.RUNNING || !open.test(name)) {
+                send(exchange, 404, error("no running agent '" + name + "' sells here", "not_found"));
+                return;
+            }
+            LoadedAgent agent = runtime.load(record.get());
+            if (parts.length == 4) {
+                if (!exchange.getRequestMethod().equals("GET")) {
+                    send(exchange, 405, error("use GET", "invalid_request"));
+                    return;
+                }
+                send(exchange, 200, catalogue(record.get(), agent));
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST")) {
+                send(exchange, 405, error("use POST with the arguments as a JSON object", "invalid_request"));
+                return;
+            }
+            sell(exchange, record.get(), agent, parts[4]);
+        } catch (RuntimeException e) {
+            LOG.warn("skill shop: {}", e.toString());
+            send(exchange, 500, error("the agent could not serve this: " + e.getMessage(), "server_error"));
+        }
+    }
+
+    private ObjectNode catalogue(AgentRecord record, LoadedAgent agent) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("agent", record.name());
+        body.put("payTo", record.address().toString());
+        TokenDomain domain = domain(agent);
+        ArrayNode skills = body.putArray("skills");
+        for (AgentDefinition.Service service : agent.definition().sells()) {
+            Optional<ToolDescriptor> tool = tool(agent, service.skill());
+            if (tool.isEmpty()) {
+                continue;
+            }
+            ObjectNode s = skills.addObject();
+            s.put("name", tool.get().name());
+            s.put("description", tool.get().description());
+            s.put("price", service.price().toPlainString());
+            s.put("symbol", agent.treasury().assets().get(1).symbol());
+            s.put("asset", domain.verifyingContract().toString());
+            s.put("network", X402.network(domain.chainId()));
+            s.put("scheme", X402.EXACT);
+            s.put(
+                    "url",
+                    baseUri() + "/agents/" + record.name() + "/skills/"
+                            + tool.get().name());
+            s.set("arguments", schema(tool.get()));
+        }
+        return body;
+    }
+
+    private void sell(HttpExchange exchange, AgentRecord record, LoadedAgent agent, String skill) throws IOException {
+        Optional<AgentDefinition.Service> service = agent.definition().sells().stream()
+                .filter(s -> s.skill().equals(skill))
+                .findFirst();
+        Optional<ToolDescriptor> tool = tool(agent, skill);
+        if (service.isEmpty() || tool.isEmpty()) {
+            send(exchange, 404, error("'" + record.name() + "' does not sell '" + skill + "'", "not_found"));
+            return;
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            send(exchange, 413, error("the arguments are over " + MAX_BODY + " bytes", "invalid_request"));
+            return;
+        }
+        ToolCall call = new ToolCall("sale", skill, new String(body, StandardCharsets.UTF_8));
+        Optional<String> invalid = agent.toolbox().validate(call);
+        if (invalid.isPresent()) {
+            send(exchange, 400, error(invalid.get(), "invalid_arguments"));
+            return;
+        }
+        GateDecision allowed = gate.beforeCall(record.tier(), record.mode(), tool.get());
+        if (!(allowed instanceof GateDecision.Allow)) {
+            send(exchange, 403, error("the agent may not run this now: " + allowed.reason(), "policy_denied"));
+            return;
+        }
+        Amount price = Amount.parse(
+                service.get().price().toPlainString(), agent.treasury().assets().get(1));
+        X402.Requirements required =
+                X402.Requirements.exact(domain(agent).chainId(), domain(agent), price, record.address(), 120);
+        X402Paywall.Outcome outcome = new X402Paywall(
+                        agent.treasury(), agent.signer().get(), clock)
+                .charge(
+                        exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                        required,
+                        new X402.ResourceInfo(
+                                baseUri() + "/agents/" + record.name() + "/skills/" + skill,
+                                "one call of " + skill + " by " + record.name(),
+                                "application/json"));
+        switch (outcome) {
+            case X402Paywall.Outcome.Unpaid unpaid -> {
+                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
+                send(exchange, 402, error("payment required: " + price + " per call", "payment_required"));
+            }
+            case X402Paywall.Outcome.Refused refused -> {
+                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(refused.required()));
+                exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(refused.response()));
+                send(exchange, refused.status(), error(refused.message(), refused.reason()));
+            }
+            case X402Paywall.Outcome.Paid paid -> {
+                exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
+                ToolOutcome result = runtime.sell(
+                        record.name(),
+                        call,
+                        price,
+                        paid.payment().authorization().from().toString(),
+                        paid.response().transaction(),
+                        paid.collected().id());
+                ObjectNode answer = JSON.createObjectNode();
+                answer.put("skill", skill);
+                answer.put("outcome", result.label());
+                answer.put("result", result.text());
+                answer.put("price", price.toString());
+                answer.put("transaction", paid.response().transaction());
+                send(exchange, 200, answer);
+            }
+        }
+    }
+
+    private static Optional<ToolDescriptor> tool(LoadedAgent agent, String name) {
+        return agent.toolbox().tools().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst();
+    }
+
+    private TokenDomain domain(LoadedAgent agent) {
+        var token = agent.treasury().assets().get(1).token().orElseThrow();
+        return domains.computeIfAbsent(
+                token.toString(), k -> TokenDomain.readFrom(agent.treasury().chain(), token));
+    }
+
+    /** The JSON schema of a tool's arguments. */
+    static ObjectNode schema(ToolDescriptor tool) {
+        ObjectNode schema = JSON.createObjectNode();
+        schema.put("type", "object");
+        ObjectNode properties = schema.putObject("properties");
+        ArrayNode required = schema.putArray("required");
+        for (ToolDescriptor.ToolParameter p : tool.parameters()) {
+            properties
+                    .putObject(p.name())
+                    .put("type", p.type().name().toLowerCase(Locale.ROOT))
+                    .put("description", p.description());
+            if (p.required()) {
+                required.add(p.name());
+            }
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static ObjectNode error(String message, String type) {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("message", message).put("type", type);
+        return body;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

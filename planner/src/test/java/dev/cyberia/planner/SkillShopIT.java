@@ -1,0 +1,164 @@
+package dev.cyberia.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cyberia.agentcore.AgentState;
+import dev.cyberia.agentcore.SkillShop;
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.Kdf;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Buyer;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** An agent selling a skill over x402 on a real anvil; a buyer paying, replaying, underpaying. */
+class SkillShopIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String SELLER = """
+            purpose: Sell shouting.
+            skills: [dev.cyberia.planner.ShoutSkill]
+            sells: [{skill: shout, price: "0.05"}]
+            """;
+    static Testbed bed;
+    static Signer buyer;
+    static X402Buyer wallet;
+
+    @BeforeAll
+    static void start() throws IOException {
+        bed = new Testbed();
+        Keystore keystore = Keystore.open(bed.home);
+        try (Mnemonic dev = Mnemonic.parse(Testbed.DEV_MNEMONIC.toCharArray())) {
+            keystore.importMnemonic(
+                    "buyer",
+                    dev,
+                    Passphrase.empty(),
+                    DerivationPath.ethereum(9),
+                    Passphrase.wrap("pw".toCharArray()),
+                    Kdf.LIGHT,
+                    KeyOrigin.MNEMONIC);
+        }
+        buyer = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        bed.devnet.fund(buyer.address(), BigInteger.ZERO, BigInteger.valueOf(10_000_000));
+        wallet = new X402Buyer(
+                bed.chain.chainId(), bed.cyb.token().orElseThrow(), Clock.systemUTC(), new SecureRandom());
+    }
+
+    @AfterAll
+    static void stop() {
+        buyer.close();
+        bed.close();
+    }
+
+    static HttpResponse<String> post(URI url, String body, String payment) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (payment != null) {
+            r.header(X402.PAYMENT_SIGNATURE, payment);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aSoldSkill_isListed_askedFor_paid_served_andBooked() throws Exception {
+        try (Testbed.Agent agent = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, agent.store, agent.runtime, n -> true, Clock.systemUTC())) {
+            agent.store.setState("a", AgentState.RUNNING);
+            JsonNode list = JSON.readTree(HTTP.send(
+                            HttpRequest.newBuilder(shop.baseUri().resolve("/agents/a/skills"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
+            JsonNode shout = list.path("skills").get(0);
+            assertThat(shout.path("name").asText()).isEqualTo("shout");
+            assertThat(shout.path("price").asText()).isEqualTo("0.05");
+            assertThat(shout.path("network").asText()).isEqualTo("eip155:31337");
+            assertThat(shout.path("arguments")
+                            .path("properties")
+                            .path("times")
+                            .path("type")
+                            .asText())
+                    .isEqualTo("integer");
+            URI url = URI.create(shout.path("url").asText());
+
+            HttpResponse<String> badArgs = post(url, "{\"text\": 5, \"times\": 1}", null);
+            assertThat(badArgs.statusCode()).isEqualTo(400);
+            assertThat(badArgs.body()).contains("'shout' argument 'text' must be string");
+            assertThat(badArgs.headers().firstValue(X402.PAYMENT_REQUIRED)).isEmpty();
+
+            String args = "{\"text\": \"hi\", \"times\": 2}";
+            HttpResponse<String> unpaid = post(url, args, null);
+            assertThat(unpaid.statusCode()).isEqualTo(402);
+            X402.PaymentRequired required = X402.decodePaymentRequired(
+                    unpaid.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
+            assertThat(required.accepts().get(0).payTo()).isEqualTo(bed.signer.address());
+
+            Amount before = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            String payment = X402.encode(wallet.pay(required, buyer, Amount.parse("0.05", bed.cyb)));
+            HttpResponse<String> paid = post(url, args, payment);
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(paid.body());
+            assertThat(answer.path("result").asText()).isEqualTo("HI HI");
+            assertThat(X402.decodeSettlementResponse(paid.headers()
+                                    .firstValue(X402.PAYMENT_RESPONSE)
+                                    .orElseThrow())
+                            .success())
+                    .isTrue();
+            assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                    .isEqualTo(before.plus(Amount.parse("0.05", bed.cyb)));
+            assertThat(agent.treasury.ledger())
+                    .extracting(LedgerEntry::account, LedgerEntry::units)
+                    .contains(org.assertj.core.groups.Tuple.tuple("income:services", "-0.05"));
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"PaymentReceived\"") && j.contains("\"amount\":\"0.05\""));
+            assertThat(agent.eventJson).anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("HI HI"));
+
+            HttpResponse<String> replay = post(url, args, payment);
+            assertThat(replay.statusCode()).isEqualTo(402);
+            assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                    .isEqualTo(before.plus(Amount.parse("0.05", bed.cyb)));
+
+            X402.Requirements cheap = required.accepts().get(0);
+            X402.Requirements underpriced = new X402.Requirements(
+                    cheap.scheme(),
+                    cheap.network(),
+                    BigInteger.valueOf(10_000),
+                    cheap.asset(),
+                    cheap.payTo(),
+                    cheap.maxTimeoutSeconds(),
+                    cheap.tokenName(),
+                    cheap.tokenVersion());
+            String under = X402.encode(wallet.pay(
+                    new X402.PaymentRequired(required.resource(), List.of(underpriced), null),
+                    buyer,
+                    Amount.parse("0.05", bed.cyb)));
+            HttpResponse<String> underpaid = post(url, args, under);
+            assertThat(underpaid.statusCode()).isEqualTo(402);
+            assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                    .isEqualTo(before.plus(Amount.parse("0.05", bed.cyb)));
+
+            assertThat(post(shop.baseUri().resolve("/agents/a/skills/wallet_balance"), "{}", null)
+                            .statusCode())
+                    .as("a skill the agent does not sell")
+                    .isEqualTo(404);
+        }
+    }
+}
