@@ -64,6 +64,14 @@ public sealed interface AgentEvent {
         }
     }
 
+    /** A service bought over x402 (another agent's skill): the seller settled it on chain. */
+    record ServiceBought(String url, String seller, Amount price, String transactionHash) implements AgentEvent {
+        @Override
+        public Optional<Amount> spent() {
+            return Optional.of(price);
+        }
+    }
+
     record PolicyDenied(String tool, String reason) implements AgentEvent {}
 
     record ModeChanged(SurvivalMode from, SurvivalMode to, String reason) implements AgentEvent {}

@@ -113,7 +113,19 @@ public final class CallContext {
 
     /** Runs {@code purchase} if the gate allows spending {@code cap}; the caller then {@link #recordInference}s it. */
     public <T> T purchase(Amount cap, Purchase<T> purchase) {
-        GateDecision decision = tick.authorizeSpend(tool, Optional.empty(), cap);
+        return purchase(Optional.empty(), cap, purchase);
+    }
+
+    /**
+     * Runs {@code purchase} if the gate allows paying {@code price} to {@code seller} (allowlist,
+     * budgets, approval threshold); the caller then {@link #recordService}s it.
+     */
+    public <T> T purchaseFrom(Address seller, Amount price, Purchase<T> purchase) {
+        return purchase(Optional.of(seller), price, purchase);
+    }
+
+    private <T> T purchase(Optional<Address> seller, Amount cap, Purchase<T> purchase) {
+        GateDecision decision = tick.authorizeSpend(tool, seller, cap);
         if (!(decision instanceof GateDecision.Allow)) {
             throw new SpendRefusedException(decision.reason());
         }
@@ -126,6 +138,13 @@ public final class CallContext {
                 new AgentEvent.InferenceBought(route, model, price, transactionHash, tokens);
         tick.record(bought);
         bought.spent().ifPresent(tick::charge);
+    }
+
+    /** Records a service bought within this call, and charges it to the tick's budget. */
+    public void recordService(String url, Address seller, Amount price, String transactionHash) {
+        AgentEvent.ServiceBought bought = new AgentEvent.ServiceBought(url, seller.toString(), price, transactionHash);
+        tick.record(bought);
+        tick.charge(price);
     }
 
     public void remember(String topic, String note) {

@@ -161,4 +161,66 @@ class SkillShopIT {
                     .isEqualTo(404);
         }
     }
+
+    @Test
+    void anAgentHiresAnotherAgentsSkill_throughTheGate_payingOnce_andBooksIt() throws Exception {
+        try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC())) {
+            seller.store.setState("a", AgentState.RUNNING);
+            String url = shop.baseUri() + "/agents/a/skills/shout";
+            String hirer = """
+                    purpose: Get shouting done.
+                    policy:
+                      httpHosts: [127.0.0.1]
+                      payees: ["%s"]
+                    routine:
+                      - skill: hire
+                        args: {url: "%s", arguments: "{\\"text\\": \\"hey\\", \\"times\\": 1}", maxPrice: "0.1"}
+                      - skill: hire
+                        args: {url: "%s", arguments: "{\\"text\\": \\"no\\", \\"times\\": 1}", maxPrice: "0.01"}
+                    """.formatted(bed.signer.address(), url, url);
+            Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {
+                var report = buyerAgent.tick();
+                assertThat(report.spent()).isEqualTo(Amount.parse("0.05", bed.cyb));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("HEY"));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ServiceBought\"") && j.contains("\"amount\":\"0.05\""));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(
+                                j -> j.contains("\"outcome\":\"REFUSED\"") && j.contains("above the cap of 0.01 CYB"));
+                assertThat(buyerAgent.treasury.ledger())
+                        .extracting(LedgerEntry::account, LedgerEntry::units)
+                        .contains(org.assertj.core.groups.Tuple.tuple("expenses:services", "0.05"));
+                assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                        .isEqualTo(sellerBefore.plus(Amount.parse("0.05", bed.cyb)));
+            }
+        }
+    }
+
+    @Test
+    void hiringASellerOffThePayeeAllowlist_isDeniedBeforeAnythingIsSigned() throws Exception {
+        try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC())) {
+            seller.store.setState("a", AgentState.RUNNING);
+            String hirer = """
+                    purpose: Get shouting done.
+                    policy:
+                      httpHosts: [127.0.0.1]
+                      payees: ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"]
+                    routine:
+                      - skill: hire
+                        args: {url: "%s/agents/a/skills/shout", arguments: "{\\"text\\": \\"x\\", \\"times\\": 1}", maxPrice: "0.1"}
+                    """.formatted(shop.baseUri());
+            Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {
+                buyerAgent.tick();
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"PolicyDenied\"") && j.contains("payee allowlist"));
+                assertThat(buyerAgent.eventTypes).doesNotContain("ServiceBought");
+                assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address())).isEqualTo(sellerBefore);
+            }
+        }
+    }
 }

@@ -85,10 +85,15 @@ final class Testbed implements AutoCloseable {
         final AgentRuntime runtime;
 
         Agent(String yaml, Planner planner) throws IOException {
+            this(yaml, planner, signer);
+        }
+
+        /** An agent holding {@code key} instead of the testbed's. */
+        Agent(String yaml, Planner planner, Signer key) throws IOException {
             Path file = Files.createTempDirectory(home, "agent").resolve("agent.yaml");
             Files.writeString(file, yaml);
             AgentDefinition definition = AgentDefinitions.read(file);
-            treasury = Treasury.open(db, chain, cyb, signer.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+            treasury = Treasury.open(db, chain, cyb, key.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
             store.create(
                     "a",
                     signer.address(),
@@ -103,7 +108,7 @@ final class Testbed implements AutoCloseable {
             LoadedAgent loaded = new LoadedAgent(
                     definition,
                     treasury,
-                    () -> signer,
+                    () -> key,
                     planner,
                     Skills.load(definition.skills(), getClass().getClassLoader()));
             runtime = new AgentRuntime(store, events, (r, d) -> loaded, (agent, after, why) -> {}, Clock.systemUTC());

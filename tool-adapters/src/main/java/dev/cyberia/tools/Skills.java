@@ -1,6 +1,7 @@
 package dev.cyberia.tools;
 
 import dev.cyberia.agentcore.Toolbox;
+import dev.cyberia.tools.builtin.HireSkill;
 import dev.cyberia.tools.builtin.HttpSkill;
 import dev.cyberia.tools.builtin.InferenceSkill;
 import dev.cyberia.tools.builtin.MemorySkill;
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
 public final class Skills {
     private Skills() {}
 
-    /** The built-in skills: wallet, pay, buy inference, HTTP GET, memory, schedule. */
+    /** The built-in skills: wallet, pay, buy inference, HTTP GET, memory, schedule, hire. */
     public static List<Object> builtIn() {
         return List.of(
                 new WalletSkill(),
@@ -35,7 +36,8 @@ public final class Skills {
                 new InferenceSkill(),
                 new HttpSkill(),
                 new MemorySkill(),
-                new ScheduleSkill());
+                new ScheduleSkill(),
+                new HireSkill());
     }
 
     /** A class loader over the jars in {@code skillsDir} (none when it does not exist). */
