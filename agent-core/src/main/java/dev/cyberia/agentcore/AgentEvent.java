@@ -77,4 +77,7 @@ public sealed interface AgentEvent {
     record ModeChanged(SurvivalMode from, SurvivalMode to, String reason) implements AgentEvent {}
 
     record StateChanged(AgentState from, AgentState to, String by) implements AgentEvent {}
+
+    /** A move on the autonomy ladder, with the rule and the figures that decided it. */
+    record TierChanged(Tier from, Tier to, String rule, String figures) implements AgentEvent {}
 }

@@ -5,11 +5,15 @@ import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.LedgerEntry;
 import dev.cyberia.treasury.OutcomeUnknownException;
 import dev.cyberia.treasury.Treasury;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +34,78 @@ public final class AgentRuntime {
     private final Clock clock;
     private final PolicyGate gate = new PolicyGate();
     private final Map<String, LoadedAgent> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Instant> climbedAt = new ConcurrentHashMap<>();
+    private final Ladder ladder;
 
+    /** A runtime on the standard ladder. */
     public AgentRuntime(AgentStore store, EventLog events, AgentAssembler assembler, FollowUps followUps, Clock clock) {
+        this(store, events, assembler, followUps, Ladder.builtIn("standard"), clock);
+    }
+
+    public AgentRuntime(
+            AgentStore store,
+            EventLog events,
+            AgentAssembler assembler,
+            FollowUps followUps,
+            Ladder ladder,
+            Clock clock) {
         this.store = store;
         this.events = events;
         this.assembler = assembler;
         this.followUps = followUps;
+        this.ladder = ladder;
         this.clock = clock;
+    }
+
+    public Ladder ladder() {
+        return ladder;
+    }
+
+    /** An agent's figures over the last {@code window}, as the ladder reads them. */
+    public Ladder.Figures figures(AgentRecord record, Amount balance, Duration window) {
+        return figures(events, record, balance, window, clock.instant());
+    }
+
+    /** An agent's figures over the {@code window} before {@code now}, from its events. */
+    public static Ladder.Figures figures(
+            EventLog events, AgentRecord record, Amount balance, Duration window, Instant now) {
+        Instant from = now.minus(window);
+        BigInteger earned = events.salesIncomeSince(record.name(), from); // what it earned, not what it was given
+        BigInteger spent = events.spentSince(record.name(), from);
+        BigInteger burn = events.spentSince(record.name(), now.minus(Duration.ofDays(1)));
+        Optional<BigDecimal> runway = burn.signum() == 0
+                ? Optional.empty()
+                : Optional.of(new BigDecimal(balance.baseUnits()).divide(new BigDecimal(burn), 2, RoundingMode.DOWN));
+        BigDecimal net = new BigDecimal(earned.subtract(spent))
+                .movePointLeft(balance.asset().decimals())
+                .stripTrailingZeros();
+        return new Ladder.Figures(
+                Duration.between(record.createdAt(), now),
+                net,
+                events.salesSince(record.name(), from),
+                events.countSince(record.name(), "PolicyDenied", from),
+                runway);
+    }
+
+    /** Moves the agent on the ladder when a rule says so, at most once per {@code evaluateEvery}. */
+    private AgentRecord climb(AgentRecord record, String tickId, Amount balance) {
+        Instant now = clock.instant();
+        Instant last = climbedAt.get(record.name());
+        if (last != null && last.plus(ladder.evaluateEvery()).isAfter(now)) {
+            return record;
+        }
+        climbedAt.put(record.name(), now);
+        Optional<Ladder.Move> move = ladder.evaluate(
+                record.tier(),
+                figures(record, balance, ladder.windowAbove(record.tier())),
+                figures(record, balance, ladder.demote().window()));
+        if (move.isEmpty()) {
+            return record;
+        }
+        Ladder.Move m = move.get();
+        events.append(record.name(), tickId, new AgentEvent.TierChanged(m.from(), m.to(), m.rule(), m.figures()));
+        store.setTier(record.name(), m.to());
+        return store.get(record.name());
     }
 
     /** What one tick did. */
@@ -83,6 +152,7 @@ public final class AgentRuntime {
             store.setMode(name, verdict.mode());
         }
         events.append(name, tickId, new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance));
+        record = climb(record, tickId, balance);
         TickContext tick = new TickContext(
                 record,
                 tickId,
@@ -94,6 +164,7 @@ public final class AgentRuntime {
                 events,
                 gate,
                 followUps,
+                ladder.rights(record.tier()),
                 clock);
         String outcome;
         if (verdict.mode() == SurvivalMode.HIBERNATE) {
@@ -138,7 +209,18 @@ public final class AgentRuntime {
         Observation observation = new Observation(
                 agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
         TickContext sale = new TickContext(
-                record, saleId, false, agent, observation, record.mode(), store, events, gate, followUps, clock);
+                record,
+                saleId,
+                false,
+                agent,
+                observation,
+                record.mode(),
+                store,
+                events,
+                gate,
+                followUps,
+                ladder.rights(record.tier()),
+                clock);
         return sale.call(call);
     }
 

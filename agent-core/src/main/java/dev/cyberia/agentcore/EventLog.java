@@ -268,6 +268,50 @@ public final class EventLog {
         return sumSince("earned_units", agent, from);
     }
 
+    /** How many events of {@code type} {@code agent} recorded since {@code from}. */
+    public int countSince(String agent, String type, Instant from) {
+        return count("SELECT COUNT(*) FROM agent_events WHERE agent = ? AND type = ? AND at >= ?", agent, type, from);
+    }
+
+    /** What {@code agent} earned by selling its skills since {@code from} (deposits and funding excluded). */
+    public BigInteger salesIncomeSince(String agent, Instant from) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(f.earned_units), 0) FROM agent_flows f"
+                        + " JOIN agent_events e ON e.agent = f.agent AND e.seq = f.seq"
+                        + " WHERE f.agent = ? AND f.at >= ? AND e.tick_id LIKE '%#sale-%'")) {
+            ps.setString(1, agent);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1).toBigIntegerExact();
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot sum sales of " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How many paid calls of its skills {@code agent} served since {@code from}. */
+    public int salesSince(String agent, Instant from) {
+        return count(
+                "SELECT COUNT(*) FROM agent_events WHERE agent = ? AND type = ? AND at >= ? AND tick_id LIKE '%#sale-%'",
+                agent, "PaymentReceived", from);
+    }
+
+    private int count(String sql, String agent, String type, Instant from) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, agent);
+            ps.setString(2, type);
+            ps.setTimestamp(3, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot count events of " + agent + ": " + e.getMessage(), e);
+        }
+    }
+
     private BigInteger sumSince(String column, String agent, Instant from) {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(

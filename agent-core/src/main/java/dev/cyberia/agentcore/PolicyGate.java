@@ -47,6 +47,25 @@ public final class PolicyGate {
             Amount amount,
             Amount spentThisTick,
             Amount spentLastDay) {
+        return beforeSpend(definition, Tier.OWNER, UNLIMITED, mode, payee, amount, spentThisTick, spentLastDay);
+    }
+
+    private static final Ladder.Rights UNLIMITED =
+            new Ladder.Rights(new BigDecimal("1e30"), new BigDecimal("1e30"), false);
+
+    /**
+     * The same, within the rights of the agent's tier on the ladder too: its per-tick and per-day
+     * limits cap the definition's budgets, and a tier that pays listed payees only needs one.
+     */
+    public GateDecision beforeSpend(
+            AgentDefinition definition,
+            Tier tier,
+            Ladder.Rights rights,
+            SurvivalMode mode,
+            Optional<Address> payee,
+            Amount amount,
+            Amount spentThisTick,
+            Amount spentLastDay) {
         if (mode == SurvivalMode.HIBERNATE) {
             return new GateDecision.Deny("hibernating: no spending until funds arrive");
         }
@@ -54,12 +73,16 @@ public final class PolicyGate {
         if (payee.isPresent() && !allowed.isEmpty() && !allowed.contains(payee.get())) {
             return new GateDecision.Deny(payee.get() + " is not on the agent's payee allowlist");
         }
-        Amount perTick = units(definition.budgets().perTick(), amount);
+        if (payee.isPresent() && rights.listedPayeesOnly() && allowed.isEmpty()) {
+            return new GateDecision.Deny("an agent at tier " + tier + " pays only the payees its definition lists"
+                    + " (policy.payees), and it lists none");
+        }
+        Amount perTick = units(definition.budgets().perTick().min(rights.maxPerTick()), amount);
         if (spentThisTick.plus(amount).compareTo(perTick) > 0) {
             return new GateDecision.Deny("over the tick budget: " + amount + " asked, "
                     + perTick.minusOrZero(spentThisTick) + " left of " + perTick);
         }
-        Amount perDay = units(definition.budgets().perDay(), amount);
+        Amount perDay = units(definition.budgets().perDay().min(rights.maxPerDay()), amount);
         if (spentLastDay.plus(amount).compareTo(perDay) > 0) {
             return new GateDecision.Deny("over the daily budget: " + amount + " asked, "
                     + perDay.minusOrZero(spentLastDay) + " left of " + perDay + " per 24 hours");

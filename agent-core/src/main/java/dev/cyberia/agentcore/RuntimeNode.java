@@ -93,7 +93,8 @@ public final class RuntimeNode implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile SkillShop shop;
 
-    private RuntimeNode(Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock)
+    private RuntimeNode(
+            Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock)
             throws SchedulerException {
         this.id = ManagementFactory.getRuntimeMXBean().getName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -101,7 +102,7 @@ public final class RuntimeNode implements AutoCloseable {
         this.store = store;
         this.events = events;
         this.clock = clock;
-        this.runtime = new AgentRuntime(store, events, assembler, this::schedule, clock);
+        this.runtime = new AgentRuntime(store, events, assembler, this::schedule, ladder, clock);
         this.scheduler = quartz(config, id, store.dataSource());
         this.scheduler.setJobFactory((bundle, s) -> new TickJob(this));
         this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,11 +112,17 @@ public final class RuntimeNode implements AutoCloseable {
         });
     }
 
-    /** Starts a node: registers it, starts Quartz, and begins syncing agents. */
+    /** Starts a node on the standard ladder. */
     public static RuntimeNode start(
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Clock clock) {
+        return start(config, store, events, assembler, Ladder.builtIn("standard"), clock);
+    }
+
+    /** Starts a node: registers it, starts Quartz, and begins syncing agents, moving them on {@code ladder}. */
+    public static RuntimeNode start(
+            Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
         try {
-            RuntimeNode node = new RuntimeNode(config, store, events, assembler, clock);
+            RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
             node.syncOnce();
             if (config.shopPort() >= 0) {

@@ -30,6 +30,7 @@ public final class TickContext {
     private final FollowUps followUps;
     private final Clock clock;
     private final Asset token;
+    private final Ladder.Rights rights;
     private SurvivalMode mode;
     private Amount spent;
     private int steps;
@@ -45,8 +46,10 @@ public final class TickContext {
             EventLog events,
             PolicyGate gate,
             FollowUps followUps,
+            Ladder.Rights rights,
             Clock clock) {
         this.agent = agent;
+        this.rights = rights;
         this.tickId = tickId;
         this.resumed = resumed;
         this.loaded = loaded;
@@ -114,7 +117,8 @@ public final class TickContext {
 
     /** What is left of the per-tick budget. */
     public Amount budgetLeft() {
-        return PolicyGate.units(definition().budgets().perTick(), spent).minusOrZero(spent);
+        return PolicyGate.units(definition().budgets().perTick().min(rights.maxPerTick()), spent)
+                .minusOrZero(spent);
     }
 
     /** Raises the mode for the rest of the tick (the routine planner's "conserve"); never lowers it. */
@@ -139,7 +143,8 @@ public final class TickContext {
     public GateDecision authorizeSpend(String tool, Optional<Address> payee, Amount amount) {
         Amount lastDay = Amount.ofBaseUnits(
                 token, events.spentSince(agent.name(), clock.instant().minus(Duration.ofDays(1))));
-        GateDecision decision = gate.beforeSpend(definition(), mode, payee, amount, spent, lastDay);
+        GateDecision decision =
+                gate.beforeSpend(definition(), agent.tier(), rights, mode, payee, amount, spent, lastDay);
         if (!(decision instanceof GateDecision.Allow)) {
             record(new AgentEvent.PolicyDenied(tool, decision.reason()));
         }

@@ -202,6 +202,9 @@ final class AgentCommand implements Runnable {
         @Mixin
         ChainOptions chainOptions;
 
+        @Mixin
+        LadderOption ladderOption;
+
         @Override
         public Integer call() throws InterruptedException {
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
@@ -255,7 +258,12 @@ final class AgentCommand implements Runnable {
             setRunning(agents, agent, "launch");
             try (ShutdownSignal ctrlC = new ShutdownSignal()) {
                 try (NodeRunner.Running running = NodeRunner.start(
-                        this, agents, chain, passphrase, RuntimeNode.Config.foreground(name, shopPort))) {
+                        this,
+                        agents,
+                        chain,
+                        passphrase,
+                        ladderOption.resolve(root().home()),
+                        RuntimeNode.Config.foreground(name, shopPort))) {
                     if (!json()) {
                         err().println("agent '" + name + "' running in the foreground; Ctrl-C stops it");
                         err().flush();
@@ -339,6 +347,9 @@ final class AgentCommand implements Runnable {
         @Mixin
         ChainOptions chainOptions;
 
+        @Mixin
+        LadderOption ladderOption;
+
         @Override
         public Integer call() {
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
@@ -354,7 +365,9 @@ final class AgentCommand implements Runnable {
                         .atStartOfDay(ZoneOffset.UTC)
                         .toInstant();
                 Amount spentToday = Amount.ofBaseUnits(token, agents.events.spentSince(name, midnight));
-                Amount earnedToday = Amount.ofBaseUnits(token, agents.events.earnedSince(name, midnight));
+                Amount earnedToday = Amount.ofBaseUnits(token, agents.events.salesIncomeSince(name, midnight));
+                Amount receivedToday = Amount.ofBaseUnits(token, agents.events.earnedSince(name, midnight))
+                        .minusOrZero(earnedToday);
                 String runway = burn.isZero()
                         ? "unlimited (no spending in 24 h)"
                         : new BigDecimal(balance.baseUnits())
@@ -362,6 +375,11 @@ final class AgentCommand implements Runnable {
                                         .toPlainString()
                                 + " days";
                 List<String> last = agents.events.last(name, Math.max(0, actions));
+                dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
+                java.util.Optional<dev.cyberia.agentcore.Ladder.Progress> progress = ladder.progressFrom(
+                        a.tier(),
+                        dev.cyberia.agentcore.AgentRuntime.figures(
+                                agents.events, a, balance, ladder.windowAbove(a.tier()), now));
                 ObjectNode doc = Json.object();
                 doc.put("name", a.name());
                 doc.put("address", a.address().toString());
@@ -375,8 +393,15 @@ final class AgentCommand implements Runnable {
                 doc.put("burnPerDay", burn.toString());
                 doc.put("runway", runway);
                 doc.put("earnedToday", earnedToday.toString());
+                doc.put("receivedToday", receivedToday.toString());
                 doc.put("spentToday", spentToday.toString());
                 doc.put("chainIntact", agents.events.verify(name).isEmpty());
+                progress.ifPresent(p -> {
+                    ObjectNode next = doc.putObject("nextTier");
+                    next.put("tier", p.toward().name());
+                    next.put("ready", p.ready());
+                    p.conditions().forEach(next.putArray("conditions")::add);
+                });
                 ArrayNode lastActions = doc.putArray("lastActions");
                 StringBuilder text = new StringBuilder();
                 text.append(a.name()).append("  ").append(a.address()).append(System.lineSeparator());
@@ -403,9 +428,16 @@ final class AgentCommand implements Runnable {
                         .append(System.lineSeparator());
                 text.append("  today: earned ")
                         .append(earnedToday)
+                        .append(" selling skills, received ")
+                        .append(receivedToday)
                         .append(", spent ")
                         .append(spentToday)
                         .append(System.lineSeparator());
+                progress.ifPresent(p -> text.append("  toward ")
+                        .append(p.toward())
+                        .append(": ")
+                        .append(String.join(", ", p.conditions()))
+                        .append(System.lineSeparator()));
                 text.append("  event chain ")
                         .append(agents.events
                                 .verify(name)

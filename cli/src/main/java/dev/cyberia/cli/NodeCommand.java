@@ -45,8 +45,12 @@ final class NodeCommand implements Runnable {
         @Mixin
         ChainOptions chainOptions;
 
+        @Mixin
+        LadderOption ladderOption;
+
         @Override
         public Integer call() throws InterruptedException {
+            dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
                 agents.events.addListener(new ConsoleEvents(out(), json()));
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
@@ -54,10 +58,15 @@ final class NodeCommand implements Runnable {
                         Passphrases.existing(passphraseFile, environment(), "Passphrase for the agents' keys: ");
                 try (ShutdownSignal ctrlC = new ShutdownSignal();
                         NodeRunner.Running running = NodeRunner.start(
-                                this, agents, chain, passphrase, RuntimeNode.Config.shared(shopPort))) {
+                                this, agents, chain, passphrase, ladder, RuntimeNode.Config.shared(shopPort))) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
-                                + running.node().hosted() + "; Ctrl-C or 'cyberia node stop' stops it");
+                                + running.node().hosted()
+                                + running.node()
+                                        .shop()
+                                        .map(u -> ", selling skills at " + u)
+                                        .orElse("")
+                                + "; Ctrl-C or 'cyberia node stop' stops it");
                         err().flush();
                     }
                     while (!ctrlC.await(Duration.ofMillis(500))) {

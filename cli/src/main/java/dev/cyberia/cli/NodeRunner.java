@@ -1,5 +1,6 @@
 package dev.cyberia.cli;
 
+import dev.cyberia.agentcore.Ladder;
 import dev.cyberia.agentcore.RuntimeNode;
 import dev.cyberia.keystore.Passphrase;
 
@@ -21,6 +22,7 @@ final class NodeRunner {
             AgentHome agents,
             ChainOptions.Resolved chain,
             Passphrase passphrase,
+            Ladder ladder,
             RuntimeNode.Config config) {
         AgentAssembly assembly = new AgentAssembly(
                 agents.home,

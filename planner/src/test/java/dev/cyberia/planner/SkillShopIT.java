@@ -223,4 +223,39 @@ class SkillShopIT {
             }
         }
     }
+
+    @Test
+    void sellingEnough_promotesTheSeller_withATierChangedEvent() throws Exception {
+        dev.cyberia.agentcore.Ladder quick = dev.cyberia.agentcore.Ladder.parse("""
+                evaluateEvery: 1s
+                tiers:
+                  AUTOMATON: {maxPerTick: "0.5", maxPerDay: "5", listedPayeesOnly: true}
+                  AGENT: {maxPerTick: "2", maxPerDay: "20"}
+                  OWNER: {maxPerTick: "10", maxPerDay: "100"}
+                promote:
+                  AGENT: {minAge: 0s, window: 1h, minNetIncome: "0.05", minPaidJobs: 1, maxViolations: 0}
+                """, "test ladder");
+        try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine(), bed.signer, quick);
+                SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC())) {
+            seller.store.setState("a", AgentState.RUNNING);
+            seller.tick();
+            assertThat(seller.store.get("a").tier()).isEqualTo(dev.cyberia.agentcore.Tier.AUTOMATON);
+            URI url = shop.baseUri().resolve("/agents/a/skills/shout");
+            String args = "{\"text\": \"up\", \"times\": 1}";
+            X402.PaymentRequired required = X402.decodePaymentRequired(post(url, args, null)
+                    .headers()
+                    .firstValue(X402.PAYMENT_REQUIRED)
+                    .orElseThrow());
+            HttpResponse<String> paid =
+                    post(url, args, X402.encode(wallet.pay(required, buyer, Amount.parse("0.05", bed.cyb))));
+            assertThat(paid.statusCode()).isEqualTo(200);
+            Thread.sleep(1100); // the ladder is evaluated at most once a second here
+            seller.tick();
+            assertThat(seller.store.get("a").tier()).isEqualTo(dev.cyberia.agentcore.Tier.AGENT);
+            assertThat(seller.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"TierChanged\"")
+                            && j.contains("\"to\":\"AGENT\"")
+                            && j.contains("paid jobs 1"));
+        }
+    }
 }

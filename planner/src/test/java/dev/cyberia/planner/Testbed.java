@@ -90,6 +90,11 @@ final class Testbed implements AutoCloseable {
 
         /** An agent holding {@code key} instead of the testbed's. */
         Agent(String yaml, Planner planner, Signer key) throws IOException {
+            this(yaml, planner, key, dev.cyberia.agentcore.Ladder.builtIn("standard"));
+        }
+
+        /** An agent holding {@code key}, on {@code ladder}. */
+        Agent(String yaml, Planner planner, Signer key, dev.cyberia.agentcore.Ladder ladder) throws IOException {
             Path file = Files.createTempDirectory(home, "agent").resolve("agent.yaml");
             Files.writeString(file, yaml);
             AgentDefinition definition = AgentDefinitions.read(file);
@@ -111,7 +116,8 @@ final class Testbed implements AutoCloseable {
                     () -> key,
                     planner,
                     Skills.load(definition.skills(), getClass().getClassLoader()));
-            runtime = new AgentRuntime(store, events, (r, d) -> loaded, (agent, after, why) -> {}, Clock.systemUTC());
+            runtime = new AgentRuntime(
+                    store, events, (r, d) -> loaded, (agent, after, why) -> {}, ladder, Clock.systemUTC());
         }
 
         AgentRuntime.TickReport tick() {
