@@ -275,19 +275,12 @@ public final class EventLog {
 
     /** What {@code agent} earned by selling its skills since {@code from} (deposits and funding excluded). */
     public BigInteger salesIncomeSince(String agent, Instant from) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(f.earned_units), 0) FROM agent_flows f"
-                        + " JOIN agent_events e ON e.agent = f.agent AND e.seq = f.seq"
-                        + " WHERE f.agent = ? AND f.at >= ? AND e.tick_id LIKE '%#sale-%'")) {
-            ps.setString(1, agent);
-            ps.setTimestamp(2, Timestamp.from(from));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBigDecimal(1).toBigIntegerExact();
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot sum sales of " + agent + ": " + e.getMessage(), e);
-        }
+        return scalar(
+                        "SELECT COALESCE(SUM(f.earned_units), 0) FROM agent_flows f JOIN agent_events e"
+                                + " ON e.agent = f.agent AND e.seq = f.seq"
+                                + " WHERE f.agent = ? AND f.at >= ? AND e.tick_id LIKE '%#sale-%'",
+                        agent, from)
+                .toBigIntegerExact();
     }
 
     /** How many paid calls of its skills {@code agent} served since {@code from}. */
@@ -298,33 +291,31 @@ public final class EventLog {
     }
 
     private int count(String sql, String agent, String type, Instant from) {
+        return scalar(sql, agent, type, from).intValueExact();
+    }
+
+    /** One number from a query whose parameters are strings and instants, in order. */
+    private BigDecimal scalar(String sql, Object... params) {
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, agent);
-            ps.setString(2, type);
-            ps.setTimestamp(3, Timestamp.from(from));
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i] instanceof Instant t ? Timestamp.from(t) : params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                return rs.getBigDecimal(1);
             }
         } catch (SQLException e) {
-            throw new AgentException("cannot count events of " + agent + ": " + e.getMessage(), e);
+            throw new AgentException("cannot read events: " + e.getMessage(), e);
         }
     }
 
     private BigInteger sumSince(String column, String agent, Instant from) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT COALESCE(SUM(" + column + "), 0) FROM agent_flows WHERE agent = ? AND at >= ?")) {
-            ps.setString(1, agent);
-            ps.setTimestamp(2, Timestamp.from(from));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBigDecimal(1).toBigIntegerExact();
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot sum events of " + agent + ": " + e.getMessage(), e);
-        }
+        return scalar(
+                        "SELECT COALESCE(SUM(" + column + "), 0) FROM agent_flows WHERE agent = ? AND at >= ?",
+                        agent,
+                        from)
+                .toBigIntegerExact();
     }
 
     private static final class AmountSerializer extends JsonSerializer<Amount> {

@@ -6,12 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.cyberia.inference.ChatBackend;
 import dev.cyberia.inference.LocalModel;
 import dev.cyberia.inference.MinerServer;
-import dev.cyberia.keystore.DerivationPath;
-import dev.cyberia.keystore.Kdf;
-import dev.cyberia.keystore.KeyOrigin;
-import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Devnet;
@@ -43,18 +37,7 @@ class BuiltInSkillsIT {
     @BeforeAll
     static void start() throws IOException {
         bed = new Testbed();
-        Keystore keystore = Keystore.open(bed.home);
-        try (Mnemonic dev = Mnemonic.parse(Testbed.DEV_MNEMONIC.toCharArray())) {
-            keystore.importMnemonic(
-                    "miner",
-                    dev,
-                    Passphrase.empty(),
-                    DerivationPath.ethereum(8),
-                    Passphrase.wrap("pw".toCharArray()),
-                    Kdf.LIGHT,
-                    KeyOrigin.MNEMONIC);
-        }
-        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
+        minerKey = bed.devKey("miner", 8);
         minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         model = LocalModel.open(Path.of("../models/tiny-chat"));
         miner = MinerServer.start(

@@ -6,12 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.SkillShop;
-import dev.cyberia.keystore.DerivationPath;
-import dev.cyberia.keystore.Kdf;
-import dev.cyberia.keystore.KeyOrigin;
-import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.LedgerEntry;
@@ -46,18 +40,7 @@ class SkillShopIT {
     @BeforeAll
     static void start() throws IOException {
         bed = new Testbed();
-        Keystore keystore = Keystore.open(bed.home);
-        try (Mnemonic dev = Mnemonic.parse(Testbed.DEV_MNEMONIC.toCharArray())) {
-            keystore.importMnemonic(
-                    "buyer",
-                    dev,
-                    Passphrase.empty(),
-                    DerivationPath.ethereum(9),
-                    Passphrase.wrap("pw".toCharArray()),
-                    Kdf.LIGHT,
-                    KeyOrigin.MNEMONIC);
-        }
-        buyer = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        buyer = bed.devKey("buyer", 9);
         bed.devnet.fund(buyer.address(), BigInteger.ZERO, BigInteger.valueOf(10_000_000));
         wallet = new X402Buyer(
                 bed.chain.chainId(), bed.cyb.token().orElseThrow(), Clock.systemUTC(), new SecureRandom());

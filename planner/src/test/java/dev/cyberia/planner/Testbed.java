@@ -59,19 +59,24 @@ final class Testbed implements AutoCloseable {
         DevnetInfo info = devnet.up(port);
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
+        signer = devKey("agent", 7);
+        devnet.fund(signer.address(), java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(100_000_000));
+    }
+
+    /** Imports dev account {@code index} as key {@code name} and unlocks it. */
+    Signer devKey(String name, int index) {
         Keystore keystore = Keystore.open(home);
         try (Mnemonic dev = Mnemonic.parse(DEV_MNEMONIC.toCharArray())) {
             keystore.importMnemonic(
-                    "agent",
+                    name,
                     dev,
                     Passphrase.empty(),
-                    DerivationPath.ethereum(7),
+                    DerivationPath.ethereum(index),
                     Passphrase.wrap("pw".toCharArray()),
                     Kdf.LIGHT,
                     KeyOrigin.MNEMONIC);
         }
-        signer = keystore.unlock("agent", Passphrase.wrap("pw".toCharArray()));
-        devnet.fund(signer.address(), java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(100_000_000));
+        return keystore.unlock(name, Passphrase.wrap("pw".toCharArray()));
     }
 
     /** One agent on a fresh database; ticks it with {@code planner} over the built-in skills. */
