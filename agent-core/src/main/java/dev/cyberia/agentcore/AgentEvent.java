@@ -78,6 +78,9 @@ public sealed interface AgentEvent {
 
     record StateChanged(AgentState from, AgentState to, String by) implements AgentEvent {}
 
+    /** A child automaton spawned and funded by this agent. */
+    record ChildSpawned(String child, String address, Amount funding, String transactionHash) implements AgentEvent {}
+
     /** A move on the autonomy ladder, with the rule and the figures that decided it. */
     record TierChanged(Tier from, Tier to, String rule, String figures) implements AgentEvent {}
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param keyName the keystore entry that holds its key
  * @param openTick the tick a crash left unfinished, re-run on the next heartbeat
  * @param host the node that holds the agent, with when that node last checked in
+ * @param parent the agent that spawned it, for a child automaton
  */
 public record AgentRecord(
         String name,
@@ -25,7 +26,8 @@ public record AgentRecord(
         Optional<String> openTick,
         Optional<Instant> lastTickAt,
         Optional<String> host,
-        Optional<Instant> hostSeenAt) {
+        Optional<Instant> hostSeenAt,
+        Optional<String> parent) {
 
     /** Whether a live node holds the agent: it is RUNNING and its host checked in within {@code lease}. */
     public boolean isHeld(Instant now, java.time.Duration lease) {

@@ -165,6 +165,7 @@ public final class AgentRuntime {
                 gate,
                 followUps,
                 ladder.rights(record.tier()),
+                assembler,
                 clock);
         String outcome;
         if (verdict.mode() == SurvivalMode.HIBERNATE) {
@@ -220,6 +221,7 @@ public final class AgentRuntime {
                 gate,
                 followUps,
                 ladder.rights(record.tier()),
+                assembler,
                 clock);
         return sale.call(call);
     }

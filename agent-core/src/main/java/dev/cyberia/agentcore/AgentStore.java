@@ -78,6 +78,17 @@ public final class AgentStore {
                 Timestamp.from(now));
     }
 
+    /** Creates a child automaton of {@code parent}: the lineage is recorded. */
+    public void createChild(String name, Address address, String keyName, Path definition, String parent, Instant now) {
+        create(name, address, keyName, definition, Tier.AUTOMATON, now);
+        update("UPDATE agents SET parent = ? WHERE name = ?", parent, name);
+    }
+
+    /** The children {@code parent} spawned. */
+    public List<AgentRecord> children(String parent) {
+        return query(SELECT + " WHERE a.parent = ? ORDER BY a.name", parent);
+    }
+
     public Optional<AgentRecord> find(String name) {
         List<AgentRecord> found = query(SELECT + " WHERE a.name = ?", name);
         return found.stream().findFirst();
@@ -392,7 +403,8 @@ public final class AgentStore {
                             Optional.ofNullable(rs.getString("open_tick")),
                             Optional.ofNullable(rs.getTimestamp("last_tick_at")).map(Timestamp::toInstant),
                             Optional.ofNullable(rs.getString("host")),
-                            Optional.ofNullable(rs.getTimestamp("node_seen_at")).map(Timestamp::toInstant)));
+                            Optional.ofNullable(rs.getTimestamp("node_seen_at")).map(Timestamp::toInstant),
+                            Optional.ofNullable(rs.getString("parent"))));
                 }
             }
         } catch (SQLException e) {

@@ -140,6 +140,58 @@ public final class CallContext {
         bought.spent().ifPresent(tick::charge);
     }
 
+    /**
+     * Spawns a child automaton and funds it with {@code funding} from this agent's treasury. Refused,
+     * with nothing created, when the funding would take the balance below the reserve (the treasury
+     * policy's reserve floor, or the hibernation floor, whichever is higher) or past the budgets.
+     */
+    public AgentRecord spawnChild(String childName, Amount funding) {
+        AgentStore.requireValidName(childName);
+        Amount balance = balance();
+        Amount reserve = reserve();
+        if (balance.minusOrZero(funding).compareTo(reserve) < 0 || balance.compareTo(funding) < 0) {
+            String reason = "spawning " + childName + " with " + funding + " would leave "
+                    + balance.minusOrZero(funding) + ", below the reserve of " + reserve;
+            tick.record(new AgentEvent.PolicyDenied(tool, reason));
+            throw new SpendRefusedException(reason);
+        }
+        GateDecision decision = tick.authorizeSpend(tool, Optional.empty(), funding);
+        if (!(decision instanceof GateDecision.Allow)) {
+            throw new SpendRefusedException(decision.reason());
+        }
+        AgentRecord child = tick.assembler().spawn(tick.agent(), childName);
+        Payment payment = tick.treasury()
+                .pay(
+                        new PaymentRequest(idempotencyKey(), child.address(), funding, "expenses:children"),
+                        tick.signer().get());
+        String hash = payment.state() instanceof PaymentState.Confirmed c ? c.transactionHash() : "";
+        AgentEvent.PaymentSent sent = new AgentEvent.PaymentSent(
+                funding,
+                child.address().toString(),
+                hash,
+                "expenses:children",
+                payment.state().name());
+        tick.record(sent);
+        sent.spent().ifPresent(tick::charge);
+        if (!(payment.state() instanceof PaymentState.Confirmed)) {
+            throw new SpendRefusedException("funding " + childName + " did not go through: " + payment.state());
+        }
+        tick.record(new AgentEvent.ChildSpawned(childName, child.address().toString(), funding, hash));
+        tick.store().setState(childName, AgentState.RUNNING);
+        return tick.store().get(childName);
+    }
+
+    private Amount reserve() {
+        Amount floor = PolicyGate.units(definition().survival().hibernateBelow(), balance());
+        Amount policyFloor = tick.treasury()
+                .policy()
+                .limitsFor(token().symbol())
+                .reserveFloor()
+                .map(units -> Amount.ofBaseUnits(token(), units))
+                .orElse(Amount.zero(token()));
+        return floor.compareTo(policyFloor) >= 0 ? floor : policyFloor;
+    }
+
     /** Records a service bought within this call, and charges it to the tick's budget. */
     public void recordService(String url, Address seller, Amount price, String transactionHash) {
         AgentEvent.ServiceBought bought = new AgentEvent.ServiceBought(url, seller.toString(), price, transactionHash);

@@ -31,6 +31,7 @@ public final class TickContext {
     private final Clock clock;
     private final Asset token;
     private final Ladder.Rights rights;
+    private final AgentAssembler assembler;
     private SurvivalMode mode;
     private Amount spent;
     private int steps;
@@ -47,8 +48,10 @@ public final class TickContext {
             PolicyGate gate,
             FollowUps followUps,
             Ladder.Rights rights,
+            AgentAssembler assembler,
             Clock clock) {
         this.agent = agent;
+        this.assembler = assembler;
         this.rights = rights;
         this.tickId = tickId;
         this.resumed = resumed;
@@ -217,6 +220,14 @@ public final class TickContext {
 
     Treasury treasury() {
         return loaded.treasury();
+    }
+
+    AgentRecord agent() {
+        return agent;
+    }
+
+    AgentAssembler assembler() {
+        return assembler;
     }
 
     Supplier<Signer> signer() {

@@ -3,6 +3,7 @@ package dev.cyberia.cli;
 import dev.cyberia.agentcore.AgentAssembler;
 import dev.cyberia.agentcore.AgentDefinition;
 import dev.cyberia.agentcore.AgentRecord;
+import dev.cyberia.agentcore.AgentStore;
 import dev.cyberia.agentcore.InvalidAgentInputException;
 import dev.cyberia.agentcore.LoadedAgent;
 import dev.cyberia.agentcore.Planner;
@@ -42,6 +43,8 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final Chain chain;
     private final Asset token;
     private final Keystore keystore;
+    private final AgentStore store;
+    private final java.security.SecureRandom random;
     private final Passphrase passphrase;
     private final Clock clock;
     private final Path skillsDir;
@@ -55,12 +58,16 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     AgentAssembly(
             Path home,
             TreasuryDatabase db,
+            AgentStore store,
             Chain chain,
             Asset token,
             Keystore keystore,
             Passphrase passphrase,
+            java.security.SecureRandom random,
             Clock clock) {
         this.home = home;
+        this.store = store;
+        this.random = random;
         this.db = db;
         this.chain = chain;
         this.token = token;
@@ -128,6 +135,52 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
             }
         };
+    }
+
+    /**
+     * A child automaton: a new key under the node's passphrase, the parent's definition with tier
+     * AUTOMATON and a purpose that names its parent, written atomically next to the others.
+     */
+    @Override
+    public synchronized AgentRecord spawn(AgentRecord parent, String childName) {
+        java.util.Optional<AgentRecord> existing = store.find(childName);
+        if (existing.isPresent()) {
+            if (existing.get().parent().filter(parent.name()::equals).isPresent()) {
+                return existing.get(); // a re-run tick: the child exists already
+            }
+            throw new InvalidAgentInputException("an agent named '" + childName + "' already exists");
+        }
+        keystore.requireNewName(childName); // before anything is written
+        try {
+            var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+            var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    yaml.readTree(parent.definitionPath().toFile());
+            tree.put("tier", "AUTOMATON");
+            tree.put(
+                    "purpose",
+                    "Child of " + parent.name() + ". " + tree.path("purpose").asText());
+            Path dir = home.resolve("agents").resolve(childName);
+            java.nio.file.Files.createDirectories(dir);
+            Path file = dir.resolve("agent.yaml");
+            Path temp = java.nio.file.Files.createTempFile(dir, ".agent", ".yaml");
+            java.nio.file.Files.writeString(temp, yaml.writeValueAsString(tree));
+            java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            dev.cyberia.keystore.KeyInfo key;
+            try (var mnemonic = dev.cyberia.keystore.Mnemonic.generate(12, random)) {
+                key = keystore.importMnemonic(
+                        childName,
+                        mnemonic,
+                        Passphrase.empty(),
+                        dev.cyberia.keystore.DerivationPath.ethereum(0),
+                        passphrase,
+                        dev.cyberia.keystore.Kdf.STANDARD,
+                        dev.cyberia.keystore.KeyOrigin.GENERATED);
+            }
+            store.createChild(childName, key.address(), childName, file, parent.name(), clock.instant());
+            return store.get(childName);
+        } catch (java.io.IOException e) {
+            throw new InvalidAgentInputException("cannot write the child's definition: " + e.getMessage(), e);
+        }
     }
 
     /**

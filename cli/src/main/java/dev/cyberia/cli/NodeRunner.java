@@ -27,10 +27,12 @@ final class NodeRunner {
         AgentAssembly assembly = new AgentAssembly(
                 agents.home,
                 agents.db,
+                agents.store,
                 chain.chain(),
                 chain.token(),
                 command.keystore(),
                 passphrase,
+                command.environment().random(),
                 command.environment().clock());
         try {
             return new Running(

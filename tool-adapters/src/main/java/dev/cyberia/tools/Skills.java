@@ -7,6 +7,7 @@ import dev.cyberia.tools.builtin.InferenceSkill;
 import dev.cyberia.tools.builtin.MemorySkill;
 import dev.cyberia.tools.builtin.PaySkill;
 import dev.cyberia.tools.builtin.ScheduleSkill;
+import dev.cyberia.tools.builtin.SpawnSkill;
 import dev.cyberia.tools.builtin.WalletSkill;
 import dev.cyberia.tools.internal.SkillSet;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
 public final class Skills {
     private Skills() {}
 
-    /** The built-in skills: wallet, pay, buy inference, HTTP GET, memory, schedule, hire. */
+    /** The built-in skills: wallet, pay, buy inference, HTTP GET, memory, schedule, hire, spawn. */
     public static List<Object> builtIn() {
         return List.of(
                 new WalletSkill(),
@@ -37,7 +38,8 @@ public final class Skills {
                 new HttpSkill(),
                 new MemorySkill(),
                 new ScheduleSkill(),
-                new HireSkill());
+                new HireSkill(),
+                new SpawnSkill());
     }
 
     /** A class loader over the jars in {@code skillsDir} (none when it does not exist). */
