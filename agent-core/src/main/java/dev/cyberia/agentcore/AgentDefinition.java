@@ -26,7 +26,7 @@ import java.util.Optional;
  */
 public record AgentDefinition(
         String purpose,
-        List<String> goals,
+        List<Goal> goals,
         Tier tier,
         Duration heartbeat,
         List<String> skills,
@@ -54,15 +54,74 @@ public record AgentDefinition(
         policy = policy == null ? new Policy(null, null, null) : policy;
         survival = survival == null ? new Survival(null, null, null) : survival;
         routine = routine == null ? List.of() : List.copyOf(routine);
+        for (RoutineStep step : routine) {
+            if (step.goal() != null && goals.stream().noneMatch(g -> g.text().equals(step.goal()))) {
+                throw new IllegalArgumentException("routine step goal '" + step.goal() + "' is not one of the goals");
+            }
+        }
+        for (Service service : sells) {
+            if (service.goal() != null && goals.stream().noneMatch(g -> g.text().equals(service.goal()))) {
+                throw new IllegalArgumentException("service goal '" + service.goal() + "' is not one of the goals");
+            }
+        }
     }
 
-    /** A skill sold for a price per call. */
-    public record Service(String skill, BigDecimal price) {
+    /** A skill sold for a price per call; its income counts toward {@code goal} when one is named. */
+    public record Service(String skill, BigDecimal price, String goal) {
         public Service {
             if (skill == null || skill.isBlank()) {
                 throw new IllegalArgumentException("a service needs 'skill'");
             }
             requireNonNegative("price", price);
+        }
+    }
+
+    /**
+     * A goal: the task a tick works on (the first one not stopped), with an optional stop-loss: when
+     * what it spent minus what it earned passes the stop-loss, the goal is stopped. Written as a
+     * string, or as {@code {goal: "...", stopLoss: "2"}}.
+     */
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = GoalReader.class)
+    public record Goal(String text, Optional<BigDecimal> stopLoss) {
+        public Goal {
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("a goal needs its text");
+            }
+            if (text.length() > 400) {
+                throw new IllegalArgumentException("a goal is at most 400 characters");
+            }
+            stopLoss = stopLoss == null ? Optional.empty() : stopLoss;
+            stopLoss.ifPresent(l -> requireNonNegative("stopLoss", l));
+        }
+    }
+
+    static final class GoalReader extends com.fasterxml.jackson.databind.JsonDeserializer<Goal> {
+        @Override
+        public Goal deserialize(
+                com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
+                throws java.io.IOException {
+            JsonNode node = ctx.readTree(p);
+            if (node.isTextual()) {
+                return new Goal(node.asText(), Optional.empty());
+            }
+            java.util.Iterator<String> fields = node.fieldNames();
+            while (fields.hasNext()) {
+                String f = fields.next();
+                if (!f.equals("goal") && !f.equals("stopLoss")) {
+                    throw com.fasterxml.jackson.databind.JsonMappingException.from(
+                            p, "unknown field '" + f + "' in a goal; known: [goal, stopLoss]");
+                }
+            }
+            try {
+                return new Goal(
+                        node.path("goal").asText(null),
+                        node.hasNonNull("stopLoss")
+                                ? Optional.of(
+                                        new BigDecimal(node.get("stopLoss").asText()))
+                                : Optional.empty());
+            } catch (IllegalArgumentException e) {
+                throw com.fasterxml.jackson.databind.JsonMappingException.from(p, e.getMessage(), e);
+            }
         }
     }
 
@@ -172,13 +231,15 @@ public record AgentDefinition(
      * @param whenBalanceBelow run only when the token balance is below this
      * @param whenBalanceAtLeast run only when the token balance is at least this
      * @param mode switch to at least this mode for the rest of the tick (e.g. CONSERVE)
+     * @param goal the goal the step works toward: its money counts there, and it stops with it
      */
     public record RoutineStep(
             String skill,
             JsonNode args,
             BigDecimal whenBalanceBelow,
             BigDecimal whenBalanceAtLeast,
-            SurvivalMode mode) {
+            SurvivalMode mode,
+            String goal) {
         public RoutineStep {
             if ((skill == null) == (mode == null)) {
                 throw new IllegalArgumentException("a routine step has either 'skill' or 'mode'");

@@ -78,6 +78,9 @@ public sealed interface AgentEvent {
 
     record StateChanged(AgentState from, AgentState to, String by) implements AgentEvent {}
 
+    /** A goal whose loss passed its stop-loss; the agent works on it no more. */
+    record GoalStopped(String goal, Amount loss, Amount stopLoss) implements AgentEvent {}
+
     /** A child automaton spawned and funded by this agent. */
     record ChildSpawned(String child, String address, Amount funding, String transactionHash) implements AgentEvent {}
 

@@ -153,6 +153,7 @@ public final class AgentRuntime {
         }
         events.append(name, tickId, new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance));
         record = climb(record, tickId, balance);
+        List<AgentDefinition.Goal> goals = openGoals(name, tickId, agent.definition(), token);
         TickContext tick = new TickContext(
                 record,
                 tickId,
@@ -166,6 +167,7 @@ public final class AgentRuntime {
                 followUps,
                 ladder.rights(record.tier()),
                 assembler,
+                goals,
                 clock);
         String outcome;
         if (verdict.mode() == SurvivalMode.HIBERNATE) {
@@ -204,8 +206,17 @@ public final class AgentRuntime {
         AgentRecord record = store.get(name);
         LoadedAgent agent = load(record);
         String saleId = name + "#sale-" + paymentId;
+        Optional<AgentDefinition.Goal> goal = agent.definition().sells().stream()
+                .filter(s -> s.skill().equals(call.name()) && s.goal() != null)
+                .findFirst()
+                .flatMap(s -> agent.definition().goals().stream()
+                        .filter(g -> g.text().equals(s.goal()))
+                        .findFirst());
         events.append(
-                name, saleId, new AgentEvent.PaymentReceived(price, buyer, transactionHash, "sold " + call.name()));
+                name,
+                saleId,
+                goal.map(AgentDefinition.Goal::text).orElse(null),
+                new AgentEvent.PaymentReceived(price, buyer, transactionHash, "sold " + call.name()));
         Amount zero = Amount.zero(price.asset());
         Observation observation = new Observation(
                 agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
@@ -222,8 +233,35 @@ public final class AgentRuntime {
                 followUps,
                 ladder.rights(record.tier()),
                 assembler,
+                goal.map(List::of).orElse(List.of()),
                 clock);
         return sale.call(call);
+    }
+
+    /**
+     * Stops every goal whose loss passed its stop-loss (a GoalStopped event, once), and returns
+     * the goals still open; the tick works on the first.
+     */
+    private List<AgentDefinition.Goal> openGoals(String name, String tickId, AgentDefinition definition, Asset token) {
+        java.util.Set<String> stopped = store.stoppedGoals(name);
+        List<AgentDefinition.Goal> open = new java.util.ArrayList<>();
+        for (AgentDefinition.Goal g : definition.goals()) {
+            if (stopped.contains(g.text())) {
+                continue;
+            }
+            if (g.stopLoss().isPresent()) {
+                BigInteger net = events.goalNet(name, g.text());
+                Amount loss = Amount.ofBaseUnits(token, net.negate().max(BigInteger.ZERO));
+                Amount limit = PolicyGate.units(g.stopLoss().get(), loss);
+                if (loss.compareTo(limit) > 0) {
+                    events.append(name, tickId, new AgentEvent.GoalStopped(g.text(), loss, limit));
+                    store.stopGoal(name, g.text(), clock.instant(), "lost " + loss + ", over the stop-loss " + limit);
+                    continue;
+                }
+            }
+            open.add(g);
+        }
+        return open;
     }
 
     /** Books as PaymentReceived every inflow to the wallet since the last tick. */

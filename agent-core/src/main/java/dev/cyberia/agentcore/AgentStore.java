@@ -311,6 +311,22 @@ public final class AgentStore {
         return out;
     }
 
+    // --- goals ---
+
+    public void stopGoal(String agent, String goal, Instant at, String reason) {
+        update(
+                "MERGE INTO agent_goals_stopped (agent, goal, at, reason) KEY (agent, goal) VALUES (?,?,?,?)",
+                agent,
+                goal,
+                Timestamp.from(at),
+                reason);
+    }
+
+    /** The goals of {@code agent} a stop-loss stopped. */
+    public java.util.Set<String> stoppedGoals(String agent) {
+        return new java.util.HashSet<>(names("SELECT goal FROM agent_goals_stopped WHERE agent = ?", agent));
+    }
+
     // --- nodes ---
 
     /** A runtime node as it last checked in. */

@@ -63,10 +63,15 @@ public final class EventLog {
 
     /** Stores {@code event} at the end of {@code agent}'s chain and tells the listeners. */
     public RecordedEvent append(String agent, String tickIdOrNull, AgentEvent event) {
+        return append(agent, tickIdOrNull, null, event);
+    }
+
+    /** The same, with money in {@code event} counted toward {@code goalOrNull}'s profit and loss. */
+    public RecordedEvent append(String agent, String tickIdOrNull, String goalOrNull, AgentEvent event) {
         RecordedEvent recorded;
         for (int attempt = 0; ; attempt++) {
             try {
-                recorded = insert(agent, tickIdOrNull, event);
+                recorded = insert(agent, tickIdOrNull, goalOrNull, event);
                 break;
             } catch (SQLException e) {
                 // two writers took the same seq (a node and a CLI command); the primary key refused one
@@ -86,7 +91,7 @@ public final class EventLog {
         return recorded;
     }
 
-    private RecordedEvent insert(String agent, String tickId, AgentEvent event) throws SQLException {
+    private RecordedEvent insert(String agent, String tickId, String goal, AgentEvent event) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -138,7 +143,7 @@ public final class EventLog {
                 }
                 if (event.spent().isPresent() || event.earned().isPresent()) {
                     try (PreparedStatement flow = c.prepareStatement("INSERT INTO agent_flows (agent, seq, at,"
-                            + " spent_units, earned_units) VALUES (?,?,?,?,?)")) {
+                            + " spent_units, earned_units, goal) VALUES (?,?,?,?,?,?)")) {
                         flow.setString(1, agent);
                         flow.setLong(2, seq);
                         flow.setTimestamp(3, Timestamp.from(at));
@@ -150,6 +155,7 @@ public final class EventLog {
                                 5,
                                 new BigDecimal(
                                         event.earned().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
+                        flow.setString(6, goal);
                         flow.executeUpdate();
                     }
                 }
@@ -280,6 +286,15 @@ public final class EventLog {
                                 + " ON e.agent = f.agent AND e.seq = f.seq"
                                 + " WHERE f.agent = ? AND f.at >= ? AND e.tick_id LIKE '%#sale-%'",
                         agent, from)
+                .toBigIntegerExact();
+    }
+
+    /** What {@code goal} of {@code agent} has earned minus what it spent, in base units, ever. */
+    public BigInteger goalNet(String agent, String goal) {
+        return scalar(
+                        "SELECT COALESCE(SUM(earned_units - spent_units), 0) FROM agent_flows WHERE agent = ? AND goal = ?",
+                        agent,
+                        goal)
                 .toBigIntegerExact();
     }
 

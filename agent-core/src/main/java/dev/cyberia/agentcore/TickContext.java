@@ -32,6 +32,8 @@ public final class TickContext {
     private final Asset token;
     private final Ladder.Rights rights;
     private final AgentAssembler assembler;
+    private final List<AgentDefinition.Goal> openGoals;
+    private Optional<AgentDefinition.Goal> goal;
     private SurvivalMode mode;
     private Amount spent;
     private int steps;
@@ -49,8 +51,11 @@ public final class TickContext {
             FollowUps followUps,
             Ladder.Rights rights,
             AgentAssembler assembler,
+            List<AgentDefinition.Goal> openGoals,
             Clock clock) {
         this.agent = agent;
+        this.openGoals = List.copyOf(openGoals);
+        this.goal = openGoals.stream().findFirst();
         this.assembler = assembler;
         this.rights = rights;
         this.tickId = tickId;
@@ -133,9 +138,33 @@ public final class TickContext {
         }
     }
 
-    /** Stores an event in this tick. */
+    /** The goal this tick works on (the first one not stopped), and that its money counts toward. */
+    public Optional<AgentDefinition.Goal> goal() {
+        return goal;
+    }
+
+    /** The goals no stop-loss has stopped, in the definition's order. */
+    public List<AgentDefinition.Goal> openGoals() {
+        return openGoals;
+    }
+
+    /**
+     * Works toward {@code goalText} from now on in this tick: its money counts there.
+     *
+     * @return false, changing nothing, when that goal is stopped or unknown
+     */
+    public boolean focus(String goalText) {
+        Optional<AgentDefinition.Goal> g =
+                openGoals.stream().filter(x -> x.text().equals(goalText)).findFirst();
+        if (g.isPresent()) {
+            goal = g;
+        }
+        return g.isPresent();
+    }
+
+    /** Stores an event in this tick, its money counted toward the tick's goal. */
     public void record(AgentEvent event) {
-        events.append(agent.name(), tickId, event);
+        events.append(agent.name(), tickId, goal.map(AgentDefinition.Goal::text).orElse(null), event);
     }
 
     /**

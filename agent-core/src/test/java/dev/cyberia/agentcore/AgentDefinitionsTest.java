@@ -112,4 +112,34 @@ class AgentDefinitionsTest {
                 .isInstanceOf(InvalidAgentInputException.class)
                 .hasMessageContaining("'miner' must be an http(s) URL");
     }
+
+    @Test
+    void parse_goals_asTextOrWithAStopLoss_andStepsNameThem() {
+        AgentDefinition d = AgentDefinitions.parse("""
+                purpose: x
+                goals:
+                  - Keep notes
+                  - {goal: Pay my friend, stopLoss: "0.3"}
+                sells: [{skill: shout, price: "0.05", goal: Keep notes}]
+                routine:
+                  - {skill: pay, goal: Pay my friend}
+                """, "a.yaml");
+        assertThat(d.goals()).extracting(AgentDefinition.Goal::text).containsExactly("Keep notes", "Pay my friend");
+        assertThat(d.goals().get(1).stopLoss())
+                .hasValueSatisfying(l -> assertThat(l).isEqualByComparingTo("0.3"));
+        assertThat(d.routine().get(0).goal()).isEqualTo("Pay my friend");
+    }
+
+    @Test
+    void parse_aStepNamingAnUnknownGoal_orAGoalWithAnUnknownField_isRefused() {
+        assertThatThrownBy(() -> AgentDefinitions.parse(
+                        "purpose: x\ngoals: [a]\nroutine:\n  - {skill: pay, goal: b}\n", "a.yaml"))
+                .isInstanceOf(InvalidAgentInputException.class)
+                .hasMessageContaining("routine step goal 'b' is not one of the goals");
+        assertThatThrownBy(
+                        () -> AgentDefinitions.parse("purpose: x\ngoals:\n  - {goal: a, stoploss: \"1\"}\n", "a.yaml"))
+                .isInstanceOf(InvalidAgentInputException.class)
+                .hasMessageContaining("a.yaml line 3")
+                .hasMessageContaining("unknown field 'stoploss' in a goal");
+    }
 }

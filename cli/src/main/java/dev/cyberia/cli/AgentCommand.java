@@ -433,6 +433,34 @@ final class AgentCommand implements Runnable {
                         .append(", spent ")
                         .append(spentToday)
                         .append(System.lineSeparator());
+                java.util.Set<String> stoppedGoals = agents.store.stoppedGoals(name);
+                ArrayNode goals = doc.putArray("goals");
+                for (var g : dev.cyberia.agentcore.AgentDefinitions.read(a.definitionPath())
+                        .goals()) {
+                    Amount net = Amount.ofBaseUnits(
+                            token, agents.events.goalNet(name, g.text()).abs());
+                    String signed = (agents.events.goalNet(name, g.text()).signum() < 0 ? "-" : "+") + net.units();
+                    ObjectNode o = goals.addObject();
+                    o.put("goal", g.text());
+                    o.put("net", signed);
+                    o.put(
+                            "stopLoss",
+                            g.stopLoss()
+                                    .map(java.math.BigDecimal::toPlainString)
+                                    .orElse(null));
+                    o.put("stopped", stoppedGoals.contains(g.text()));
+                    text.append("  goal '")
+                            .append(g.text())
+                            .append("': ")
+                            .append(signed)
+                            .append(' ')
+                            .append(token.symbol())
+                            .append(g.stopLoss()
+                                    .map(l -> " (stop-loss " + l.toPlainString() + ")")
+                                    .orElse(""))
+                            .append(stoppedGoals.contains(g.text()) ? ", STOPPED" : "")
+                            .append(System.lineSeparator());
+                }
                 progress.ifPresent(p -> text.append("  toward ")
                         .append(p.toward())
                         .append(": ")

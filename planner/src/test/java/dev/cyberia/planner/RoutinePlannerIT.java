@@ -52,4 +52,36 @@ class RoutinePlannerIT {
             assertThat(agent.tick().outcome()).startsWith("routine stopped at step 1: unknown tool 'fly'");
         }
     }
+
+    @Test
+    void aGoalThatLosesPastItsStopLoss_isStopped_andItsStepsNoLongerRun() throws IOException {
+        String yaml = """
+                purpose: Pay for a service, within reason.
+                goals:
+                  - {goal: Pay my friend, stopLoss: "0.3"}
+                  - Keep notes
+                policy:
+                  payees: ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"]
+                routine:
+                  - skill: pay
+                    goal: Pay my friend
+                    args: {to: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "0.25", purpose: services}
+                  - skill: remember
+                    goal: Keep notes
+                    args: {topic: t, note: n}
+                """;
+        var before = bed.chain.balanceOf(bed.cyb, Testbed.FRIEND);
+        try (Testbed.Agent agent = bed.new Agent(yaml, Planners.routine())) {
+            agent.tick(); // loses 0.25: within the stop-loss
+            agent.tick(); // 0.25 ≤ 0.3 at the start, so it pays again: 0.5 lost
+            var third = agent.tick(); // 0.5 > 0.3: stopped before it runs
+            assertThat(third.outcome()).isEqualTo("routine: 1 of 2 steps ran");
+            assertThat(agent.store.stoppedGoals("a")).containsExactly("Pay my friend");
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"GoalStopped\"") && j.contains("\"amount\":\"0.5\""));
+            assertThat(agent.events.goalNet("a", "Pay my friend")).isEqualTo(-500_000);
+            assertThat(bed.chain.balanceOf(bed.cyb, Testbed.FRIEND))
+                    .isEqualTo(before.plus(dev.cyberia.treasury.Amount.parse("0.5", bed.cyb)));
+        }
+    }
 }

@@ -145,7 +145,10 @@ public final class LlmPlanner implements Planner {
                 .append(", an autonomous agent. Purpose: ")
                 .append(d.purpose());
         if (!d.goals().isEmpty()) {
-            s.append("\nGoals: ").append(String.join("; ", d.goals()));
+            s.append("\nGoals: ")
+                    .append(String.join(
+                            "; ",
+                            d.goals().stream().map(AgentDefinition.Goal::text).toList()));
         }
         s.append("\nTier ").append(tick.tier()).append(", mode ").append(tick.mode());
         s.append(". Balance ").append(tick.observation().balance());
@@ -160,8 +163,9 @@ public final class LlmPlanner implements Planner {
         if (!pending.isEmpty()) {
             return String.join("\n", pending);
         }
-        List<String> goals = tick.definition().goals();
-        return goals.isEmpty() ? tick.definition().purpose() : goals.get(0);
+        return tick.goal()
+                .map(AgentDefinition.Goal::text)
+                .orElse(tick.definition().purpose());
     }
 
     private static String describe(AiMessage ai) {

@@ -25,6 +25,9 @@ public final class RoutinePlanner implements Planner {
             if (step.whenBalanceAtLeast() != null && balance.compareTo(units(step.whenBalanceAtLeast(), balance)) < 0) {
                 continue;
             }
+            if (step.goal() != null && !tick.focus(step.goal())) {
+                continue; // its goal was stopped
+            }
             ran++;
             if (step.mode() != null) {
                 tick.record(planned("step " + (i + 1) + ": mode " + step.mode(), balance));
