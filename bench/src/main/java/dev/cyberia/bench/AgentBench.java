@@ -76,6 +76,23 @@ final class AgentBench implements AutoCloseable {
         }
     }
 
+    /** Imports dev account {@code index} as key {@code name} (light KDF) and unlocks it. */
+    dev.cyberia.keystore.Signer devKey(String name, int index) {
+        var keystore = dev.cyberia.keystore.Keystore.open(home);
+        try (dev.cyberia.keystore.Mnemonic mnemonic =
+                dev.cyberia.keystore.Mnemonic.parse(Anvil.DEV_MNEMONIC.toCharArray())) {
+            keystore.importMnemonic(
+                    name,
+                    mnemonic,
+                    dev.cyberia.keystore.Passphrase.empty(),
+                    dev.cyberia.keystore.DerivationPath.ethereum(index),
+                    dev.cyberia.keystore.Passphrase.wrap("pw".toCharArray()),
+                    dev.cyberia.keystore.Kdf.LIGHT,
+                    dev.cyberia.keystore.KeyOrigin.MNEMONIC);
+        }
+        return keystore.unlock(name, dev.cyberia.keystore.Passphrase.wrap("pw".toCharArray()));
+    }
+
     /** Loads agents as a node would, minus keys: these agents never sign. */
     AgentAssembler assembler() {
         return (record, def) -> new LoadedAgent(
