@@ -1,6 +1,7 @@
 package dev.cyberia.agentcore;
 
 import dev.cyberia.treasury.Amount;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,8 +26,12 @@ public sealed interface AgentEvent {
         return Optional.empty();
     }
 
-    /** @param resumed whether this re-runs a tick a crash left open */
-    record TickStarted(boolean resumed, SurvivalMode mode, Amount balance) implements AgentEvent {}
+    /**
+     * @param resumed whether this re-runs a tick a crash left open
+     * @param pendingWork why it runs besides the heartbeat (follow-ups that came due)
+     */
+    record TickStarted(boolean resumed, SurvivalMode mode, Amount balance, List<String> pendingWork)
+            implements AgentEvent {}
 
     record TickFinished(String outcome, int steps, Amount spentThisTick, long millis) implements AgentEvent {}
 

@@ -151,7 +151,10 @@ public final class AgentRuntime {
             events.append(name, tickId, new AgentEvent.ModeChanged(record.mode(), verdict.mode(), verdict.reason()));
             store.setMode(name, verdict.mode());
         }
-        events.append(name, tickId, new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance));
+        events.append(
+                name,
+                tickId,
+                new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance, observation.pendingWork()));
         record = climb(record, tickId, balance);
         List<AgentDefinition.Goal> goals = openGoals(name, tickId, agent.definition(), token);
         TickContext tick = new TickContext(

@@ -35,8 +35,10 @@ class EventLogTest {
         List<RecordedEvent> heard = new ArrayList<>();
         log.addListener(heard::add);
         log.addListener(ActionLog.writer(home));
-        RecordedEvent first =
-                log.append("a", "a#1", new AgentEvent.TickStarted(false, SurvivalMode.NORMAL, Amount.zero(CYB)));
+        RecordedEvent first = log.append(
+                "a",
+                "a#1",
+                new AgentEvent.TickStarted(false, SurvivalMode.NORMAL, Amount.zero(CYB), java.util.List.of()));
         RecordedEvent second = log.append(
                 "a",
                 "a#1",

@@ -218,6 +218,36 @@ class AgentNodeIT {
     }
 
     @Test
+    void aFollowUpScheduledByASkill_runsAnExtraTick_withItsReason() throws Exception {
+        newAgent("reminder", """
+                purpose: Remind myself.
+                heartbeat: 1h
+                routine:
+                  - skill: schedule_follow_up
+                    args: {seconds: 1, reason: "check the mail"}
+                """);
+        assertThat(cli.run("agent", "launch", "reminder", "--detach").exitCode())
+                .isZero();
+        Process node = startNode();
+        try {
+            awaitAction(
+                    "reminder",
+                    a -> a.path("type").asText().equals("TickStarted")
+                            && a.path("pendingWork").toString().contains("check the mail"),
+                    Duration.ofSeconds(60));
+        } finally {
+            node.destroy();
+            node.waitFor();
+        }
+        assertThat(actions("reminder").stream()
+                        .filter(is("TickStarted", "reminder#1"))
+                        .findFirst()
+                        .orElseThrow()
+                        .path("pendingWork"))
+                .isEmpty();
+    }
+
+    @Test
     void badInput_isRefusedWithExitCode2_andLeavesNothingBehind() throws IOException {
         Path broken = tmp.resolve("broken.yaml");
         Files.writeString(broken, "purpose: x\ngoals: [a, b\nheartbeat: 1m\n");
