@@ -336,7 +336,9 @@ public final class AgentStore {
         }
     }
 
+    /** Registers a node, and forgets nodes not seen for a day (killed ones that never said goodbye). */
     public void registerNode(String id, long pid, Instant now) {
+        update("DELETE FROM nodes WHERE seen_at < ?", Timestamp.from(now.minus(Duration.ofDays(1))));
         update(
                 "MERGE INTO nodes (id, pid, started_at, seen_at, stop_requested) KEY (id) VALUES (?,?,?,?,FALSE)",
                 id,
