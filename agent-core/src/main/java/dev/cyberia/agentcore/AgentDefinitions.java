@@ -54,8 +54,16 @@ public final class AgentDefinitions {
         if (yaml.isBlank()) {
             throw new InvalidAgentInputException(source + ": the definition is empty; it needs at least 'purpose'");
         }
+        return readYaml(yaml, source, AgentDefinition.class);
+    }
+
+    /**
+     * Reads YAML into {@code type} the way every Cyberia policy file is read: unknown fields
+     * refused, durations as "30s"/"5m"/"PT1M", errors naming the source, line and column.
+     */
+    static <T> T readYaml(String yaml, String source, Class<T> type) {
         try {
-            return YAML.readValue(yaml, AgentDefinition.class);
+            return YAML.readValue(yaml, type);
         } catch (JsonProcessingException e) {
             throw new InvalidAgentInputException(describe(e, source, yaml), e);
         }

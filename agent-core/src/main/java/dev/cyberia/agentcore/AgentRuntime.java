@@ -117,6 +117,11 @@ public final class AgentRuntime {
                 record.name(), n -> assembler.assemble(record, AgentDefinitions.read(record.definitionPath())));
     }
 
+    /** The definition of an agent already loaded here, without reading the database or the file. */
+    public Optional<AgentDefinition> loadedDefinition(String name) {
+        return Optional.ofNullable(loaded.get(name)).map(LoadedAgent::definition);
+    }
+
     /** Forgets a loaded agent (it was stopped, or its definition changed). */
     public void unload(String name) {
         loaded.remove(name);
@@ -246,6 +251,9 @@ public final class AgentRuntime {
      * the goals still open; the tick works on the first.
      */
     private List<AgentDefinition.Goal> openGoals(String name, String tickId, AgentDefinition definition, Asset token) {
+        if (definition.goals().isEmpty()) {
+            return List.of(); // nothing to read: most idle agents
+        }
         java.util.Set<String> stopped = store.stoppedGoals(name);
         List<AgentDefinition.Goal> open = new java.util.ArrayList<>();
         for (AgentDefinition.Goal g : definition.goals()) {

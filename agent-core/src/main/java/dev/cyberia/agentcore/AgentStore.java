@@ -64,24 +64,36 @@ public final class AgentStore {
     }
 
     public void create(String name, Address address, String keyName, Path definition, Tier tier, Instant now) {
-        requireValidName(name);
-        update(
-                "INSERT INTO agents (name, address, key_name, definition_path, tier, mode, state, created_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?)",
-                name,
-                address.toString(),
-                keyName,
-                definition.toAbsolutePath().toString(),
-                tier.name(),
-                SurvivalMode.NORMAL.name(),
-                AgentState.CREATED.name(),
-                Timestamp.from(now));
+        insert(name, address, keyName, definition, tier, null, now);
     }
 
-    /** Creates a child automaton of {@code parent}: the lineage is recorded. */
+    /** Creates a child automaton of {@code parent}: the lineage is recorded with it. */
     public void createChild(String name, Address address, String keyName, Path definition, String parent, Instant now) {
-        create(name, address, keyName, definition, Tier.AUTOMATON, now);
-        update("UPDATE agents SET parent = ? WHERE name = ?", parent, name);
+        insert(name, address, keyName, definition, Tier.AUTOMATON, parent, now);
+    }
+
+    private void insert(
+            String name, Address address, String keyName, Path definition, Tier tier, String parent, Instant now) {
+        requireValidName(name);
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO agents (name, address, key_name,"
+                        + " definition_path, tier, mode, state, created_at, parent) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, name);
+            ps.setString(2, address.toString());
+            ps.setString(3, keyName);
+            ps.setString(4, definition.toAbsolutePath().toString());
+            ps.setString(5, tier.name());
+            ps.setString(6, SurvivalMode.NORMAL.name());
+            ps.setString(7, AgentState.CREATED.name());
+            ps.setTimestamp(8, Timestamp.from(now));
+            ps.setString(9, parent);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) {
+                throw new InvalidAgentInputException("an agent named '" + name + "' already exists");
+            }
+            throw new AgentException("cannot create agent " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** The children {@code parent} spawned. */
@@ -392,9 +404,6 @@ public final class AgentStore {
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState()) && sql.startsWith("INSERT INTO agents")) {
-                throw new InvalidAgentInputException("an agent named '" + args[0] + "' already exists");
-            }
             throw new AgentException("database update failed: " + e.getMessage(), e);
         }
     }

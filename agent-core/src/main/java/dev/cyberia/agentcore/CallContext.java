@@ -79,9 +79,17 @@ public final class CallContext {
         if (!(decision instanceof GateDecision.Allow)) {
             throw new SpendRefusedException(decision.reason());
         }
+        return send(to, amount, "expenses:" + purpose);
+    }
+
+    /**
+     * Pays through the treasury journal under this step's idempotency key, records PaymentSent and
+     * charges the tick; a payment the treasury's policy denies or holds for approval is refused.
+     */
+    private Payment send(Address to, Amount amount, String expenseAccount) {
         Payment payment = tick.treasury()
                 .pay(
-                        new PaymentRequest(idempotencyKey(), to, amount, "expenses:" + purpose),
+                        new PaymentRequest(idempotencyKey(), to, amount, expenseAccount),
                         tick.signer().get());
         PaymentState state = payment.state();
         String hash = switch (state) {
@@ -91,7 +99,7 @@ public final class CallContext {
             default -> "";
         };
         AgentEvent.PaymentSent sent =
-                new AgentEvent.PaymentSent(amount, to.toString(), hash, "expenses:" + purpose, state.name());
+                new AgentEvent.PaymentSent(amount, to.toString(), hash, expenseAccount, state.name());
         tick.record(sent);
         sent.spent().ifPresent(tick::charge);
         if (state instanceof PaymentState.Denied d) {
@@ -160,23 +168,12 @@ public final class CallContext {
             throw new SpendRefusedException(decision.reason());
         }
         AgentRecord child = tick.assembler().spawn(tick.agent(), childName);
-        Payment payment = tick.treasury()
-                .pay(
-                        new PaymentRequest(idempotencyKey(), child.address(), funding, "expenses:children"),
-                        tick.signer().get());
-        String hash = payment.state() instanceof PaymentState.Confirmed c ? c.transactionHash() : "";
-        AgentEvent.PaymentSent sent = new AgentEvent.PaymentSent(
-                funding,
-                child.address().toString(),
-                hash,
-                "expenses:children",
-                payment.state().name());
-        tick.record(sent);
-        sent.spent().ifPresent(tick::charge);
-        if (!(payment.state() instanceof PaymentState.Confirmed)) {
+        Payment payment = send(child.address(), funding, "expenses:children");
+        if (!(payment.state() instanceof PaymentState.Confirmed confirmed)) {
             throw new SpendRefusedException("funding " + childName + " did not go through: " + payment.state());
         }
-        tick.record(new AgentEvent.ChildSpawned(childName, child.address().toString(), funding, hash));
+        tick.record(new AgentEvent.ChildSpawned(
+                childName, child.address().toString(), funding, confirmed.transactionHash()));
         tick.store().setState(childName, AgentState.RUNNING);
         return tick.store().get(childName);
     }

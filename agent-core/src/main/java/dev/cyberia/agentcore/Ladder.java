@@ -1,10 +1,5 @@
 package dev.cyberia.agentcore;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -215,11 +210,6 @@ public record Ladder(Duration evaluateEvery, Map<Tier, Rights> tiers, Map<Tier, 
 
     // --- reading the policy file ---
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())
-            .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationReader()))
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     /** The built-in ladder: "standard" (windows of days) or "demo" (windows of minutes). */
     public static Ladder builtIn(String name) {
         try (InputStream in = Ladder.class.getResourceAsStream("ladder/" + name + ".yaml")) {
@@ -242,29 +232,6 @@ public record Ladder(Duration evaluateEvery, Map<Tier, Rights> tiers, Map<Tier, 
     }
 
     public static Ladder parse(String yaml, String source) {
-        try {
-            return YAML.readValue(yaml, Ladder.class);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null
-                    ? source
-                    : source + " line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr();
-            String what =
-                    e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage() : e.getOriginalMessage();
-            throw new InvalidAgentInputException(where + ": " + what, e);
-        }
-    }
-
-    private static final class DurationReader extends com.fasterxml.jackson.databind.JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(
-                com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
-                throws IOException {
-            try {
-                return AgentDefinitions.parseDuration(p.getValueAsString(""));
-            } catch (IllegalArgumentException e) {
-                throw com.fasterxml.jackson.databind.JsonMappingException.from(p, e.getMessage(), e);
-            }
-        }
+        return AgentDefinitions.readYaml(yaml, source, Ladder.class);
     }
 }

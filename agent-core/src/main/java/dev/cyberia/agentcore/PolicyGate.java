@@ -37,25 +37,10 @@ public final class PolicyGate {
      * Before money leaves: payee allowlist, per-tick and per-day budgets, approval threshold.
      *
      * @param payee who is paid, when known before paying (empty for an x402 purchase capped by price)
+     * @param rights the agent's tier rights: their per-tick and per-day limits cap the
+     *     definition's budgets, and a tier that pays listed payees only needs a list
      * @param spentThisTick what the tick has spent so far
      * @param spentLastDay what the agent spent in the last 24 hours
-     */
-    public GateDecision beforeSpend(
-            AgentDefinition definition,
-            SurvivalMode mode,
-            Optional<Address> payee,
-            Amount amount,
-            Amount spentThisTick,
-            Amount spentLastDay) {
-        return beforeSpend(definition, Tier.OWNER, UNLIMITED, mode, payee, amount, spentThisTick, spentLastDay);
-    }
-
-    private static final Ladder.Rights UNLIMITED =
-            new Ladder.Rights(new BigDecimal("1e30"), new BigDecimal("1e30"), false);
-
-    /**
-     * The same, within the rights of the agent's tier on the ladder too: its per-tick and per-day
-     * limits cap the definition's budgets, and a tier that pays listed payees only needs one.
      */
     public GateDecision beforeSpend(
             AgentDefinition definition,

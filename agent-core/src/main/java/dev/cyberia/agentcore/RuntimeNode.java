@@ -287,8 +287,9 @@ public final class RuntimeNode implements AutoCloseable {
     /** After a tick: moves the heartbeat when the survival mode changed its interval (checked in memory). */
     void retime(String agent, AgentRuntime.TickReport report) {
         try {
-            Duration interval = runtime.load(store.get(agent))
-                    .definition()
+            // the tick just loaded the agent: no database read on this hot path
+            Duration interval = runtime.loadedDefinition(agent)
+                    .orElseGet(() -> runtime.load(store.get(agent)).definition())
                     .heartbeat()
                     .multipliedBy(report.mode().heartbeatMultiplier());
             if (interval.equals(intervals.get(agent))) {

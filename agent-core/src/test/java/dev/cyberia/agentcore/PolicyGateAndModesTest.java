@@ -13,6 +13,8 @@ class PolicyGateAndModesTest {
     static final Asset CYB = Asset.token("CYB", 6, Address.parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
     static final Address ALLOWED = Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
     static final Address STRANGER = Address.parse("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
+    static final Ladder.Rights NO_TIER_LIMITS =
+            new Ladder.Rights(new java.math.BigDecimal("1000000"), new java.math.BigDecimal("1000000"), false);
     final PolicyGate gate = new PolicyGate();
     final AgentDefinition definition = AgentDefinitions.parse("""
             purpose: test
@@ -68,7 +70,14 @@ class PolicyGateAndModesTest {
     @Test
     void beforeSpend_payeeOffTheAllowlist_isDenied() {
         GateDecision d = gate.beforeSpend(
-                definition, SurvivalMode.NORMAL, Optional.of(STRANGER), cyb("0.1"), cyb("0"), cyb("0"));
+                definition,
+                Tier.OWNER,
+                NO_TIER_LIMITS,
+                SurvivalMode.NORMAL,
+                Optional.of(STRANGER),
+                cyb("0.1"),
+                cyb("0"),
+                cyb("0"));
         assertThat(d).isInstanceOf(GateDecision.Deny.class);
         assertThat(d.reason()).contains("not on the agent's payee allowlist");
     }
@@ -76,7 +85,14 @@ class PolicyGateAndModesTest {
     @Test
     void beforeSpend_overTheTickBudget_isDeniedWithWhatIsLeft() {
         GateDecision d = gate.beforeSpend(
-                definition, SurvivalMode.NORMAL, Optional.of(ALLOWED), cyb("0.5"), cyb("0.6"), cyb("0.6"));
+                definition,
+                Tier.OWNER,
+                NO_TIER_LIMITS,
+                SurvivalMode.NORMAL,
+                Optional.of(ALLOWED),
+                cyb("0.5"),
+                cyb("0.6"),
+                cyb("0.6"));
         assertThat(d).isInstanceOf(GateDecision.Deny.class);
         assertThat(d.reason()).contains("over the tick budget").contains("0.4 CYB left of 1 CYB");
     }
@@ -84,7 +100,14 @@ class PolicyGateAndModesTest {
     @Test
     void beforeSpend_overTheDailyBudget_isDenied() {
         GateDecision d = gate.beforeSpend(
-                definition, SurvivalMode.NORMAL, Optional.of(ALLOWED), cyb("0.5"), cyb("0"), cyb("2.9"));
+                definition,
+                Tier.OWNER,
+                NO_TIER_LIMITS,
+                SurvivalMode.NORMAL,
+                Optional.of(ALLOWED),
+                cyb("0.5"),
+                cyb("0"),
+                cyb("2.9"));
         assertThat(d).isInstanceOf(GateDecision.Deny.class);
         assertThat(d.reason()).contains("over the daily budget");
     }
@@ -92,10 +115,24 @@ class PolicyGateAndModesTest {
     @Test
     void beforeSpend_aboveTheApprovalThreshold_needsAPerson_andWithinEverything_isAllowed() {
         assertThat(gate.beforeSpend(
-                        definition, SurvivalMode.NORMAL, Optional.of(ALLOWED), cyb("0.9"), cyb("0"), cyb("0")))
+                        definition,
+                        Tier.OWNER,
+                        NO_TIER_LIMITS,
+                        SurvivalMode.NORMAL,
+                        Optional.of(ALLOWED),
+                        cyb("0.9"),
+                        cyb("0"),
+                        cyb("0")))
                 .isInstanceOf(GateDecision.NeedsApproval.class);
         assertThat(gate.beforeSpend(
-                        definition, SurvivalMode.NORMAL, Optional.of(ALLOWED), cyb("0.8"), cyb("0"), cyb("0")))
+                        definition,
+                        Tier.OWNER,
+                        NO_TIER_LIMITS,
+                        SurvivalMode.NORMAL,
+                        Optional.of(ALLOWED),
+                        cyb("0.8"),
+                        cyb("0"),
+                        cyb("0")))
                 .isInstanceOf(GateDecision.Allow.class);
     }
 

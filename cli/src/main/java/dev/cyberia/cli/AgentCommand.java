@@ -49,16 +49,8 @@ import picocli.CommandLine.Parameters;
             AgentCommand.Stop.class,
             AgentCommand.Logs.class
         })
-final class AgentCommand implements Runnable {
+final class AgentCommand extends CommandGroup {
     static final Duration LEASE = Duration.ofSeconds(15);
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(
             name = "new",
@@ -395,7 +387,8 @@ final class AgentCommand implements Runnable {
                 doc.put("earnedToday", earnedToday.toString());
                 doc.put("receivedToday", receivedToday.toString());
                 doc.put("spentToday", spentToday.toString());
-                doc.put("chainIntact", agents.events.verify(name).isEmpty());
+                java.util.Optional<Long> brokenAt = agents.events.verify(name); // walks the whole chain: once
+                doc.put("chainIntact", brokenAt.isEmpty());
                 progress.ifPresent(p -> {
                     ObjectNode next = doc.putObject("nextTier");
                     next.put("tier", p.toward().name());
@@ -437,9 +430,9 @@ final class AgentCommand implements Runnable {
                 ArrayNode goals = doc.putArray("goals");
                 for (var g : dev.cyberia.agentcore.AgentDefinitions.read(a.definitionPath())
                         .goals()) {
-                    Amount net = Amount.ofBaseUnits(
-                            token, agents.events.goalNet(name, g.text()).abs());
-                    String signed = (agents.events.goalNet(name, g.text()).signum() < 0 ? "-" : "+") + net.units();
+                    java.math.BigInteger goalNet = agents.events.goalNet(name, g.text());
+                    String signed = (goalNet.signum() < 0 ? "-" : "+")
+                            + Amount.ofBaseUnits(token, goalNet.abs()).units();
                     ObjectNode o = goals.addObject();
                     o.put("goal", g.text());
                     o.put("net", signed);
@@ -467,10 +460,7 @@ final class AgentCommand implements Runnable {
                         .append(String.join(", ", p.conditions()))
                         .append(System.lineSeparator()));
                 text.append("  event chain ")
-                        .append(agents.events
-                                .verify(name)
-                                .map(s -> "BROKEN at event " + s)
-                                .orElse("intact"))
+                        .append(brokenAt.map(s -> "BROKEN at event " + s).orElse("intact"))
                         .append(System.lineSeparator());
                 text.append("  last actions:");
                 for (String e : last) {

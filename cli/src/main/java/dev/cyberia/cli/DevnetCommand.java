@@ -13,10 +13,8 @@ import dev.cyberia.treasury.TreasuryDatabase;
 import java.time.Clock;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "devnet",
@@ -29,15 +27,7 @@ import picocli.CommandLine.Spec;
             DevnetCommand.Fund.class,
             DevnetCommand.Reset.class
         })
-final class DevnetCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class DevnetCommand extends CommandGroup {
     static ObjectNode devnetJson(DevnetInfo info, Chain chain) {
         ObjectNode n = Json.object();
         n.put("running", chain != null);

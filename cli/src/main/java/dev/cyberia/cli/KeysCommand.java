@@ -1,8 +1,6 @@
 package dev.cyberia.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "keys",
@@ -15,12 +13,4 @@ import picocli.CommandLine.Spec;
             KeysSignCommand.class,
             KeysSignTypedCommand.class
         })
-final class KeysCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-}
+final class KeysCommand extends CommandGroup {}

@@ -13,21 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "miner",
         description = "Sell inference for tokens over x402.",
         subcommands = {MinerCommand.Serve.class})
-final class MinerCommand implements Runnable {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class MinerCommand extends CommandGroup {
     @Command(
             name = "serve",
             description =

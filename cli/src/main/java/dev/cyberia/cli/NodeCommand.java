@@ -17,15 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "The runtime node that hosts all RUNNING agents.",
         subcommands = {NodeCommand.Start.class, NodeCommand.Stop.class, NodeCommand.Status.class})
-final class NodeCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class NodeCommand extends CommandGroup {
     @Command(
             name = "start",
             mixinStandardHelpOptions = true,

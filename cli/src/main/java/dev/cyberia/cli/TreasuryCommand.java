@@ -21,10 +21,8 @@ import java.util.UUID;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
         name = "treasury",
@@ -38,15 +36,7 @@ import picocli.CommandLine.Spec;
             TreasuryCommand.Policy.class,
             TreasuryCommand.Approvals.class
         })
-final class TreasuryCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class TreasuryCommand extends CommandGroup {
     /** A subcommand that works on one key's treasury. */
     abstract static class OnTreasury extends Subcommand {
         @Mixin
@@ -474,15 +464,7 @@ final class TreasuryCommand implements Runnable {
             name = "approvals",
             description = "Payments above a policy's approval threshold, waiting for a person.",
             subcommands = {Approvals.ListWaiting.class, Approvals.Approve.class, Approvals.Deny.class})
-    static final class Approvals implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-
+    static final class Approvals extends CommandGroup {
         @Command(name = "list", description = "List payments waiting for approval, of every key.")
         static final class ListWaiting extends Subcommand {
             @Override
