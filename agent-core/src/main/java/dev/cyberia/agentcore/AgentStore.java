@@ -216,21 +216,7 @@ public final class AgentStore {
     }
 
     private List<String> names(String sql, Object... args) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read agents: " + e.getMessage(), e);
-        }
-        return out;
+        return rows("agents", sql, TEXT, args);
     }
 
     public void release(String name, String node) {
@@ -243,24 +229,18 @@ public final class AgentStore {
     public record RecordedCall(String tool, String arguments, Optional<String> outcome, Optional<String> result) {}
 
     public Optional<RecordedCall> recordedCall(String tickId, int step) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT tool, arguments, outcome, result FROM agent_tool_calls WHERE tick_id = ? AND step = ?")) {
-            ps.setString(1, tickId);
-            ps.setInt(2, step);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new RecordedCall(
-                        rs.getString(1),
-                        rs.getString(2),
-                        Optional.ofNullable(rs.getString(3)),
-                        Optional.ofNullable(rs.getString(4))));
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read tool call " + tickId + "/" + step + ": " + e.getMessage(), e);
-        }
+        return rows(
+                        "tool call " + tickId + "/" + step,
+                        "SELECT tool, arguments, outcome, result FROM agent_tool_calls WHERE tick_id = ? AND step = ?",
+                        rs -> new RecordedCall(
+                                rs.getString(1),
+                                rs.getString(2),
+                                Optional.ofNullable(rs.getString(3)),
+                                Optional.ofNullable(rs.getString(4))),
+                        tickId,
+                        step)
+                .stream()
+                .findFirst();
     }
 
     public void beginCall(String tickId, int step, String tool, String arguments) {
@@ -293,34 +273,18 @@ public final class AgentStore {
     }
 
     public Optional<String> recall(String agent, String topic) {
-        try (Connection c = db.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT note FROM agent_notes WHERE agent = ? AND topic = ?")) {
-            ps.setString(1, agent);
-            ps.setString(2, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read notes of " + agent + ": " + e.getMessage(), e);
-        }
+        return rows(
+                        "notes of " + agent,
+                        "SELECT note FROM agent_notes WHERE agent = ? AND topic = ?",
+                        TEXT,
+                        agent,
+                        topic)
+                .stream()
+                .findFirst();
     }
 
     public List<String> topics(String agent) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT topic FROM agent_notes WHERE agent = ? ORDER BY topic")) {
-            ps.setString(1, agent);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read notes of " + agent + ": " + e.getMessage(), e);
-        }
-        return out;
+        return rows("notes of " + agent, "SELECT topic FROM agent_notes WHERE agent = ? ORDER BY topic", TEXT, agent);
     }
 
     // --- goals ---
@@ -374,24 +338,15 @@ public final class AgentStore {
     }
 
     public List<NodeRecord> nodes() {
-        List<NodeRecord> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT id, pid, started_at, seen_at, stop_requested FROM nodes ORDER BY started_at")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new NodeRecord(
-                            rs.getString(1),
-                            rs.getLong(2),
-                            rs.getTimestamp(3).toInstant(),
-                            rs.getTimestamp(4).toInstant(),
-                            rs.getBoolean(5)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read nodes: " + e.getMessage(), e);
-        }
-        return out;
+        return rows(
+                "nodes",
+                "SELECT id, pid, started_at, seen_at, stop_requested FROM nodes ORDER BY started_at",
+                rs -> new NodeRecord(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getTimestamp(3).toInstant(),
+                        rs.getTimestamp(4).toInstant(),
+                        rs.getBoolean(5)));
     }
 
     // --- plumbing ---
@@ -409,7 +364,38 @@ public final class AgentStore {
     }
 
     private List<AgentRecord> query(String sql, Object... args) {
-        List<AgentRecord> out = new ArrayList<>();
+        return rows("agents", sql, AgentStore::agent, args);
+    }
+
+    private static AgentRecord agent(ResultSet rs) throws SQLException {
+        return new AgentRecord(
+                rs.getString("name"),
+                Address.parse(rs.getString("address")),
+                rs.getString("key_name"),
+                Path.of(rs.getString("definition_path")),
+                Tier.valueOf(rs.getString("tier")),
+                SurvivalMode.valueOf(rs.getString("mode")),
+                AgentState.valueOf(rs.getString("state")),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getLong("tick_seq"),
+                Optional.ofNullable(rs.getString("open_tick")),
+                Optional.ofNullable(rs.getTimestamp("last_tick_at")).map(Timestamp::toInstant),
+                Optional.ofNullable(rs.getString("host")),
+                Optional.ofNullable(rs.getTimestamp("node_seen_at")).map(Timestamp::toInstant),
+                Optional.ofNullable(rs.getString("parent")));
+    }
+
+    /** One row of a result set as a value. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static final Row<String> TEXT = rs -> rs.getString(1);
+
+    /** Every row of a query, read by {@code row}; {@code what} names the rows in errors. */
+    private <T> List<T> rows(String what, String sql, Row<T> row, Object... args) {
+        List<T> out = new ArrayList<>();
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -417,25 +403,11 @@ public final class AgentStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new AgentRecord(
-                            rs.getString("name"),
-                            Address.parse(rs.getString("address")),
-                            rs.getString("key_name"),
-                            Path.of(rs.getString("definition_path")),
-                            Tier.valueOf(rs.getString("tier")),
-                            SurvivalMode.valueOf(rs.getString("mode")),
-                            AgentState.valueOf(rs.getString("state")),
-                            rs.getTimestamp("created_at").toInstant(),
-                            rs.getLong("tick_seq"),
-                            Optional.ofNullable(rs.getString("open_tick")),
-                            Optional.ofNullable(rs.getTimestamp("last_tick_at")).map(Timestamp::toInstant),
-                            Optional.ofNullable(rs.getString("host")),
-                            Optional.ofNullable(rs.getTimestamp("node_seen_at")).map(Timestamp::toInstant),
-                            Optional.ofNullable(rs.getString("parent"))));
+                    out.add(row.read(rs));
                 }
             }
         } catch (SQLException e) {
-            throw new AgentException("cannot read agents: " + e.getMessage(), e);
+            throw new AgentException("cannot read " + what + ": " + e.getMessage(), e);
         }
         return out;
     }

@@ -198,31 +198,24 @@ public final class EventLog {
 
     /** The last {@code limit} events' JSON of an agent, oldest first. */
     public List<String> last(String agent, int limit) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT body FROM agent_events WHERE agent = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY")) {
-            ps.setString(1, agent);
-            ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(0, rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
-        }
-        return out;
+        List<String> newestFirst = bodies(
+                "SELECT body FROM agent_events WHERE agent = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY",
+                agent,
+                limit);
+        return newestFirst.reversed();
     }
 
     /** Events of {@code agent} with seq greater than {@code afterSeq}, oldest first (for {@code logs -f}). */
     public List<String> after(String agent, long afterSeq) {
+        return bodies("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq", agent, afterSeq);
+    }
+
+    private List<String> bodies(String sql, String agent, Object bound) {
         List<String> out = new ArrayList<>();
         try (Connection c = db.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq")) {
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, agent);
-            ps.setLong(2, afterSeq);
+            ps.setObject(2, bound);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

@@ -340,7 +340,12 @@ public final class RuntimeNode implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
-        sync.shutdownNow();
+        sync.shutdown(); // never interrupt a thread that may be writing to the database
+        try {
+            sync.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (shop != null) {
             shop.close();
         }

@@ -90,18 +90,24 @@ final class NodeCommand extends CommandGroup {
                 live.forEach(n -> agents.store.requestStop(n.id()));
                 long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
                 while (System.nanoTime() < deadline
-                        && agents.store.nodes().stream()
-                                .anyMatch(n -> live.stream().anyMatch(l -> l.id().equals(n.id())))) {
+                        && anyStillRunning(agents, live, environment().clock())) {
                     Thread.sleep(250);
                 }
-                boolean gone = agents.store.nodes().stream()
-                        .noneMatch(n -> live.stream().anyMatch(l -> l.id().equals(n.id())));
+                boolean gone = !anyStillRunning(agents, live, environment().clock());
                 ObjectNode json = Json.object();
                 json.put("stopped", gone);
                 print(json, gone ? "stopped " + live.size() + " node(s)" : "asked to stop; still finishing a tick");
                 return gone ? 0 : 1;
             }
         }
+    }
+
+    /** Whether one of {@code asked} still checks in: a node that stopped removes its row, a killed one goes quiet. */
+    private static boolean anyStillRunning(AgentHome agents, List<AgentStore.NodeRecord> asked, java.time.Clock clock) {
+        Instant now = clock.instant();
+        return agents.store.nodes().stream()
+                .anyMatch(n ->
+                        n.isAlive(now, AgentCommand.LEASE) && asked.stream().anyMatch(l -> l.id().equals(n.id())));
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "The nodes on this home's database.")

@@ -17,9 +17,14 @@ public final class TreasuryDatabase implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** {@code HOME/cyberia.mv.db}, shareable by several processes on this machine. */
+    /**
+     * {@code HOME/cyberia.mv.db}, shareable by several processes on this machine. The file is
+     * opened through H2's {@code retry:} file system: a thread interrupted during a write (a
+     * scheduler or an executor shutting down) would otherwise close the file for every user of
+     * the database.
+     */
     public static TreasuryDatabase forHome(Path home) {
-        return open("jdbc:h2:file:" + home.toAbsolutePath().resolve("cyberia")
+        return open("jdbc:h2:retry:" + home.toAbsolutePath().resolve("cyberia")
                 + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64");
     }
 
