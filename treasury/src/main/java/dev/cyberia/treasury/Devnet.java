@@ -24,7 +24,8 @@ import java.util.Optional;
 
 /**
  * The local development chain: anvil on 127.0.0.1, its state persisted in {@code HOME/devnet},
- * ComputeToken deployed on first start by anvil's first development account (the faucet).
+ * ComputeToken and the market Registry deployed on first start by anvil's first development
+ * account (the faucet).
  */
 public final class Devnet {
     public static final long CHAIN_ID = 31337;
@@ -60,6 +61,7 @@ public final class Devnet {
                     URI.create(n.get("rpcUrl").asText()),
                     n.get("port").asInt(),
                     n.hasNonNull("token") ? Address.parse(n.get("token").asText()) : null,
+                    n.hasNonNull("registry") ? Address.parse(n.get("registry").asText()) : null,
                     Address.parse(n.get("faucet").asText()),
                     n.path("pid").asLong(-1),
                     funded));
@@ -107,13 +109,18 @@ public final class Devnet {
                 Anvil.start(binary, chosenPort, CHAIN_ID, dir.resolve("state.json"), dir.resolve("anvil.log"), true);
         URI rpc = URI.create("http://127.0.0.1:" + chosenPort);
         JsonRpcChain chain = JsonRpcChain.open(rpc);
-        Address token =
-                previous.map(DevnetInfo::token).filter(t -> hasCode(chain, t)).orElseGet(() -> deployToken(chain));
+        Address token = previous.map(DevnetInfo::token)
+                .filter(t -> hasCode(chain, t))
+                .orElseGet(() -> deploy(chain, "ComputeToken"));
+        Address registry = previous.map(DevnetInfo::registry)
+                .filter(r -> hasCode(chain, r))
+                .orElseGet(() -> deploy(chain, "Registry"));
         DevnetInfo info = new DevnetInfo(
                 CHAIN_ID,
                 rpc,
                 chosenPort,
                 token,
+                registry,
                 Address.parse(FAUCET),
                 process.pid(),
                 previous.map(DevnetInfo::funded).orElse(List.of()));
@@ -135,14 +142,7 @@ public final class Devnet {
                 p.destroyForcibly();
             }
         });
-        write(new DevnetInfo(
-                info.get().chainId(),
-                info.get().rpcUrl(),
-                info.get().port(),
-                info.get().token(),
-                info.get().faucet(),
-                -1,
-                info.get().funded()));
+        write(info.get().withPid(-1));
     }
 
     /** Stops the devnet and forgets its chain: the next {@link #up} starts from block 0. */
@@ -179,8 +179,7 @@ public final class Devnet {
         if (!info.funded().contains(to)) {
             List<Address> funded = new ArrayList<>(info.funded());
             funded.add(to);
-            write(new DevnetInfo(
-                    info.chainId(), info.rpcUrl(), info.port(), info.token(), info.faucet(), info.pid(), funded));
+            write(info.withFunded(funded));
         }
         return done;
     }
@@ -191,8 +190,8 @@ public final class Devnet {
         return code.length() > 2;
     }
 
-    private static Address deployToken(JsonRpcChain chain) {
-        JsonNode receipt = sendFromFaucet(chain, null, BigInteger.ZERO, Erc20.computeTokenBytecode());
+    private static Address deploy(JsonRpcChain chain, String contract) {
+        JsonNode receipt = sendFromFaucet(chain, null, BigInteger.ZERO, Erc20.bytecode(contract));
         return Address.parse(receipt.get("contractAddress").asText());
     }
 
@@ -230,6 +229,7 @@ public final class Devnet {
         n.put("rpcUrl", info.rpcUrl().toString());
         n.put("port", info.port());
         n.put("token", info.token() == null ? null : info.token().toString());
+        n.put("registry", info.registry() == null ? null : info.registry().toString());
         n.put("faucet", info.faucet().toString());
         n.put("pid", info.pid());
         ArrayNode funded = n.putArray("funded");

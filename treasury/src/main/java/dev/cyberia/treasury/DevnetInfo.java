@@ -7,13 +7,29 @@ import java.util.List;
 /**
  * What {@code cyberia devnet up} records in {@code HOME/devnet/devnet.json}.
  *
+ * @param registry the market registry contract; null in a record written before it existed
  * @param faucet the unlocked anvil account that deployed ComputeToken and mints it
  * @param funded addresses funded through {@code devnet fund}
  */
 public record DevnetInfo(
-        long chainId, URI rpcUrl, int port, Address token, Address faucet, long pid, List<Address> funded) {
+        long chainId,
+        URI rpcUrl,
+        int port,
+        Address token,
+        Address registry,
+        Address faucet,
+        long pid,
+        List<Address> funded) {
 
     public DevnetInfo {
         funded = List.copyOf(funded);
+    }
+
+    DevnetInfo withPid(long newPid) {
+        return new DevnetInfo(chainId, rpcUrl, port, token, registry, faucet, newPid, funded);
+    }
+
+    DevnetInfo withFunded(List<Address> newFunded) {
+        return new DevnetInfo(chainId, rpcUrl, port, token, registry, faucet, pid, newFunded);
     }
 }

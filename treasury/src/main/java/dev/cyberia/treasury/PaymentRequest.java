@@ -7,6 +7,7 @@ import dev.cyberia.keystore.Address;
  *
  * @param idempotencyKey the same key twice returns the first payment, never a second one
  * @param purpose the expense account, e.g. {@code expenses:inference}; {@code expenses:transfers} by default
+ * @param amount more than zero for {@link Treasury#pay}; zero for a {@link Treasury#transact contract call}
  */
 public record PaymentRequest(String idempotencyKey, Address payee, Amount amount, String purpose) {
 
@@ -18,9 +19,6 @@ public record PaymentRequest(String idempotencyKey, Address payee, Amount amount
     public PaymentRequest {
         if (idempotencyKey == null || idempotencyKey.isBlank() || idempotencyKey.length() > 200) {
             throw new InvalidTreasuryInputException("an idempotency key is 1-200 characters");
-        }
-        if (amount.isZero()) {
-            throw new InvalidTreasuryInputException("an amount to send must be more than zero");
         }
         if (purpose == null || !purpose.matches("(expenses|income):[a-z0-9_:-]{1,80}")) {
             throw new InvalidTreasuryInputException(

@@ -110,6 +110,9 @@ public final class Treasury {
         if (request.isIncome()) {
             throw new InvalidTreasuryInputException("pay() spends; money coming in is collected with collect()");
         }
+        if (request.amount().isZero()) {
+            throw new InvalidTreasuryInputException("an amount to send must be more than zero");
+        }
         Payment payment = told(store.intend(request, wallet, chain.chainId(), clock.instant())); // 1. journaled
         if (payment.state() instanceof PaymentState.Intended) {
             payment = decide(payment); // 2. decided
@@ -313,7 +316,7 @@ public final class Treasury {
     private Payment settle(Payment payment, Receipt receipt) {
         Amount amount = payment.amount();
         List<List<Leg>> postings = new ArrayList<>();
-        if (receipt.succeeded()) {
+        if (receipt.succeeded() && !amount.isZero()) {
             boolean income = payment.purpose().startsWith("income:");
             BigInteger toWallet =
                     income ? amount.baseUnits() : amount.baseUnits().negate();
@@ -379,6 +382,33 @@ public final class Treasury {
                     clock.instant());
             return signCallAndSend(
                     journaled, signer, token.token().orElseThrow(), BigInteger.ZERO, a.transferWithAuthorizationCall());
+        }
+        return sendAndSettle(journaled);
+    }
+
+    /**
+     * Sends a call to a contract that moves no money (a market offer, say) through the journal, as
+     * a payment of zero: once per idempotency key, with the wallet's next nonce, re-broadcast and
+     * never re-signed after a crash. Only its gas is booked ({@code expenses:gas}). Returns it
+     * Confirmed, Failed (it would revert, or no ETH for gas: nothing signed), or Broadcast.
+     */
+    public Payment transact(String idempotencyKey, Address contract, byte[] data, Signer signer) {
+        requireOwnSigner(signer);
+        if (data.length < 4) {
+            throw new InvalidTreasuryInputException("a contract call needs at least a 4-byte selector");
+        }
+        PaymentRequest request =
+                new PaymentRequest(idempotencyKey, contract, Amount.zero(Asset.ether()), "expenses:contract-calls");
+        Payment journaled = told(store.intend(request, wallet, chain.chainId(), clock.instant()));
+        if (journaled.state() instanceof PaymentState.Intended) {
+            store.recordDecision(
+                    journaled.id(),
+                    wallet,
+                    "ALLOW",
+                    "a contract call that moves no money",
+                    "transact",
+                    clock.instant());
+            return signCallAndSend(journaled, signer, contract, BigInteger.ZERO, data);
         }
         return sendAndSettle(journaled);
     }

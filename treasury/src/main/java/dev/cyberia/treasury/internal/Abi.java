@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** The few Solidity ABI encodings the treasury needs: static arguments in, words and strings out. */
+/** The few Solidity ABI encodings the treasury needs: static arguments and strings in, words and strings out. */
 public final class Abi {
     private Abi() {}
 
@@ -15,13 +15,28 @@ public final class Abi {
         return Arrays.copyOf(Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)), 4);
     }
 
-    /** Call data for a function with static arguments: Address, BigInteger (uint256), byte[32], Integer (uint8). */
+    /**
+     * Call data for a function whose arguments are static (Address, BigInteger as uint256, byte[32],
+     * Integer as uint8, Boolean) or dynamic strings: heads in order, then each string's tail.
+     */
     public static byte[] call(String signature, Object... args) {
-        byte[] out = new byte[4 + 32 * args.length];
-        System.arraycopy(selector(signature), 0, out, 0, 4);
-        for (int i = 0; i < args.length; i++) {
-            System.arraycopy(word(args[i]), 0, out, 4 + 32 * i, 32);
+        java.io.ByteArrayOutputStream heads = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream tails = new java.io.ByteArrayOutputStream();
+        int headSize = 32 * args.length;
+        for (Object arg : args) {
+            if (arg instanceof String text) {
+                heads.writeBytes(word(BigInteger.valueOf(headSize + tails.size())));
+                byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+                tails.writeBytes(word(BigInteger.valueOf(utf8.length)));
+                tails.writeBytes(Arrays.copyOf(utf8, (utf8.length + 31) / 32 * 32));
+            } else {
+                heads.writeBytes(word(arg));
+            }
         }
+        byte[] out = new byte[4 + heads.size() + tails.size()];
+        System.arraycopy(selector(signature), 0, out, 0, 4);
+        System.arraycopy(heads.toByteArray(), 0, out, 4, heads.size());
+        System.arraycopy(tails.toByteArray(), 0, out, 4 + heads.size(), tails.size());
         return out;
     }
 
@@ -35,6 +50,8 @@ public final class Abi {
             System.arraycopy(raw, skip, w, 32 - (raw.length - skip), raw.length - skip);
         } else if (arg instanceof Integer n) {
             return word(BigInteger.valueOf(n));
+        } else if (arg instanceof Boolean b) {
+            return word(b ? BigInteger.ONE : BigInteger.ZERO);
         } else if (arg instanceof byte[] b && b.length == 32) {
             return b.clone();
         } else {

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 
-/** ERC-20 calls, and ComputeToken's compiled artifact (committed by contracts/compile.mjs). */
+/** ERC-20 calls, and the compiled contract artifacts (committed by contracts/compile.mjs). */
 public final class Erc20 {
     private Erc20() {}
 
@@ -34,14 +34,20 @@ public final class Erc20 {
 
     /** The creation bytecode of ComputeToken. */
     public static byte[] computeTokenBytecode() {
-        try (InputStream in = Erc20.class.getResourceAsStream("/dev/cyberia/treasury/contracts/ComputeToken.json")) {
+        return bytecode("ComputeToken");
+    }
+
+    /** The creation bytecode of a contract compiled into the treasury jar by contracts/compile.mjs. */
+    public static byte[] bytecode(String contract) {
+        String file = contract + ".json";
+        try (InputStream in = Erc20.class.getResourceAsStream("/dev/cyberia/treasury/contracts/" + file)) {
             if (in == null) {
-                throw new TreasuryException("ComputeToken.json is missing from the treasury jar");
+                throw new TreasuryException(file + " is missing from the treasury jar");
             }
             JsonNode artifact = JsonRpc.JSON.readTree(in);
             return Abi.bytes(artifact.get("bytecode").asText());
         } catch (IOException e) {
-            throw new TreasuryException("cannot read ComputeToken.json: " + e.getMessage(), e);
+            throw new TreasuryException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

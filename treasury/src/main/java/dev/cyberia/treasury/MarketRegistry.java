@@ -1,0 +1,158 @@
+package dev.cyberia.treasury;
+
+import dev.cyberia.keystore.Address;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.internal.Abi;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The market: the on-chain {@code Registry} contract (contracts/src/Registry.sol) where miners
+ * offer inference and agents offer skills. Reading is free; publishing and withdrawing are
+ * contract calls sent through the offerer's {@link Treasury#transact journal}, so each is sent
+ * once and only its gas is booked.
+ */
+public final class MarketRegistry {
+    private static final String PUBLISH = "publish(uint8,string,string,address,uint256)";
+
+    private final Chain chain;
+    private final Address address;
+
+    public MarketRegistry(Chain chain, Address address) {
+        this.chain = chain;
+        this.address = address;
+    }
+
+    public Address address() {
+        return address;
+    }
+
+    /** Every offer ever published, withdrawn ones included, by id. */
+    public List<Offer> all() {
+        String count;
+        try {
+            count = Abi.hex(chain.call(address, Abi.call("offerCount()")));
+        } catch (RpcErrorException e) {
+            throw new InvalidTreasuryInputException(
+                    "no market registry answers at " + address + " (" + e.getMessage() + "); is the devnet up?");
+        }
+        if (Abi.bytes(count).length < 32) {
+            throw new InvalidTreasuryInputException(
+                    "no market registry at " + address + " on " + chain.rpc() + "; 'cyberia devnet up' deploys one");
+        }
+        int n = Abi.uint(count).intValueExact();
+        List<Offer> offers = new ArrayList<>(n);
+        for (int id = 0; id < n; id++) {
+            offers.add(offer(id));
+        }
+        return offers;
+    }
+
+    /** The offers that are active. */
+    public List<Offer> active() {
+        return all().stream().filter(Offer::active).toList();
+    }
+
+    /**
+     * The cheapest active offer of this kind whose name is {@code name} (or, for skills, ends
+     * with {@code /name}), priced in {@code token} at most {@code cap}; among equals, the newest.
+     */
+    public Optional<Offer> cheapest(Offer.Kind kind, String name, Asset token, Amount cap) {
+        return active().stream()
+                .filter(o -> o.kind() == kind)
+                .filter(o -> o.name().equals(name)
+                        || (kind == Offer.Kind.SKILL && o.name().endsWith("/" + name)))
+                .filter(o -> token.token().map(o.asset()::equals).orElse(false))
+                .filter(o -> o.price().compareTo(cap.baseUnits()) <= 0)
+                .min(Comparator.comparing(Offer::price)
+                        .thenComparing(Comparator.comparing(Offer::updatedAt).reversed()));
+    }
+
+    /** The offerer's active offer of this kind and name, if any. */
+    public Optional<Offer> find(Address offerer, Offer.Kind kind, String name) {
+        return active().stream()
+                .filter(o -> o.offerer().equals(offerer)
+                        && o.kind() == kind
+                        && o.name().equals(name))
+                .findFirst();
+    }
+
+    public Offer offer(long id) {
+        String r = Abi.hex(chain.call(address, Abi.call("offer(uint256)", BigInteger.valueOf(id))));
+        Offer.Kind[] kinds = Offer.Kind.values();
+        int kind = Abi.wordAt(r, 1).intValueExact();
+        return new Offer(
+                id,
+                kind < kinds.length ? kinds[kind] : Offer.Kind.SKILL,
+                Abi.stringAt(r, 6),
+                URI.create(Abi.stringAt(r, 7)),
+                addressAt(r, 0),
+                addressAt(r, 3),
+                Abi.wordAt(r, 4),
+                Abi.wordAt(r, 2).signum() != 0,
+                Instant.ofEpochSecond(Abi.wordAt(r, 5).longValueExact()));
+    }
+
+    /**
+     * Publishes the draft from the treasury's wallet, or does nothing when the chain already holds
+     * the same active offer from it. Returns the offer as the chain holds it afterwards.
+     *
+     * @throws TreasuryException when the transaction failed (no ETH for gas, refused by the contract)
+     */
+    public Offer publish(OfferDraft draft, Treasury treasury, Signer signer) {
+        Optional<Offer> current = find(treasury.wallet(), draft.kind(), draft.name());
+        if (current.isPresent() && draft.sameAs(current.get())) {
+            return current.get();
+        }
+        byte[] data = Abi.call(
+                PUBLISH,
+                draft.kind().ordinal(),
+                draft.name(),
+                draft.endpoint().toString(),
+                draft.price().asset().token().orElseThrow(),
+                draft.price().baseUnits());
+        String key = "market:publish:" + draft.kind() + ":" + draft.name() + ":" + chain.blockNumber() + ":"
+                + Long.toHexString(System.nanoTime());
+        requireConfirmed(treasury.transact(key, address, data, signer), "publishing offer '" + draft.name() + "'");
+        return find(treasury.wallet(), draft.kind(), draft.name())
+                .orElseThrow(() -> new TreasuryException("offer '" + draft.name() + "' was published but not found"));
+    }
+
+    /** Withdraws one of the treasury's own offers. */
+    public void withdraw(long offerId, Treasury treasury, Signer signer) {
+        Offer offer = offer(offerId);
+        if (!offer.offerer().equals(treasury.wallet())) {
+            throw new InvalidTreasuryInputException(
+                    "offer #" + offerId + " belongs to " + offer.offerer() + "; only its offerer can withdraw it");
+        }
+        if (!offer.active()) {
+            return;
+        }
+        String key = "market:withdraw:" + offerId + ":" + offer.updatedAt().getEpochSecond();
+        byte[] data = Abi.call("withdraw(uint256)", BigInteger.valueOf(offerId));
+        requireConfirmed(treasury.transact(key, address, data, signer), "withdrawing offer #" + offerId);
+    }
+
+    private static void requireConfirmed(Payment sent, String what) {
+        switch (sent.state()) {
+            case PaymentState.Confirmed c -> {}
+            case PaymentState.Failed f -> throw new TreasuryException(what + " failed: " + f.reason());
+            default ->
+                throw new TreasuryException(
+                        what + " is " + sent.state() + "; 'cyberia treasury reconcile'" + " finishes it");
+        }
+    }
+
+    private static Address addressAt(String hexResult, int index) {
+        byte[] word = Abi.wordAt(hexResult, index).toByteArray();
+        byte[] twenty = new byte[20];
+        int len = Math.min(word.length, 20);
+        System.arraycopy(word, word.length - len, twenty, 20 - len, len);
+        return Address.of(twenty);
+    }
+}
