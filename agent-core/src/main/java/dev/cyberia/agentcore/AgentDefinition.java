@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param budgets spend caps per tick and per rolling day
  * @param policy payees, hosts and the approval threshold
  * @param survival the thresholds of the survival modes
- * @param routine steps run each tick by the routine planner when there is no model
+ * @param routine steps run each tick by the routine planner; with steps, {@code inference} is only
+ *     what skills such as {@code buy_inference} buy, never the planner
  */
 public record AgentDefinition(
         String purpose,
@@ -137,6 +138,7 @@ public record AgentDefinition(
     public record Inference(
             Optional<String> model,
             Optional<URI> miner,
+            Boolean market,
             String modelName,
             BigDecimal maxPrice,
             BigDecimal conservePrice,
@@ -145,8 +147,11 @@ public record AgentDefinition(
         public Inference {
             model = model == null ? Optional.empty() : model;
             miner = miner == null ? Optional.empty() : miner;
-            if (model.isEmpty() && miner.isEmpty()) {
-                throw new IllegalArgumentException("'inference' needs 'model' (a folder) or 'miner' (a URL)");
+            market = Boolean.TRUE.equals(market);
+            int sources = (model.isPresent() ? 1 : 0) + (miner.isPresent() ? 1 : 0) + (market ? 1 : 0);
+            if (sources != 1) {
+                throw new IllegalArgumentException("'inference' needs one of 'model' (a folder), 'miner' (a URL) or"
+                        + " 'market: true' (the cheapest miner in the market registry offering 'modelName')");
             }
             miner.ifPresent(u -> {
                 if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {

@@ -89,6 +89,13 @@ public sealed interface AgentEvent {
     /** A child automaton spawned and funded by this agent. */
     record ChildSpawned(String child, String address, Amount funding, String transactionHash) implements AgentEvent {}
 
+    /**
+     * The agent's offer of a sold skill in the market registry, published by the node that hosts it.
+     *
+     * @param outcome "offer #ID", or why it was not published
+     */
+    record OfferPublished(String skill, String endpoint, Amount price, String outcome) implements AgentEvent {}
+
     /** A move on the autonomy ladder, with the rule and the figures that decided it. */
     record TierChanged(Tier from, Tier to, String rule, String figures) implements AgentEvent {}
 }

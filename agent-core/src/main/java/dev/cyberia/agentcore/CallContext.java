@@ -4,6 +4,7 @@ import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Payment;
 import dev.cyberia.treasury.PaymentRequest;
 import dev.cyberia.treasury.PaymentState;
@@ -63,6 +64,11 @@ public final class CallContext {
 
     public Asset token() {
         return tick.token();
+    }
+
+    /** The market registry where sellers are found, when the chain has one. */
+    public Optional<MarketRegistry> market() {
+        return tick.market();
     }
 
     public Amount balance() {

@@ -1,5 +1,10 @@
 package dev.cyberia.agentcore;
 
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.OfferDraft;
+import dev.cyberia.treasury.TreasuryException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.sql.Connection;
@@ -92,6 +97,12 @@ public final class RuntimeNode implements AutoCloseable {
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile SkillShop shop;
+    /** Publishes offers off the sync thread: a slow chain must not delay heartbeats. */
+    private final java.util.concurrent.ExecutorService market = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cyberia-market");
+        t.setDaemon(true);
+        return t;
+    });
 
     private RuntimeNode(
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock)
@@ -124,10 +135,10 @@ public final class RuntimeNode implements AutoCloseable {
         try {
             RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
-            node.syncOnce();
             if (config.shopPort() >= 0) {
                 node.shop = SkillShop.start(config.shopPort(), store, node.runtime, node.hosted::contains, clock);
             }
+            node.syncOnce();
             node.scheduler.start();
             long every = config.syncEvery().toMillis();
             node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
@@ -257,6 +268,47 @@ public final class RuntimeNode implements AutoCloseable {
         }
         hosted.add(agent.name());
         LOG.info("hosting {} (every {})", agent.name(), interval);
+        if (shop != null && !definition.sells().isEmpty()) {
+            URI base = shop.baseUri();
+            market.submit(() -> publishOffers(agent.name(), base));
+        }
+    }
+
+    /**
+     * Lists the agent's sold skills in the market registry, from its own wallet (it pays the gas),
+     * each an {@code OfferPublished} event; a failure is an event too, and the shop sells anyway.
+     */
+    private void publishOffers(String name, URI shopBase) {
+        try {
+            LoadedAgent agent = runtime.load(store.get(name));
+            if (agent.market().isEmpty()) {
+                return;
+            }
+            Asset token = agent.treasury().assets().get(1);
+            for (AgentDefinition.Service service : agent.definition().sells()) {
+                URI endpoint = shopBase.resolve("/agents/" + name + "/skills/" + service.skill());
+                Amount price = Amount.parse(service.price().toPlainString(), token);
+                String outcome;
+                try {
+                    Offer offer = agent.market()
+                            .get()
+                            .publish(
+                                    new OfferDraft(Offer.Kind.SKILL, name + "/" + service.skill(), endpoint, price),
+                                    agent.treasury(),
+                                    agent.signer().get());
+                    outcome = "offer #" + offer.id();
+                } catch (TreasuryException | AgentException e) {
+                    outcome = "not published: " + e.getMessage();
+                }
+                events.append(
+                        name,
+                        null,
+                        service.goal(),
+                        new AgentEvent.OfferPublished(service.skill(), endpoint.toString(), price, outcome));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot publish {}'s offers: {}", name, e.toString());
+        }
     }
 
     private void drop(String name) throws SchedulerException {
@@ -341,8 +393,10 @@ public final class RuntimeNode implements AutoCloseable {
             return;
         }
         sync.shutdown(); // never interrupt a thread that may be writing to the database
+        market.shutdown();
         try {
             sync.awaitTermination(30, TimeUnit.SECONDS);
+            market.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

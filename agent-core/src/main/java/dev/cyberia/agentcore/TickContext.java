@@ -247,6 +247,10 @@ public final class TickContext {
         };
     }
 
+    java.util.Optional<dev.cyberia.treasury.MarketRegistry> market() {
+        return loaded.market();
+    }
+
     Treasury treasury() {
         return loaded.treasury();
     }

@@ -11,6 +11,7 @@ import dev.cyberia.agentcore.SurvivalMode;
 import dev.cyberia.agentcore.Toolbox;
 import dev.cyberia.inference.LocalChatModel;
 import dev.cyberia.inference.LocalModel;
+import dev.cyberia.inference.MarketMiners;
 import dev.cyberia.inference.MinerClient;
 import dev.cyberia.inference.PaidMinerChatModel;
 import dev.cyberia.keystore.Keystore;
@@ -22,6 +23,7 @@ import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -42,6 +44,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final TreasuryDatabase db;
     private final Chain chain;
     private final Asset token;
+    private final java.util.Optional<MarketRegistry> market;
     private final Keystore keystore;
     private final AgentStore store;
     private final java.security.SecureRandom random;
@@ -61,6 +64,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             AgentStore store,
             Chain chain,
             Asset token,
+            java.util.Optional<MarketRegistry> market,
             Keystore keystore,
             Passphrase passphrase,
             java.security.SecureRandom random,
@@ -71,6 +75,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         this.db = db;
         this.chain = chain;
         this.token = token;
+        this.market = market;
         this.keystore = keystore;
         this.passphrase = passphrase;
         this.clock = clock;
@@ -91,11 +96,17 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         });
         ClassLoader loader = skillLoader();
         Toolbox toolbox = toolboxes.computeIfAbsent(definition.skills(), names -> Skills.load(names, loader));
-        Planner planner = definition
-                .inference()
-                .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))
-                .orElseGet(Planners::routine);
-        return new LoadedAgent(definition, treasury, signer, planner, toolbox);
+        if (definition.inference().map(AgentDefinition.Inference::market).orElse(false)) {
+            requireMarket();
+        }
+        // routine steps mean the routine planner; inference is then what its skills buy
+        Planner planner = definition.routine().isEmpty()
+                ? definition
+                        .inference()
+                        .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))
+                        .orElseGet(Planners::routine)
+                : Planners.routine();
+        return new LoadedAgent(definition, treasury, signer, planner, toolbox, market);
     }
 
     private PlannerModel model(
@@ -127,6 +138,15 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
 
             @Override
             public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+                if (inference.market()) {
+                    MarketMiners.Bought bought = new MarketMiners(requireMarket(), treasury, signer.get(), clock)
+                            .chat(inference.modelName(), request, maxPrice(mode));
+                    return new PricedAnswer(
+                            bought.response(),
+                            bought.purchase().miner().toString(),
+                            bought.purchase().pricePaid(),
+                            bought.purchase().transaction());
+                }
                 PaidMinerChatModel paid = new PaidMinerChatModel(
                         new MinerClient(inference.miner().orElseThrow(), treasury, signer.get(), maxPrice(mode), clock),
                         inference.modelName());
@@ -135,6 +155,11 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
             }
         };
+    }
+
+    private MarketRegistry requireMarket() {
+        return market.orElseThrow(() -> new InvalidAgentInputException("'inference.market: true' needs a market"
+                + " registry: run on the devnet ('cyberia devnet up' deploys one), or set CYBERIA_REGISTRY"));
     }
 
     /**

@@ -5,12 +5,14 @@ import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.Chain;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.MarketRegistry;
 import java.net.URI;
 import picocli.CommandLine.Option;
 
 /**
  * Which chain and token: {@code --rpc/--chain-id/--token}, else {@code CYBERIA_RPC_URL},
- * {@code CYBERIA_CHAIN_ID}, {@code CYBERIA_TOKEN}, else the local devnet recorded in the home.
+ * {@code CYBERIA_CHAIN_ID}, {@code CYBERIA_TOKEN}, else the local devnet recorded in the home; the
+ * market registry likewise from {@code --registry}, {@code CYBERIA_REGISTRY} or the devnet.
  */
 final class ChainOptions {
     @Option(names = "--rpc", paramLabel = "URL", description = "JSON-RPC endpoint (default: the local devnet).")
@@ -25,7 +27,19 @@ final class ChainOptions {
             description = "The EIP-3009 token to keep books in (default: the devnet's CYB).")
     String token;
 
-    record Resolved(Chain chain, Asset token) {}
+    @Option(
+            names = "--registry",
+            paramLabel = "ADDRESS",
+            description = "The market Registry contract (default: CYBERIA_REGISTRY, else the devnet's).")
+    String registry;
+
+    /** @param market the market registry, when one is configured or the devnet has one */
+    record Resolved(Chain chain, Asset token, java.util.Optional<MarketRegistry> market) {
+        MarketRegistry requireMarket() {
+            return market.orElseThrow(() -> new CliInputException("no market registry configured: pass --registry"
+                    + " or set CYBERIA_REGISTRY (the devnet deploys one on 'cyberia devnet up')"));
+        }
+    }
 
     Resolved resolve(Environment env, java.nio.file.Path home) {
         URI rpcUrl = rpc != null
@@ -35,6 +49,7 @@ final class ChainOptions {
                 ? chainId
                 : env.variable("CYBERIA_CHAIN_ID") == null ? null : parseId(env.variable("CYBERIA_CHAIN_ID"));
         String tokenText = token != null ? token : env.variable("CYBERIA_TOKEN");
+        String registryText = registry != null ? registry : env.variable("CYBERIA_REGISTRY");
         if (rpcUrl == null) {
             Devnet devnet = Devnet.at(home);
             DevnetInfo info = devnet.recorded()
@@ -44,13 +59,18 @@ final class ChainOptions {
             rpcUrl = info.rpcUrl();
             id = id == null ? info.chainId() : id;
             tokenText = tokenText == null ? info.token().toString() : tokenText;
+            if (registryText == null && info.registry() != null) {
+                registryText = info.registry().toString();
+            }
         }
         if (id == null || tokenText == null) {
             throw new CliInputException(
                     "with --rpc, also give --chain-id and --token (or CYBERIA_CHAIN_ID and CYBERIA_TOKEN)");
         }
         Chain chain = Chain.connect(rpcUrl, id);
-        return new Resolved(chain, Asset.readFrom(chain, Address.parse(tokenText)));
+        java.util.Optional<MarketRegistry> market = java.util.Optional.ofNullable(registryText)
+                .map(r -> new MarketRegistry(chain, Address.parse(r.trim())));
+        return new Resolved(chain, Asset.readFrom(chain, Address.parse(tokenText)), market);
     }
 
     private static long parseId(String text) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
             InferCommand.class,
             MinerCommand.class,
             AgentCommand.class,
-            NodeCommand.class
+            NodeCommand.class,
+            MarketCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad input."})
 final class CyberiaCommand implements Runnable {

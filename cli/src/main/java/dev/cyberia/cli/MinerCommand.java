@@ -5,6 +5,8 @@ import dev.cyberia.inference.MinerServer;
 import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.OfferDraft;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
@@ -73,6 +75,13 @@ final class MinerCommand extends CommandGroup {
         @Option(names = "--passphrase-file", paramLabel = "FILE")
         Path passphraseFile;
 
+        @Option(
+                names = "--no-publish",
+                negatable = true,
+                defaultValue = "true",
+                description = "Publish (or update) this miner's offer in the market registry on start (default).")
+        boolean publish;
+
         @Mixin
         ChainOptions chainOptions;
 
@@ -125,6 +134,13 @@ final class MinerCommand extends CommandGroup {
                             + perRequest + " per request (x402 exact, "
                             + dev.cyberia.treasury.X402.network(chain.chain().chainId())
                             + "); Ctrl-C stops");
+                    if (publish && chain.market().isPresent()) {
+                        out().println(Offers.publish(
+                                chain.market().get(),
+                                new OfferDraft(Offer.Kind.INFERENCE, local.name(), server.baseUri(), perRequest),
+                                wallet,
+                                signer));
+                    }
                     out().flush();
                     CountDownLatch stopped = new CountDownLatch(1);
                     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));

@@ -30,6 +30,7 @@ final class NodeRunner {
                 agents.store,
                 chain.chain(),
                 chain.token(),
+                chain.market(),
                 command.keystore(),
                 passphrase,
                 command.environment().random(),
@@ -41,6 +42,7 @@ final class NodeRunner {
                             agents.store,
                             agents.events,
                             assembly,
+                            ladder,
                             command.environment().clock()),
                     assembly);
         } catch (RuntimeException e) {

@@ -44,6 +44,7 @@ class AgentAssemblySpawnTest {
                     store,
                     null,
                     null,
+                    java.util.Optional.empty(),
                     keystore,
                     Passphrase.wrap("node-pass".toCharArray()),
                     new SecureRandom(),

@@ -9,6 +9,9 @@ import dev.cyberia.agentcore.SkillShop;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.OfferDraft;
+import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.X402;
 import dev.cyberia.treasury.X402Buyer;
 import java.io.IOException;
@@ -158,9 +161,9 @@ class SkillShopIT {
                       payees: ["%s"]
                     routine:
                       - skill: hire
-                        args: {url: "%s", arguments: "{\\"text\\": \\"hey\\", \\"times\\": 1}", maxPrice: "0.1"}
+                        args: {skill: "%s", arguments: "{\\"text\\": \\"hey\\", \\"times\\": 1}", maxPrice: "0.1"}
                       - skill: hire
-                        args: {url: "%s", arguments: "{\\"text\\": \\"no\\", \\"times\\": 1}", maxPrice: "0.01"}
+                        args: {skill: "%s", arguments: "{\\"text\\": \\"no\\", \\"times\\": 1}", maxPrice: "0.01"}
                     """.formatted(bed.signer.address(), url, url);
             Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
             try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {
@@ -183,6 +186,55 @@ class SkillShopIT {
     }
 
     @Test
+    void anAgentHiresBySkillName_theCheapestSellerInTheMarket_andNeverAnOfferThatLiesAboutItsPayee() throws Exception {
+        try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC());
+                Signer liar = bed.devKey("liar", 6)) {
+            seller.store.setState("a", AgentState.RUNNING);
+            URI url = shop.baseUri().resolve("/agents/a/skills/shout");
+            Offer honest = bed.market.publish(
+                    new OfferDraft(Offer.Kind.SKILL, "a/shout", url, Amount.parse("0.05", bed.cyb)),
+                    seller.treasury,
+                    bed.signer);
+            // a cheaper offer from another address, pointing at the same seller: its payee is not the offerer
+            Treasury liarWallet = Treasury.open(
+                    seller.db, bed.chain, bed.cyb, liar.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+            Offer lie = bed.market.publish(
+                    new OfferDraft(Offer.Kind.SKILL, "z/shout", url, Amount.parse("0.04", bed.cyb)), liarWallet, liar);
+            String hirer = """
+                    purpose: Get shouting done, from whoever sells it.
+                    policy:
+                      httpHosts: [127.0.0.1]
+                      payees: ["%s", "%s"]
+                    routine:
+                      - skill: hire
+                        args: {skill: "shout", arguments: "{\\"text\\": \\"market\\", \\"times\\": 1}", maxPrice: "0.1"}
+                    """.formatted(bed.signer.address(), liar.address());
+            Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {
+                buyerAgent.tick();
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"outcome\":\"REFUSED\"") && j.contains("the market lists offerer"));
+                assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address())).isEqualTo(sellerBefore);
+
+                bed.market.withdraw(lie.id(), liarWallet, liar);
+                var report = buyerAgent.tick();
+                assertThat(report.spent())
+                        .as("%s", buyerAgent.eventJson)
+                        .isEqualTo(Amount.parse("0.05", bed.cyb));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("MARKET"));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ServiceBought\"") && j.contains(url.toString()));
+                assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                        .isEqualTo(sellerBefore.plus(Amount.parse("0.05", bed.cyb)));
+            } finally {
+                bed.market.withdraw(honest.id(), seller.treasury, bed.signer);
+            }
+        }
+    }
+
+    @Test
     void hiringASellerOffThePayeeAllowlist_isDeniedBeforeAnythingIsSigned() throws Exception {
         try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine());
                 SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC())) {
@@ -194,7 +246,7 @@ class SkillShopIT {
                       payees: ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"]
                     routine:
                       - skill: hire
-                        args: {url: "%s/agents/a/skills/shout", arguments: "{\\"text\\": \\"x\\", \\"times\\": 1}", maxPrice: "0.1"}
+                        args: {skill: "%s/agents/a/skills/shout", arguments: "{\\"text\\": \\"x\\", \\"times\\": 1}", maxPrice: "0.1"}
                     """.formatted(shop.baseUri());
             Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
             try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {

@@ -48,6 +48,8 @@ final class Testbed implements AutoCloseable {
     final Chain chain;
     final Asset cyb;
     final Signer signer;
+    /** The devnet's market registry; every agent here finds sellers in it. */
+    final dev.cyberia.treasury.MarketRegistry market;
 
     Testbed() throws IOException {
         home = Files.createTempDirectory("cyberia-planner-test");
@@ -59,6 +61,7 @@ final class Testbed implements AutoCloseable {
         DevnetInfo info = devnet.up(port);
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
+        market = new dev.cyberia.treasury.MarketRegistry(chain, info.registry());
         signer = devKey("agent", 7);
         devnet.fund(signer.address(), java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(100_000_000));
     }
@@ -120,7 +123,8 @@ final class Testbed implements AutoCloseable {
                     treasury,
                     () -> key,
                     planner,
-                    Skills.load(definition.skills(), getClass().getClassLoader()));
+                    Skills.load(definition.skills(), getClass().getClassLoader()),
+                    java.util.Optional.of(market));
             runtime = new AgentRuntime(
                     store, events, (r, d) -> loaded, (agent, after, why) -> {}, ladder, Clock.systemUTC());
         }

@@ -5,6 +5,8 @@ import dev.cyberia.agentcore.SideEffect;
 import dev.cyberia.agentcore.SpendRefusedException;
 import dev.cyberia.tools.Skill;
 import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.MarketRegistry;
+import dev.cyberia.treasury.Offer;
 import dev.cyberia.treasury.PolicyDecision;
 import dev.cyberia.treasury.X402;
 import dev.cyberia.treasury.X402Buyer;
@@ -18,9 +20,11 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * Hires another agent's sold skill (or any x402 {@code exact} service): asks, reads the price,
+ * Hires another agent's sold skill (or any x402 {@code exact} service), at a URL or found by name
+ * in the market registry (the cheapest listed within the cap): asks, reads the price,
  * and pays only within the cap the model gave, the gate (payee allowlist, budgets) and the
  * treasury's spend policy; the seller settles, and the spend is booked {@code expenses:services}.
  */
@@ -31,15 +35,30 @@ public final class HireSkill {
 
     @Tool(
             name = "hire",
-            value = "Call another agent's sold skill at its URL with JSON arguments, paying its price up to a cap.")
+            value = "Call another agent's sold skill, at its URL or found by name in the market, with JSON"
+                    + " arguments, paying its price up to a cap.")
     @Skill(sideEffect = SideEffect.EXTERNAL)
     public String hire(
-            @P("the skill's URL, e.g. http://127.0.0.1:8403/agents/scribe/skills/summarize") String url,
+            @P("the skill's URL, e.g. http://127.0.0.1:8403/agents/scribe/skills/summarize, or its name"
+                            + " (summarize, or scribe/summarize) to hire the cheapest seller in the market")
+                    String skill,
             @P("the arguments, as a JSON object") String arguments,
             @P("the most to pay, in token units, e.g. \"0.1\"") String maxPrice,
             CallContext context)
             throws IOException, InterruptedException {
-        URI uri = URI.create(url.trim());
+        Amount cap = Amount.parsePositive(maxPrice.trim(), context.token());
+        Optional<Offer> listed = Optional.empty();
+        String target = skill.trim();
+        if (!target.contains("://")) {
+            MarketRegistry market = context.market()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "'" + target + "' is not a URL and no market registry is configured to find it in"));
+            listed = Optional.of(market.cheapest(Offer.Kind.SKILL, target, context.token(), cap)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "no seller in the market offers '" + target + "' for at most " + cap)));
+        }
+        String url = listed.map(o -> o.endpoint().toString()).orElse(target);
+        URI uri = URI.create(url);
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IllegalArgumentException("only http and https URLs, not '" + url + "'");
         }
@@ -47,7 +66,6 @@ public final class HireSkill {
             throw new IllegalArgumentException("host '" + uri.getHost() + "' is not in policy.httpHosts "
                     + context.definition().policy().httpHosts());
         }
-        Amount cap = Amount.parsePositive(maxPrice.trim(), context.token());
         HttpResponse<String> first = post(uri, arguments, null);
         if (first.statusCode() != 402) {
             return first.statusCode() + " " + first.body();
@@ -57,6 +75,10 @@ public final class HireSkill {
                 .orElseThrow(
                         () -> new IllegalStateException("the service answered 402 without " + X402.PAYMENT_REQUIRED)));
         X402.Requirements offer = required.accepts().get(0);
+        if (listed.isPresent() && !listed.get().offerer().equals(offer.payTo())) {
+            throw new SpendRefusedException("the seller at " + url + " asks to be paid at " + offer.payTo()
+                    + ", but the market lists offerer " + listed.get().offerer() + "; nothing paid");
+        }
         Amount price = Amount.ofBaseUnits(context.token(), offer.amount());
         if (price.compareTo(cap) > 0) {
             throw new SpendRefusedException("the service asks " + price + ", above the cap of " + cap);

@@ -1,0 +1,79 @@
+package dev.cyberia.inference;
+
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.MarketRegistry;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.Treasury;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Miners found in the market registry instead of configuration: the active offers of a model,
+ * priced in the buyer's token within its cap, bought through an {@link InferenceRouter} (cheapest
+ * first; a miner that is down is skipped for the next).
+ */
+public final class MarketMiners {
+    private final MarketRegistry market;
+    private final Treasury wallet;
+    private final Signer payer;
+    private final Clock clock;
+
+    /** What one purchase through the market got: the answer, and what was paid to whom. */
+    public record Bought(ChatResponse response, MinerClient.PaidAnswer purchase) {}
+
+    public MarketMiners(MarketRegistry market, Treasury wallet, Signer payer, Clock clock) {
+        this.market = market;
+        this.wallet = wallet;
+        this.payer = payer;
+        this.clock = clock;
+    }
+
+    /** The active offers of {@code model} in {@code token} at most {@code cap}, cheapest first. */
+    public List<Offer> offering(String model, Asset token, Amount cap) {
+        return market.active().stream()
+                .filter(o -> o.kind() == Offer.Kind.INFERENCE && o.name().equals(model))
+                .filter(o -> token.token().map(o.asset()::equals).orElse(false))
+                .filter(o -> o.price().compareTo(cap.baseUnits()) <= 0)
+                .sorted(Comparator.comparing(Offer::price))
+                .toList();
+    }
+
+    /**
+     * Buys one answer from the cheapest miner offering {@code model} within {@code cap}, falling
+     * back to the next when one cannot be reached.
+     *
+     * @throws InferenceException when no miner offers it within the cap, or every one failed
+     */
+    public Bought chat(String model, ChatRequest request, Amount cap) {
+        List<Offer> offers = offering(model, cap.asset(), cap);
+        if (offers.isEmpty()) {
+            throw new InferenceException("no miner in the market registry " + market.address() + " offers '" + model
+                    + "' for at most " + cap + "; 'cyberia market list' shows the offers");
+        }
+        Map<String, PaidMinerChatModel> byRoute = new LinkedHashMap<>();
+        List<InferenceRouter.Route> routes = new ArrayList<>();
+        for (Offer offer : offers) {
+            Amount price = offer.priceIn(cap.asset());
+            PaidMinerChatModel paid =
+                    new PaidMinerChatModel(new MinerClient(offer.endpoint(), wallet, payer, cap, clock), model);
+            String name = offer.endpoint().toString();
+            if (byRoute.putIfAbsent(name, paid) == null) {
+                routes.add(new InferenceRouter.Route(name, paid, true, price));
+            }
+        }
+        AtomicReference<InferenceRouter.Choice> chosen = new AtomicReference<>();
+        InferenceRouter router = new InferenceRouter(routes, cap, clock, Duration.ofMinutes(1), chosen::set);
+        ChatResponse response = router.chat(request);
+        return new Bought(response, byRoute.get(chosen.get().route()).lastPurchase());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cyberia.tools;
+
+import dev.cyberia.agentcore.AgentDefinition;
+import dev.cyberia.agentcore.CallContext;
+import dev.cyberia.agentcore.SurvivalMode;
+import dev.cyberia.inference.GenerationOptions;
+import dev.cyberia.inference.MarketMiners;
+import dev.cyberia.inference.Message;
+import dev.cyberia.inference.MinerClient;
+import dev.cyberia.treasury.Amount;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Inference bought by a skill: from the miner the definition names ({@code inference.miner}), or
+ * the cheapest in the market registry ({@code inference.market: true}); within the mode's price cap
+ * and the tick's budget (through the gate), recorded as {@code InferenceBought}.
+ */
+public final class PaidInference {
+    private PaidInference() {}
+
+    /** What was bought: the answer, and the price paid to which miner. */
+    public record Answer(String text, Amount price, String miner) {}
+
+    public static Answer ask(CallContext context, String prompt, int maxTokens) {
+        AgentDefinition.Inference inference = context.definition()
+                .inference()
+                .filter(i -> i.miner().isPresent() || i.market())
+                .orElseThrow(() -> new IllegalStateException(
+                        "no miner to buy from: set inference.miner (a URL) or inference.market: true"));
+        BigDecimal capUnits = context.mode() == SurvivalMode.NORMAL ? inference.maxPrice() : inference.conservePrice();
+        Amount cap = Amount.parse(capUnits.toPlainString(), context.token());
+        MinerClient.PaidAnswer answer = context.purchase(cap, (treasury, signer) -> {
+            if (inference.miner().isPresent()) {
+                return new MinerClient(inference.miner().get(), treasury, signer, cap, Clock.systemUTC())
+                        .chat(
+                                inference.modelName(),
+                                List.of(Message.user(prompt)),
+                                GenerationOptions.greedy(maxTokens));
+            }
+            var market = context.market()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "inference.market is set but no market registry is" + " configured"));
+            ChatRequest request = ChatRequest.builder()
+                    .messages(List.of(UserMessage.from(prompt)))
+                    .maxOutputTokens(maxTokens)
+                    .temperature(0.0)
+                    .build();
+            return new MarketMiners(market, treasury, signer, Clock.systemUTC())
+                    .chat(inference.modelName(), request, cap)
+                    .purchase();
+        });
+        context.recordInference(
+                answer.miner().toString(),
+                inference.modelName(),
+                answer.pricePaid(),
+                answer.transaction(),
+                answer.promptTokens() + answer.completionTokens());
+        return new Answer(answer.text(), answer.pricePaid(), answer.miner().toString());
+    }
+}
