@@ -73,12 +73,17 @@ public final class RuntimeNode implements AutoCloseable {
         }
 
         public static Config foreground(String agent, int shopPort) {
+            return foreground(List.of(agent), shopPort);
+        }
+
+        /** A node of its own for these agents only, in the foreground of a command. */
+        public static Config foreground(List<String> agents, int shopPort) {
             return new Config(
-                    "cyberia-launch-" + agent,
-                    2,
+                    "cyberia-launch-" + String.join("-", agents),
+                    Math.max(2, agents.size()),
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(1),
-                    agent::equals,
+                    Set.copyOf(agents)::contains,
                     shopPort);
         }
     }
@@ -400,13 +405,13 @@ public final class RuntimeNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (shop != null) {
-            shop.close();
-        }
         try {
-            scheduler.shutdown(true);
+            scheduler.shutdown(true); // running ticks finish first: they may be hiring this node's own shop
         } catch (SchedulerException e) {
             LOG.warn("scheduler shutdown: {}", e.toString());
+        }
+        if (shop != null) {
+            shop.close();
         }
         for (String name : hosted) {
             store.release(name, id);

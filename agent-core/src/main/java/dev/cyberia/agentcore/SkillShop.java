@@ -257,6 +257,6 @@ public final class SkillShop implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop(10); // a paid call in flight is answered before the shop goes (at most 10 s)
     }
 }

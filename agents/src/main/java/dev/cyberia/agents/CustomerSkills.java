@@ -43,28 +43,31 @@ public final class CustomerSkills {
             @P("the most to pay per call, in token units, e.g. \"0.1\"") String maxPrice, CallContext context)
             throws IOException, InterruptedException {
         int n = context.recall(NEXT).map(Integer::parseInt).orElse(0);
-        Task task = INBOX.get(n % INBOX.size());
-        String title = task.file().replace(".md", "");
-        String text = read(task.file());
-        StringBuilder report = new StringBuilder("task " + (n + 1) + " (" + title + "):");
+        StringBuilder report = new StringBuilder("task " + (n + 1) + ":");
         if (n < INBOX.size()) {
-            // first round: the scribe files the document, summarizes it and picks its key phrases
+            // a new document: the scribe files it, summarizes it and picks its key phrases
+            Task task = INBOX.get(n);
+            String title = task.file().replace(".md", "");
+            String text = read(task.file());
             field(hire("file_document", args("title", title, "text", text), maxPrice, context), "filed");
-            report.append(" summary: ")
-                    .append(field(hire("summarize", args("text", text, "sentences", 2), maxPrice, context), "summary"));
+            report.append(" filed ").append(title).append("; summary: ");
+            report.append(field(hire("summarize", args("text", text, "sentences", 2), maxPrice, context), "summary"));
             report.append(" | keywords: ")
                     .append(field(hire("keywords", args("text", text, "count", 5), maxPrice, context), "keywords"));
-        } else {
-            // later rounds: questions about the whole library, answered from it and by a miner's model
+        }
+        if (n >= 1) {
+            // a question about a document filed before: searched in the library, and every other time
+            // answered too, with a reply the scribe buys from a miner's model
+            Task asked = INBOX.get((n - 1) % INBOX.size());
             JsonNode found = ScribeSkills.JSON.readTree(
-                    hire("search", args("query", task.question(), "results", 1), maxPrice, context));
-            report.append(" search '")
-                    .append(task.question())
+                    hire("search", args("query", asked.question(), "results", 1), maxPrice, context));
+            report.append(" | search '")
+                    .append(asked.question())
                     .append("' -> ")
                     .append(found.path("results").path(0).path("title").asText("(nothing)"));
             if (n % 2 == 1) {
                 JsonNode answer = ScribeSkills.JSON.readTree(
-                        hire("ask_library", args("question", task.question()), maxPrice, context));
+                        hire("ask_library", args("question", asked.question()), maxPrice, context));
                 report.append(" | reply from ")
                         .append(answer.path("model").asText())
                         .append(": ")

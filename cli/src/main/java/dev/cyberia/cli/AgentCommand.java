@@ -20,6 +20,7 @@ import dev.cyberia.keystore.Signer;
 import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Treasury;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -64,8 +65,11 @@ final class AgentCommand extends CommandGroup {
                 names = "--from",
                 paramLabel = "TEMPLATE",
                 defaultValue = "routine",
-                description = "'routine', 'planner', 'demo', or a YAML file to copy (default: ${DEFAULT-VALUE}).")
+                description = "'routine', 'planner', 'demo', an example agent ('scribe', 'customer'), or a YAML"
+                        + " file to copy (default: ${DEFAULT-VALUE}).")
         String from;
+
+        static final java.util.Set<String> EXAMPLES = java.util.Set.of("scribe", "customer");
 
         @Option(names = "--key", paramLabel = "KEY", description = "Use this existing key instead of making one.")
         String key;
@@ -79,54 +83,30 @@ final class AgentCommand extends CommandGroup {
         @Override
         public Integer call() throws IOException {
             AgentStore.requireValidName(name);
-            String yaml = template();
-            AgentDefinition definition = AgentDefinitions.parse(yaml, "--from " + from);
-            Skills.load(definition.skills(), Skills.loaderFor(root().home().resolve("skills"))); // names the unknown
+            String yaml = template(from);
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
-                if (agents.store.find(name).isPresent()) {
-                    throw new CliInputException("an agent named '" + name + "' already exists");
-                }
-                Path dir = agents.agentDir(name);
-                Path file = dir.resolve("agent.yaml");
-                if (Files.exists(file)) {
-                    throw new CliInputException(file + " exists already; it is never overwritten");
-                }
-                Keystore keystore = keystore();
                 KeyInfo keyInfo;
-                String keyName = key == null ? name : key;
                 if (key != null) {
-                    keyInfo = keystore.info(key);
+                    keyInfo = create(agents, keystore(), name, yaml, "--from " + from, key, null, null, environment());
                 } else {
-                    keystore.requireNewName(name);
+                    checkNew(agents, keystore(), name, yaml, "--from " + from); // before asking for a passphrase
+                    keystore().requireNewName(name);
                     try (Passphrase passphrase = Passphrases.forNewKey(
-                                    passphraseFile, environment(), "Passphrase for agent '" + name + "': ");
-                            Mnemonic mnemonic =
-                                    Mnemonic.generate(12, environment().random())) {
-                        keyInfo = keystore.importMnemonic(
+                            passphraseFile, environment(), "Passphrase for agent '" + name + "': ")) {
+                        keyInfo = create(
+                                agents,
+                                keystore(),
                                 name,
-                                mnemonic,
-                                Passphrase.empty(),
-                                DerivationPath.ethereum(0),
+                                yaml,
+                                "--from " + from,
+                                null,
                                 passphrase,
                                 kdfOption.kdf(),
-                                KeyOrigin.GENERATED);
+                                environment());
                     }
                 }
-                Files.createDirectories(dir);
-                Path temp = Files.createTempFile(dir, ".agent", ".yaml");
-                try {
-                    Files.writeString(temp, yaml, StandardCharsets.UTF_8);
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
-                agents.store.create(
-                        name,
-                        keyInfo.address(),
-                        keyName,
-                        file,
-                        definition.tier(),
-                        environment().clock().instant());
+                String keyName = key == null ? name : key;
+                Path file = agents.agentDir(name).resolve("agent.yaml");
                 ObjectNode json = Json.object();
                 json.put("name", name);
                 json.put("address", keyInfo.address().toString());
@@ -147,7 +127,75 @@ final class AgentCommand extends CommandGroup {
             return 0;
         }
 
-        private String template() throws IOException {
+        /** Checks everything about a new agent that can be wrong before anything is written. */
+        static AgentDefinition checkNew(AgentHome agents, Keystore keystore, String name, String yaml, String source) {
+            AgentStore.requireValidName(name);
+            AgentDefinition definition = AgentDefinitions.parse(yaml, source);
+            Skills.load(definition.skills(), Skills.loaderFor(agents.home.resolve("skills"))); // names the unknown
+            if (agents.store.find(name).isPresent()) {
+                throw new CliInputException("an agent named '" + name + "' already exists");
+            }
+            Path file = agents.agentDir(name).resolve("agent.yaml");
+            if (Files.exists(file)) {
+                throw new CliInputException(file + " exists already; it is never overwritten");
+            }
+            return definition;
+        }
+
+        /**
+         * Makes an agent: its key (a new one under {@code passphrase}, or {@code existingKey}), its
+         * definition written atomically, and its row. Bad input is refused before anything is written.
+         */
+        static KeyInfo create(
+                AgentHome agents,
+                Keystore keystore,
+                String name,
+                String yaml,
+                String source,
+                String existingKey,
+                Passphrase passphrase,
+                dev.cyberia.keystore.Kdf kdf,
+                Environment environment)
+                throws IOException {
+            AgentDefinition definition = checkNew(agents, keystore, name, yaml, source);
+            KeyInfo keyInfo;
+            if (existingKey != null) {
+                keyInfo = keystore.info(existingKey);
+            } else {
+                keystore.requireNewName(name);
+                try (Mnemonic mnemonic = Mnemonic.generate(12, environment.random())) {
+                    keyInfo = keystore.importMnemonic(
+                            name,
+                            mnemonic,
+                            Passphrase.empty(),
+                            DerivationPath.ethereum(0),
+                            passphrase,
+                            kdf,
+                            KeyOrigin.GENERATED);
+                }
+            }
+            Path dir = agents.agentDir(name);
+            Path file = dir.resolve("agent.yaml");
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, ".agent", ".yaml");
+            try {
+                Files.writeString(temp, yaml, StandardCharsets.UTF_8);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            agents.store.create(
+                    name,
+                    keyInfo.address(),
+                    existingKey == null ? name : existingKey,
+                    file,
+                    definition.tier(),
+                    environment.clock().instant());
+            return keyInfo;
+        }
+
+        /** The YAML of a template, an example agent, or a file. */
+        static String template(String from) throws IOException {
             if (from.equals("routine") || from.equals("planner") || from.equals("demo")) {
                 try (InputStream in = AgentCommand.class.getResourceAsStream("templates/" + from + ".yaml")) {
                     return new String(in.readAllBytes(), StandardCharsets.UTF_8)
@@ -158,10 +206,16 @@ final class AgentCommand extends CommandGroup {
                                             .toString());
                 }
             }
+            if (EXAMPLES.contains(from)) { // the example agents of the agents module
+                try (InputStream in =
+                        AgentCommand.class.getResourceAsStream("/dev/cyberia/agents/" + from + "/agent.yaml")) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
             Path file = Path.of(from);
             if (!Files.isRegularFile(file)) {
-                throw new CliInputException(
-                        "--from '" + from + "' is neither a template (routine, planner, demo) nor a YAML file");
+                throw new CliInputException("--from '" + from + "' is neither a template (routine, planner, demo),"
+                        + " an example agent (scribe, customer), nor a YAML file");
             }
             return Files.readString(file);
         }
@@ -426,6 +480,25 @@ final class AgentCommand extends CommandGroup {
                         .append(", spent ")
                         .append(spentToday)
                         .append(System.lineSeparator());
+                Books books = Books.of(
+                        Treasury.open(
+                                agents.db,
+                                chain.chain(),
+                                token,
+                                a.address(),
+                                environment().clock(),
+                                Treasury.Options.DEFAULT),
+                        token);
+                java.math.BigDecimal ethPrice = Books.ethPrice(environment());
+                ObjectNode booksJson = doc.putObject("books");
+                booksJson.put("income", books.income().toString());
+                booksJson.put("sales", books.sales());
+                booksJson.put("inference", books.inference().toString());
+                booksJson.put("services", books.services().toString());
+                booksJson.put("gas", books.gas().toString());
+                booksJson.put("gasValuedAt", ethPrice.toPlainString() + " " + token.symbol() + "/ETH");
+                booksJson.put("net", books.net(ethPrice));
+                text.append("  books: ").append(books.text(ethPrice)).append(System.lineSeparator());
                 java.util.Set<String> stoppedGoals = agents.store.stoppedGoals(name);
                 ArrayNode goals = doc.putArray("goals");
                 for (var g : dev.cyberia.agentcore.AgentDefinitions.read(a.definitionPath())

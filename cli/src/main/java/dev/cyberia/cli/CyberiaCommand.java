@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
             MinerCommand.class,
             AgentCommand.class,
             NodeCommand.class,
-            MarketCommand.class
+            MarketCommand.class,
+            QuickstartCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad input."})
 final class CyberiaCommand implements Runnable {

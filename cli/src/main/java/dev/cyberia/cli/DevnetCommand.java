@@ -34,6 +34,7 @@ final class DevnetCommand extends CommandGroup {
         n.put("chainId", info.chainId());
         n.put("rpcUrl", info.rpcUrl().toString());
         n.put("token", info.token().toString());
+        n.put("registry", info.registry() == null ? null : info.registry().toString());
         n.put("faucet", info.faucet().toString());
         if (chain != null) {
             n.put("blockNumber", chain.blockNumber());
@@ -48,6 +49,7 @@ final class DevnetCommand extends CommandGroup {
                         "rpc:     " + info.rpcUrl(),
                         "chainId: " + info.chainId(),
                         "token:   " + info.token() + " (CYB, 6 decimals)",
+                        "market:  " + info.registry() + " (Registry: 'cyberia market list')",
                         "faucet:  " + info.faucet())
                 + (chain != null ? System.lineSeparator() + "block:   " + chain.blockNumber() : "");
     }
@@ -143,24 +145,7 @@ final class DevnetCommand extends CommandGroup {
             Asset cyb = Asset.token("CYB", 6, info.token());
             Amount ethAmount = Amount.parse(eth, Asset.ether());
             Amount tokenAmount = Amount.parse(tokens, cyb);
-            List<Devnet.Funding> done = devnet.fund(to, ethAmount.baseUnits(), tokenAmount.baseUnits());
-            try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
-                Treasury books = Treasury.open(
-                        db,
-                        Chain.connect(info.rpcUrl(), info.chainId()),
-                        cyb,
-                        to,
-                        Clock.systemUTC(),
-                        Treasury.Options.DEFAULT);
-                for (Devnet.Funding f : done) {
-                    Asset asset = f.symbol().equals("ETH") ? Asset.ether() : cyb;
-                    books.bookInflow(
-                            Amount.ofBaseUnits(asset, f.baseUnits()),
-                            "equity:faucet",
-                            f.transactionHash(),
-                            "devnet faucet");
-                }
-            }
+            List<Devnet.Funding> done = fundAndBook(root().home(), to, ethAmount, tokenAmount);
             ObjectNode n = Json.object();
             n.put("address", to.toString());
             n.put("eth", ethAmount.units());
@@ -170,6 +155,34 @@ final class DevnetCommand extends CommandGroup {
             print(n, "funded " + to + " with " + ethAmount + " and " + tokenAmount);
             return 0;
         }
+    }
+
+    /** Sends ETH and mints CYB from the faucet, and books both in the receiving wallet's ledger. */
+    static List<Devnet.Funding> fundAndBook(java.nio.file.Path home, Address to, Amount ethAmount, Amount tokenAmount) {
+        Devnet devnet = Devnet.at(home);
+        DevnetInfo info = devnet.recorded()
+                .orElseThrow(
+                        () -> new CliInputException("no devnet in " + home + "; start one with 'cyberia devnet up'"));
+        Asset cyb = Asset.token("CYB", 6, info.token());
+        List<Devnet.Funding> done = devnet.fund(to, ethAmount.baseUnits(), tokenAmount.baseUnits());
+        try (TreasuryDatabase db = TreasuryDatabase.forHome(home)) {
+            Treasury books = Treasury.open(
+                    db,
+                    Chain.connect(info.rpcUrl(), info.chainId()),
+                    cyb,
+                    to,
+                    Clock.systemUTC(),
+                    Treasury.Options.DEFAULT);
+            for (Devnet.Funding f : done) {
+                Asset asset = f.symbol().equals("ETH") ? Asset.ether() : cyb;
+                books.bookInflow(
+                        Amount.ofBaseUnits(asset, f.baseUnits()),
+                        "equity:faucet",
+                        f.transactionHash(),
+                        "devnet faucet");
+            }
+        }
+        return done;
     }
 
     @Command(name = "reset", description = "Stop the devnet and start a fresh chain (ComputeToken deployed anew).")

@@ -365,6 +365,6 @@ public final class MinerServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.stop(0);
+        http.stop(10); // a paid request in flight is answered before the miner goes (at most 10 s)
     }
 }

@@ -219,9 +219,7 @@ class SkillShopIT {
 
                 bed.market.withdraw(lie.id(), liarWallet, liar);
                 var report = buyerAgent.tick();
-                assertThat(report.spent())
-                        .as("%s", buyerAgent.eventJson)
-                        .isEqualTo(Amount.parse("0.05", bed.cyb));
+                assertThat(report.spent()).as("%s", buyerAgent.eventJson).isEqualTo(Amount.parse("0.05", bed.cyb));
                 assertThat(buyerAgent.eventJson)
                         .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("MARKET"));
                 assertThat(buyerAgent.eventJson)

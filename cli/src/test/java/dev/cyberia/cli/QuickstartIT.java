@@ -1,0 +1,171 @@
+package dev.cyberia.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cyberia.agentcore.ActionLog;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code cyberia quickstart} end to end, in-process: the devnet, the miner with the tiny model, the
+ * scribe and the customer on the demo ladder, for a while; then again, continuing.
+ */
+class QuickstartIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Path tmp;
+    static Path home;
+    static CliRun cli;
+    static String[] ports;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        tmp = Files.createTempDirectory("cyberia-quickstart-it");
+        home = tmp.resolve("home");
+        cli = new CliRun(tmp.resolve("user"));
+        cli.variables.put("CYBERIA_HOME", home.toString());
+        cli.variables.put("CYBERIA_PASSPHRASE", "quickstart-pass");
+        ports = new String[] {
+            "--port",
+            free(),
+            "--miner-port",
+            free(),
+            "--shop-port",
+            free(),
+            "--model",
+            "../models/tiny-chat",
+            "--light-kdf"
+        };
+    }
+
+    @AfterAll
+    static void tearDown() {
+        cli.run("devnet", "down");
+    }
+
+    static String free() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return Integer.toString(s.getLocalPort());
+        }
+    }
+
+    static CliRun.Result quickstart(String duration) {
+        List<String> args = new ArrayList<>(List.of("quickstart", "--for", duration));
+        args.addAll(List.of(ports));
+        return cli.run(args.toArray(String[]::new));
+    }
+
+    static List<JsonNode> actions(String agent) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(ActionLog.fileOf(home, agent))) {
+            out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    @Test
+    void theScribeEarnsMoreThanItSpends_isPromoted_andASecondRunContinues() throws Exception {
+        CliRun.Result first = quickstart("100s");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.err()).contains("listed in the market as offer #0");
+
+        List<JsonNode> scribe = actions("scribe");
+        assertThat(scribe)
+                .anyMatch(e -> e.path("type").asText().equals("OfferPublished")
+                        && e.path("outcome").asText().startsWith("offer #"));
+        assertThat(scribe)
+                .anyMatch(e -> e.path("type").asText().equals("PaymentReceived")
+                        && e.path("memo").asText().equals("sold summarize"));
+        assertThat(scribe).anyMatch(e -> e.path("type").asText().equals("InferenceBought"));
+        assertThat(scribe)
+                .as("the demo ladder promotes the scribe once it has sold enough")
+                .anyMatch(e -> e.path("type").asText().equals("TierChanged")
+                        && e.path("to").asText().equals("AGENT"));
+        List<JsonNode> customer = actions("customer");
+        assertThat(customer).anyMatch(e -> e.path("type").asText().equals("ServiceBought"));
+        assertThat(customer)
+                .anyMatch(e -> e.path("type").asText().equals("ToolResult")
+                        && e.path("result")
+                                .asText()
+                                .contains("search 'Why does a replayed payment signature fail?'"
+                                        + " -> payments-over-http"));
+
+        CliRun.Result status = cli.run("--json", "agent", "status", "scribe");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        JsonNode books = JSON.readTree(status.out()).path("books");
+        assertThat(books.path("sales").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(new BigDecimal(books.path("net").asText().replace(" CYB", "")))
+                .as("income over inference and gas: %s", books)
+                .isPositive();
+        assertThat(JSON.readTree(status.out()).path("tier").asText()).isEqualTo("AGENT");
+
+        CliRun.Result market = cli.run("--json", "market", "list");
+        assertThat(market.exitCode()).as(market.err()).isZero();
+        List<String> names = new ArrayList<>();
+        JSON.readTree(market.out())
+                .path("offers")
+                .forEach(o -> names.add(o.path("name").asText()));
+        assertThat(names)
+                .contains(
+                        "tiny-chat",
+                        "scribe/summarize",
+                        "scribe/keywords",
+                        "scribe/file_document",
+                        "scribe/search",
+                        "scribe/ask_library");
+
+        for (String agent : List.of("scribe", "customer")) {
+            CliRun.Result reconcile = cli.run("treasury", "reconcile", agent);
+            assertThat(reconcile.exitCode())
+                    .as(agent + ": " + reconcile.out() + reconcile.err())
+                    .isZero();
+        }
+
+        // a second run: same keys, same agents, no second funding; the work goes on from the notes
+        int customerTicks = JSON.readTree(
+                        cli.run("--json", "agent", "status", "customer").out())
+                .path("ticks")
+                .asInt();
+        int lastTask = actions("customer").stream()
+                .filter(e -> e.path("tool").asText().equals("commission_next_task")
+                        && e.path("outcome").asText().equals("DONE"))
+                .mapToInt(e -> Integer.parseInt(e.path("result").asText().replaceFirst("^task (\\d+):.*", "$1")))
+                .max()
+                .orElseThrow();
+        CliRun.Result second = quickstart("25s");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.err()).doesNotContain("made agent").doesNotContain("made key");
+        assertThat(JSON.readTree(
+                                cli.run("--json", "agent", "status", "customer").out())
+                        .path("ticks")
+                        .asInt())
+                .isGreaterThan(customerTicks);
+        assertThat(actions("customer"))
+                .anyMatch(e -> e.path("type").asText().equals("ToolResult")
+                        && e.path("result").asText().startsWith("task " + (lastTask + 1) + ":"));
+        assertThat(actions("customer").stream()
+                        .filter(e -> e.path("type").asText().equals("PaymentReceived"))
+                        .count())
+                .as("funded once")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void badInput_isRefusedWithExitTwo_beforeAnythingStarts() {
+        CliRun.Result noModel = cli.run("quickstart", "--model", "/nonexistent", "--for", "1s");
+        assertThat(noModel.exitCode()).isEqualTo(2);
+        assertThat(noModel.err()).contains("no model at /nonexistent");
+        CliRun.Result badDuration = cli.run("quickstart", "--for", "soon", "--model", "../models/tiny-chat");
+        assertThat(badDuration.exitCode()).isEqualTo(2);
+        assertThat(badDuration.err()).contains("--for 'soon'");
+    }
+}
