@@ -8,7 +8,7 @@ public final class ExampleSkillPacks {
     private ExampleSkillPacks() {}
 
     /** The scribe's text services. */
-    public static final class Scribe implements SkillPack {
+    public record Scribe() implements SkillPack {
         @Override
         public String name() {
             return "scribe";
@@ -21,7 +21,7 @@ public final class ExampleSkillPacks {
     }
 
     /** The customer's reading list, worked through a scribe hired in the market. */
-    public static final class Customer implements SkillPack {
+    public record Customer() implements SkillPack {
         @Override
         public String name() {
             return "customer";

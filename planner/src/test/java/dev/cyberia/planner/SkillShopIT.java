@@ -207,12 +207,18 @@ class SkillShopIT {
                       httpHosts: [127.0.0.1]
                       payees: ["%s", "%s"]
                     routine:
+                      - skill: market_offers
+                        args: {kind: skill, contains: shout}
                       - skill: hire
                         args: {skill: "shout", arguments: "{\\"text\\": \\"market\\", \\"times\\": 1}", maxPrice: "0.1"}
                     """.formatted(bed.signer.address(), liar.address());
             Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
             try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), buyer)) {
                 buyerAgent.tick();
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"tool\":\"market_offers\"")
+                                && j.contains("z/shout for 0.04 CYB at " + url)
+                                && j.contains("a/shout for 0.05 CYB at " + url));
                 assertThat(buyerAgent.eventJson)
                         .anyMatch(j -> j.contains("\"outcome\":\"REFUSED\"") && j.contains("the market lists offerer"));
                 assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address())).isEqualTo(sellerBefore);

@@ -4,6 +4,7 @@ import dev.cyberia.agentcore.Toolbox;
 import dev.cyberia.tools.builtin.HireSkill;
 import dev.cyberia.tools.builtin.HttpSkill;
 import dev.cyberia.tools.builtin.InferenceSkill;
+import dev.cyberia.tools.builtin.MarketSkill;
 import dev.cyberia.tools.builtin.MemorySkill;
 import dev.cyberia.tools.builtin.PaySkill;
 import dev.cyberia.tools.builtin.ScheduleSkill;
@@ -39,6 +40,7 @@ public final class Skills {
                 new MemorySkill(),
                 new ScheduleSkill(),
                 new HireSkill(),
+                new MarketSkill(),
                 new SpawnSkill());
     }
 
