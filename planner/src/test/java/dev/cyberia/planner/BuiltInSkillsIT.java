@@ -9,6 +9,8 @@ import dev.cyberia.inference.MinerServer;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.OfferDraft;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
@@ -94,6 +96,55 @@ class BuiltInSkillsIT {
             assertThat(report.spent()).isEqualTo(Amount.parse("0.01", bed.cyb));
             assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address()))
                     .isEqualTo(minerBefore.plus(Amount.parse("0.01", bed.cyb)));
+        }
+    }
+
+    @Test
+    void buyInference_fromTheMarket_skipsAListedMinerThatIsDown_andPaysTheCheapestThatAnswers() throws IOException {
+        Treasury minerWallet = Treasury.open(
+                minerDb, bed.chain, bed.cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        try (Signer ghost = bed.devKey("ghost", 5)) {
+            Treasury ghostWallet = Treasury.open(
+                    minerDb, bed.chain, bed.cyb, ghost.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+            Offer real = bed.market.publish(
+                    new OfferDraft(Offer.Kind.INFERENCE, model.name(), miner.baseUri(), Amount.parse("0.01", bed.cyb)),
+                    minerWallet,
+                    minerKey);
+            Offer down = bed.market.publish(
+                    new OfferDraft(
+                            Offer.Kind.INFERENCE,
+                            model.name(),
+                            java.net.URI.create("http://127.0.0.1:" + deadPort),
+                            Amount.parse("0.005", bed.cyb)),
+                    ghostWallet,
+                    ghost);
+            String yaml = """
+                    purpose: Ask whichever miner the market has.
+                    inference: {market: true, modelName: %s, maxPrice: "0.02"}
+                    routine:
+                      - skill: buy_inference
+                        args: {question: "What is 2+3?"}
+                    """.formatted(model.name());
+            Amount minerBefore = bed.chain.balanceOf(bed.cyb, minerKey.address());
+            try (Testbed.Agent agent = bed.new Agent(yaml, Planners.routine())) {
+                var report = agent.tick();
+                assertThat(agent.eventJson)
+                        .as("%s", agent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("\"result\":\"5\""));
+                assertThat(agent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"InferenceBought\"")
+                                && j.contains("\"route\":\"" + miner.baseUri() + "\""));
+                assertThat(report.spent()).isEqualTo(Amount.parse("0.01", bed.cyb));
+                assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address()))
+                        .isEqualTo(minerBefore.plus(Amount.parse("0.01", bed.cyb)));
+            } finally {
+                bed.market.withdraw(down.id(), ghostWallet, ghost);
+                bed.market.withdraw(real.id(), minerWallet, minerKey);
+            }
         }
     }
 
