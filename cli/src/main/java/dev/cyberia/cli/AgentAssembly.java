@@ -47,7 +47,6 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final java.util.Optional<MarketRegistry> market;
     private final Keystore keystore;
     private final AgentStore store;
-    private final java.security.SecureRandom random;
     private final Passphrase passphrase;
     private final Clock clock;
     private final Path skillsDir;
@@ -67,11 +66,9 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             java.util.Optional<MarketRegistry> market,
             Keystore keystore,
             Passphrase passphrase,
-            java.security.SecureRandom random,
             Clock clock) {
         this.home = home;
         this.store = store;
-        this.random = random;
         this.db = db;
         this.chain = chain;
         this.token = token;
@@ -190,17 +187,8 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             Path temp = java.nio.file.Files.createTempFile(dir, ".agent", ".yaml");
             java.nio.file.Files.writeString(temp, yaml.writeValueAsString(tree));
             java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            dev.cyberia.keystore.KeyInfo key;
-            try (var mnemonic = dev.cyberia.keystore.Mnemonic.generate(12, random)) {
-                key = keystore.importMnemonic(
-                        childName,
-                        mnemonic,
-                        Passphrase.empty(),
-                        dev.cyberia.keystore.DerivationPath.ethereum(0),
-                        passphrase,
-                        dev.cyberia.keystore.Kdf.STANDARD,
-                        dev.cyberia.keystore.KeyOrigin.GENERATED);
-            }
+            dev.cyberia.keystore.KeyInfo key =
+                    keystore.generate(childName, passphrase, dev.cyberia.keystore.Kdf.STANDARD);
             store.createChild(childName, key.address(), childName, file, parent.name(), clock.instant());
             return store.get(childName);
         } catch (java.io.IOException e) {

@@ -10,17 +10,13 @@ import dev.cyberia.agentcore.AgentRecord;
 import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.AgentStore;
 import dev.cyberia.agentcore.RuntimeNode;
-import dev.cyberia.keystore.DerivationPath;
 import dev.cyberia.keystore.KeyInfo;
-import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
 import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
-import dev.cyberia.treasury.Treasury;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -162,17 +158,7 @@ final class AgentCommand extends CommandGroup {
             if (existingKey != null) {
                 keyInfo = keystore.info(existingKey);
             } else {
-                keystore.requireNewName(name);
-                try (Mnemonic mnemonic = Mnemonic.generate(12, environment.random())) {
-                    keyInfo = keystore.importMnemonic(
-                            name,
-                            mnemonic,
-                            Passphrase.empty(),
-                            DerivationPath.ethereum(0),
-                            passphrase,
-                            kdf,
-                            KeyOrigin.GENERATED);
-                }
+                keyInfo = keystore.generate(name, passphrase, kdf);
             }
             Path dir = agents.agentDir(name);
             Path file = dir.resolve("agent.yaml");
@@ -481,14 +467,7 @@ final class AgentCommand extends CommandGroup {
                         .append(spentToday)
                         .append(System.lineSeparator());
                 Books books = Books.of(
-                        Treasury.open(
-                                agents.db,
-                                chain.chain(),
-                                token,
-                                a.address(),
-                                environment().clock(),
-                                Treasury.Options.DEFAULT),
-                        token);
+                        chain.treasury(agents.db, a.address(), environment().clock()), token);
                 java.math.BigDecimal ethPrice = Books.ethPrice(environment());
                 ObjectNode booksJson = doc.putObject("books");
                 booksJson.put("income", books.income().toString());

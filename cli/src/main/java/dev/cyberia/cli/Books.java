@@ -79,8 +79,7 @@ record Books(Amount income, Amount inference, Amount services, Amount gas, long 
     /** One line for the quickstart's periodic report. */
     static String line(AgentHome agents, ChainOptions.Resolved chain, String name, java.math.BigDecimal ethPrice) {
         AgentRecord a = agents.store.get(name);
-        Treasury t = Treasury.open(
-                agents.db, chain.chain(), chain.token(), a.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        Treasury t = chain.treasury(agents.db, a.address(), Clock.systemUTC());
         return name + " (" + a.tier() + ", " + a.mode() + "): "
                 + of(t, chain.token()).text(ethPrice);
     }

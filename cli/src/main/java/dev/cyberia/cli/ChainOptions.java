@@ -35,6 +35,13 @@ final class ChainOptions {
 
     /** @param market the market registry, when one is configured or the devnet has one */
     record Resolved(Chain chain, Asset token, java.util.Optional<MarketRegistry> market) {
+        /** The wallet's treasury on this chain, keeping books in this token, in {@code db}. */
+        dev.cyberia.treasury.Treasury treasury(
+                dev.cyberia.treasury.TreasuryDatabase db, Address wallet, java.time.Clock clock) {
+            return dev.cyberia.treasury.Treasury.open(
+                    db, chain, token, wallet, clock, dev.cyberia.treasury.Treasury.Options.DEFAULT);
+        }
+
         MarketRegistry requireMarket() {
             return market.orElseThrow(() -> new CliInputException("no market registry configured: pass --registry"
                     + " or set CYBERIA_REGISTRY (the devnet deploys one on 'cyberia devnet up')"));

@@ -115,13 +115,8 @@ final class InferCommand extends Subcommand {
         dev.cyberia.inference.MinerClient.PaidAnswer answer;
         try (dev.cyberia.treasury.TreasuryDatabase db = dev.cyberia.treasury.TreasuryDatabase.forHome(root().home())) {
             answer = withSigner(key, passphraseFile, signer -> {
-                dev.cyberia.treasury.Treasury wallet = dev.cyberia.treasury.Treasury.open(
-                        db,
-                        chain.chain(),
-                        chain.token(),
-                        signer.address(),
-                        environment().clock(),
-                        dev.cyberia.treasury.Treasury.Options.DEFAULT);
+                dev.cyberia.treasury.Treasury wallet =
+                        chain.treasury(db, signer.address(), environment().clock());
                 return new dev.cyberia.inference.MinerClient(
                                 provider.miner,
                                 wallet,

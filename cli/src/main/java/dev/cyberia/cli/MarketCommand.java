@@ -111,13 +111,8 @@ final class MarketCommand extends CommandGroup {
             }
             return withSigner(key, passphraseFile, signer -> {
                 try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
-                    Treasury wallet = Treasury.open(
-                            db,
-                            chain.chain(),
-                            chain.token(),
-                            signer.address(),
-                            environment().clock(),
-                            Treasury.Options.DEFAULT);
+                    Treasury wallet =
+                            chain.treasury(db, signer.address(), environment().clock());
                     if (id >= market.all().size()) {
                         throw new CliInputException("there is no offer #" + id + "; 'cyberia market list' shows them");
                     }

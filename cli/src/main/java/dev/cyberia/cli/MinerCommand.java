@@ -116,13 +116,8 @@ final class MinerCommand extends CommandGroup {
                     TreasuryDatabase db = TreasuryDatabase.forHome(root().home());
                     AutoCloseable closeable = openBackend()) {
                 dev.cyberia.inference.ChatBackend local = backendInUse;
-                Treasury wallet = Treasury.open(
-                        db,
-                        chain.chain(),
-                        chain.token(),
-                        signer.address(),
-                        environment().clock(),
-                        Treasury.Options.DEFAULT);
+                Treasury wallet =
+                        chain.treasury(db, signer.address(), environment().clock());
                 try (MinerServer server = MinerServer.start(
                         MinerServer.Config.local(port, perRequest, domain),
                         local,

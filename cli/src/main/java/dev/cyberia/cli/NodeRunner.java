@@ -33,7 +33,6 @@ final class NodeRunner {
                 chain.market(),
                 command.keystore(),
                 passphrase,
-                command.environment().random(),
                 command.environment().clock());
         try {
             return new Running(

@@ -9,11 +9,8 @@ import dev.cyberia.agentcore.RuntimeNode;
 import dev.cyberia.inference.ChatBackend;
 import dev.cyberia.inference.LocalModel;
 import dev.cyberia.inference.MinerServer;
-import dev.cyberia.keystore.DerivationPath;
 import dev.cyberia.keystore.KeyInfo;
-import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
 import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
@@ -148,17 +145,7 @@ final class QuickstartCommand extends Subcommand {
         if (keystore.list().keys().stream().anyMatch(k -> k.name().equals(MINER_KEY))) {
             return keystore.info(MINER_KEY);
         }
-        KeyInfo key;
-        try (Mnemonic mnemonic = Mnemonic.generate(12, environment().random())) {
-            key = keystore.importMnemonic(
-                    MINER_KEY,
-                    mnemonic,
-                    Passphrase.empty(),
-                    DerivationPath.ethereum(0),
-                    passphrase,
-                    kdfOption.kdf(),
-                    KeyOrigin.GENERATED);
-        }
+        KeyInfo key = keystore.generate(MINER_KEY, passphrase, kdfOption.kdf());
         // the miner pays the gas of settling its customers' payments
         DevnetCommand.fundAndBook(root().home(), key.address(), Amount.parse("10", Asset.ether()), zeroCyb());
         say("made key '" + MINER_KEY + "' " + key.address() + ", funded with 10 ETH for settlement gas");
@@ -217,13 +204,8 @@ final class QuickstartCommand extends Subcommand {
         try (ShutdownSignal ctrlC = new ShutdownSignal();
                 Signer minerSigner = keystore.unlock(MINER_KEY, passphrase);
                 LocalModel local = LocalModel.open(modelDir)) {
-            Treasury minerWallet = Treasury.open(
-                    agents.db,
-                    chain.chain(),
-                    chain.token(),
-                    minerKey.address(),
-                    environment().clock(),
-                    Treasury.Options.DEFAULT);
+            Treasury minerWallet =
+                    chain.treasury(agents.db, minerKey.address(), environment().clock());
             ChatBackend backend = ChatBackend.local(local);
             try (MinerServer miner = MinerServer.start(
                     MinerServer.Config.local(minerPort, minerPrice, domain),

@@ -14,7 +14,6 @@ import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,6 @@ class AgentAssemblySpawnTest {
                     java.util.Optional.empty(),
                     keystore,
                     Passphrase.wrap("node-pass".toCharArray()),
-                    new SecureRandom(),
                     Clock.systemUTC())) {
                 AgentRecord mom = store.get("mom");
                 AgentRecord kid = assembly.spawn(mom, "kid");

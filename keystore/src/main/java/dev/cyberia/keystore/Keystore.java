@@ -80,6 +80,25 @@ public final class Keystore {
     }
 
     /** Stores the key at {@code path} under a mnemonic, encrypted with {@code passphrase}. */
+    /**
+     * Makes a key from a new 12-word mnemonic at the first Ethereum account ({@code m/44'/60'/0'/0/0})
+     * and keeps only the key: for keys a program makes for itself (agents, miners), whose only copy
+     * is the encrypted file.
+     */
+    public KeyInfo generate(String name, Passphrase passphrase, Kdf kdf) {
+        requireNewName(name);
+        try (Mnemonic mnemonic = Mnemonic.generate(12, random)) {
+            return importMnemonic(
+                    name,
+                    mnemonic,
+                    Passphrase.empty(),
+                    DerivationPath.ethereum(0),
+                    passphrase,
+                    kdf,
+                    KeyOrigin.GENERATED);
+        }
+    }
+
     public KeyInfo importMnemonic(
             String name,
             Mnemonic mnemonic,

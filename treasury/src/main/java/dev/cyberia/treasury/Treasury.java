@@ -371,19 +371,13 @@ public final class Treasury {
                 a.from(),
                 Amount.ofBaseUnits(token, a.value()),
                 "income:services");
-        Payment journaled = told(store.intend(request, wallet, chain.chainId(), clock.instant()));
-        if (journaled.state() instanceof PaymentState.Intended) {
-            store.recordDecision(
-                    journaled.id(),
-                    wallet,
-                    "ALLOW",
-                    "collecting an x402 payment from " + a.from(),
-                    "x402",
-                    clock.instant());
-            return signCallAndSend(
-                    journaled, signer, token.token().orElseThrow(), BigInteger.ZERO, a.transferWithAuthorizationCall());
-        }
-        return sendAndSettle(journaled);
+        return journaledCall(
+                request,
+                "collecting an x402 payment from " + a.from(),
+                "x402",
+                token.token().orElseThrow(),
+                a.transferWithAuthorizationCall(),
+                signer);
     }
 
     /**
@@ -399,16 +393,19 @@ public final class Treasury {
         }
         PaymentRequest request =
                 new PaymentRequest(idempotencyKey, contract, Amount.zero(Asset.ether()), "expenses:contract-calls");
+        return journaledCall(request, "a contract call that moves no money", "transact", contract, data, signer);
+    }
+
+    /**
+     * A call that is allowed by its nature (collecting, or moving no money): journaled, then signed
+     * and sent once; a second call with the same key finishes the first instead.
+     */
+    private Payment journaledCall(
+            PaymentRequest request, String reason, String decidedBy, Address to, byte[] data, Signer signer) {
         Payment journaled = told(store.intend(request, wallet, chain.chainId(), clock.instant()));
         if (journaled.state() instanceof PaymentState.Intended) {
-            store.recordDecision(
-                    journaled.id(),
-                    wallet,
-                    "ALLOW",
-                    "a contract call that moves no money",
-                    "transact",
-                    clock.instant());
-            return signCallAndSend(journaled, signer, contract, BigInteger.ZERO, data);
+            store.recordDecision(journaled.id(), wallet, "ALLOW", reason, decidedBy, clock.instant());
+            return signCallAndSend(journaled, signer, to, BigInteger.ZERO, data);
         }
         return sendAndSettle(journaled);
     }
