@@ -113,9 +113,6 @@ final class QuickstartCommand extends Subcommand {
                 passphrase.close();
                 throw e;
             }
-        } finally {
-            say("stopped the node and the miner; the devnet keeps running ('cyberia devnet down' stops it). Run"
-                    + " 'cyberia quickstart' again to continue; 'cyberia agent status scribe' shows its books");
         }
     }
 
@@ -267,6 +264,8 @@ final class QuickstartCommand extends Subcommand {
                 say(Books.line(agents, chain, "scribe", Books.ethPrice(environment())));
             }
         }
+        say("stopped the node and the miner; the devnet keeps running ('cyberia devnet down' stops it). Run"
+                + " 'cyberia quickstart' again to continue; 'cyberia agent status scribe' shows its books");
         return 0;
     }
 
