@@ -98,6 +98,17 @@ contract Registry {
         return (o.offerer, o.kind, o.active, o.asset, o.price, o.updatedAt, o.name, o.endpoint);
     }
 
+    /// @notice Up to `max` offers from id `start` on, in one call: what a listing reads page by page.
+    function offersFrom(uint256 start, uint256 max) external view returns (Offer[] memory page) {
+        uint256 end = start + max;
+        if (end > offers.length) end = offers.length;
+        if (start >= end) return new Offer[](0);
+        page = new Offer[](end - start);
+        for (uint256 i = start; i < end; i++) {
+            page[i - start] = offers[i];
+        }
+    }
+
     /// @dev "http://" or "https://", then at least one character, at most 256 bytes, no spaces.
     function isHttpUrl(bytes calldata u) private pure returns (bool) {
         if (u.length > 256) return false;

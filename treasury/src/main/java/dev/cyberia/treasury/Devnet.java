@@ -112,8 +112,12 @@ public final class Devnet {
         Address token = previous.map(DevnetInfo::token)
                 .filter(t -> hasCode(chain, t))
                 .orElseGet(() -> deploy(chain, "ComputeToken"));
+        // a registry from an older build (other code) is replaced; its offers are republished on start
         Address registry = previous.map(DevnetInfo::registry)
-                .filter(r -> hasCode(chain, r))
+                .filter(r -> chain.client()
+                        .call("eth_getCode", r.toString(), "latest")
+                        .asText()
+                        .equalsIgnoreCase(Erc20.deployedBytecode("Registry")))
                 .orElseGet(() -> deploy(chain, "Registry"));
         DevnetInfo info = new DevnetInfo(
                 CHAIN_ID,

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 public final class MarketRegistry {
     private static final String PUBLISH = "publish(uint8,string,string,address,uint256)";
+    /** Offers read per call when listing. */
+    private static final int PAGE = 50;
 
     private final Chain chain;
     private final Address address;
@@ -32,7 +34,7 @@ public final class MarketRegistry {
         return address;
     }
 
-    /** Every offer ever published, withdrawn ones included, by id. */
+    /** Every offer ever published, withdrawn ones included, by id; read a page of offers per call. */
     public List<Offer> all() {
         String count;
         try {
@@ -47,10 +49,39 @@ public final class MarketRegistry {
         }
         int n = Abi.uint(count).intValueExact();
         List<Offer> offers = new ArrayList<>(n);
-        for (int id = 0; id < n; id++) {
-            offers.add(offer(id));
+        while (offers.size() < n) {
+            List<Offer> page = page(offers.size(), PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            offers.addAll(page);
         }
         return offers;
+    }
+
+    /** {@code offersFrom(start, max)}: an ABI array of the contract's {@code Offer} tuples. */
+    private List<Offer> page(long start, int max) {
+        byte[] r = chain.call(
+                address, Abi.call("offersFrom(uint256,uint256)", BigInteger.valueOf(start), BigInteger.valueOf(max)));
+        int array = Abi.uintAtOffset(r, 0).intValueExact();
+        int n = Abi.uintAtOffset(r, array).intValueExact();
+        int contents = array + 32;
+        List<Offer> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int at = contents + Abi.uintAtOffset(r, contents + 32 * i).intValueExact();
+            out.add(new Offer(
+                    start + i,
+                    kindOf(Abi.uintAtOffset(r, at + 32).intValueExact()),
+                    Abi.stringAtOffset(r, at + Abi.uintAtOffset(r, at + 192).intValueExact()),
+                    URI.create(Abi.stringAtOffset(
+                            r, at + Abi.uintAtOffset(r, at + 224).intValueExact())),
+                    addressIn(Abi.uintAtOffset(r, at)),
+                    addressIn(Abi.uintAtOffset(r, at + 96)),
+                    Abi.uintAtOffset(r, at + 128),
+                    Abi.uintAtOffset(r, at + 64).signum() != 0,
+                    Instant.ofEpochSecond(Abi.uintAtOffset(r, at + 160).longValueExact())));
+        }
+        return out;
     }
 
     /** The offers that are active. */
@@ -84,18 +115,24 @@ public final class MarketRegistry {
 
     public Offer offer(long id) {
         String r = Abi.hex(chain.call(address, Abi.call("offer(uint256)", BigInteger.valueOf(id))));
-        Offer.Kind[] kinds = Offer.Kind.values();
-        int kind = Abi.wordAt(r, 1).intValueExact();
         return new Offer(
                 id,
-                kind < kinds.length ? kinds[kind] : Offer.Kind.SKILL,
+                kindOf(Abi.wordAt(r, 1).intValueExact()),
                 Abi.stringAt(r, 6),
                 URI.create(Abi.stringAt(r, 7)),
-                addressAt(r, 0),
-                addressAt(r, 3),
+                addressIn(Abi.wordAt(r, 0)),
+                addressIn(Abi.wordAt(r, 3)),
                 Abi.wordAt(r, 4),
                 Abi.wordAt(r, 2).signum() != 0,
                 Instant.ofEpochSecond(Abi.wordAt(r, 5).longValueExact()));
+    }
+
+    private static Offer.Kind kindOf(int kind) {
+        Offer.Kind[] kinds = Offer.Kind.values();
+        if (kind < 0 || kind >= kinds.length) {
+            throw new TreasuryException("the registry holds an offer of unknown kind " + kind);
+        }
+        return kinds[kind];
     }
 
     /**
@@ -148,11 +185,11 @@ public final class MarketRegistry {
         }
     }
 
-    private static Address addressAt(String hexResult, int index) {
-        byte[] word = Abi.wordAt(hexResult, index).toByteArray();
+    private static Address addressIn(BigInteger word) {
+        byte[] bytes = word.toByteArray();
         byte[] twenty = new byte[20];
-        int len = Math.min(word.length, 20);
-        System.arraycopy(word, word.length - len, twenty, 20 - len, len);
+        int len = Math.min(bytes.length, 20);
+        System.arraycopy(bytes, bytes.length - len, twenty, 20 - len, len);
         return Address.of(twenty);
     }
 }

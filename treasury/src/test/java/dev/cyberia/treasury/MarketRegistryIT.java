@@ -100,6 +100,29 @@ class MarketRegistryIT extends OnDevnet {
     }
 
     @Test
+    void aListingReadsPages_thatAgreeWithOfferByOfferReads() {
+        Treasury seller = treasury(address(3));
+        try (Signer key = signer(3)) {
+            for (int i = 0; i < 55; i++) { // more than one page of 50
+                market().publish(
+                                skill("agent" + i + "/skill", "https://127.0.0.1:9" + i + "/x", "0.0" + (10 + i)),
+                                seller,
+                                key);
+            }
+            market().withdraw(7, seller, key);
+        }
+        List<Offer> all = market().all();
+        assertThat(all).hasSize(55);
+        for (Offer o : all) {
+            assertThat(o).isEqualTo(market().offer(o.id()));
+        }
+        assertThat(all.get(54).name()).isEqualTo("agent54/skill");
+        assertThat(all.get(54).endpoint()).isEqualTo(URI.create("https://127.0.0.1:954/x"));
+        assertThat(all.get(7).active()).isFalse();
+        assertThat(market().active()).hasSize(54);
+    }
+
+    @Test
     void malformedOffersAreRefusedBeforeSigning_andByTheContract() {
         assertThatThrownBy(() -> skill("x/y", "ftp://127.0.0.1/x", "0.1"))
                 .isInstanceOf(InvalidTreasuryInputException.class)

@@ -86,6 +86,17 @@ public final class Abi {
         return new BigInteger(1, Arrays.copyOfRange(bytes, 32 * index, 32 * index + 32));
     }
 
+    /** The unsigned word starting at byte {@code offset} of ABI-encoded data. */
+    public static BigInteger uintAtOffset(byte[] data, int offset) {
+        return new BigInteger(1, Arrays.copyOfRange(data, offset, offset + 32));
+    }
+
+    /** The dynamic string whose length word starts at byte {@code offset}. */
+    public static String stringAtOffset(byte[] data, int offset) {
+        int length = uintAtOffset(data, offset).intValueExact();
+        return new String(data, offset + 32, length, StandardCharsets.UTF_8);
+    }
+
     public static byte[] bytes(String hex) {
         String digits = hex.startsWith("0x") ? hex.substring(2) : hex;
         return HexFormat.of().parseHex(digits);

@@ -39,13 +39,21 @@ public final class Erc20 {
 
     /** The creation bytecode of a contract compiled into the treasury jar by contracts/compile.mjs. */
     public static byte[] bytecode(String contract) {
+        return Abi.bytes(artifact(contract).get("bytecode").asText());
+    }
+
+    /** The runtime bytecode a deployment of the contract holds, as hex ("0x..."). */
+    public static String deployedBytecode(String contract) {
+        return artifact(contract).get("deployedBytecode").asText();
+    }
+
+    private static JsonNode artifact(String contract) {
         String file = contract + ".json";
         try (InputStream in = Erc20.class.getResourceAsStream("/dev/cyberia/treasury/contracts/" + file)) {
             if (in == null) {
                 throw new TreasuryException(file + " is missing from the treasury jar");
             }
-            JsonNode artifact = JsonRpc.JSON.readTree(in);
-            return Abi.bytes(artifact.get("bytecode").asText());
+            return JsonRpc.JSON.readTree(in);
         } catch (IOException e) {
             throw new TreasuryException("cannot read " + file + ": " + e.getMessage(), e);
         }
