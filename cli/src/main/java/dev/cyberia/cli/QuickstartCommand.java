@@ -102,11 +102,11 @@ final class QuickstartCommand extends Subcommand {
 
         try (AgentHome agents = AgentHome.open(home, environment().clock())) {
             Keystore keystore = keystore();
-            Passphrase passphrase = passphrase(keystore, agents);
+            Passphrase passphrase = passphrase(keystore);
             try {
-                KeyInfo minerKey = ensureMiner(keystore, passphrase);
+                KeyInfo minerKey = ensureMiner(keystore, passphrase, cyb);
                 for (String name : AGENTS) {
-                    ensureAgent(agents, keystore, name, passphrase);
+                    ensureAgent(agents, keystore, name, passphrase, cyb);
                 }
                 return run(agents, keystore, resolved, passphrase, minerKey, modelDir, limit);
             } catch (RuntimeException | IOException e) {
@@ -117,7 +117,7 @@ final class QuickstartCommand extends Subcommand {
     }
 
     /** One passphrase for the quickstart's keys: a new one on the first run, then the same one. */
-    private Passphrase passphrase(Keystore keystore, AgentHome agents) {
+    private Passphrase passphrase(Keystore keystore) {
         boolean anyKey =
                 keystore.list().keys().stream().anyMatch(k -> k.name().equals(MINER_KEY) || AGENTS.contains(k.name()));
         if (!anyKey) {
@@ -138,40 +138,36 @@ final class QuickstartCommand extends Subcommand {
         }
     }
 
-    private KeyInfo ensureMiner(Keystore keystore, Passphrase passphrase) {
+    private KeyInfo ensureMiner(Keystore keystore, Passphrase passphrase, Asset cyb) {
         if (keystore.list().keys().stream().anyMatch(k -> k.name().equals(MINER_KEY))) {
             return keystore.info(MINER_KEY);
         }
         KeyInfo key = keystore.generate(MINER_KEY, passphrase, kdfOption.kdf());
         // the miner pays the gas of settling its customers' payments
-        DevnetCommand.fundAndBook(root().home(), key.address(), Amount.parse("10", Asset.ether()), zeroCyb());
+        DevnetCommand.fundAndBook(root().home(), key.address(), Amount.parse("10", Asset.ether()), Amount.zero(cyb));
         say("made key '" + MINER_KEY + "' " + key.address() + ", funded with 10 ETH for settlement gas");
         return key;
     }
 
-    private Amount zeroCyb() {
-        DevnetInfo info = Devnet.at(root().home()).recorded().orElseThrow();
-        return Amount.zero(Asset.token("CYB", 6, info.token()));
-    }
-
-    private void ensureAgent(AgentHome agents, Keystore keystore, String name, Passphrase passphrase)
+    private void ensureAgent(AgentHome agents, Keystore keystore, String name, Passphrase passphrase, Asset cyb)
             throws IOException {
         if (agents.store.find(name).isPresent()) {
             return;
         }
         String yaml = AgentCommand.New.template(name);
+        // a run stopped between making the key and the agent left the key: it is used, not made again
+        String existingKey =
+                keystore.list().keys().stream().anyMatch(k -> k.name().equals(name)) ? name : null;
         KeyInfo key = AgentCommand.New.create(
                 agents,
                 keystore,
                 name,
                 yaml,
                 "the example agent '" + name + "'",
-                null,
+                existingKey,
                 passphrase,
                 kdfOption.kdf(),
                 environment());
-        DevnetInfo info = Devnet.at(root().home()).recorded().orElseThrow();
-        Asset cyb = Asset.token("CYB", 6, info.token());
         // the scribe starts nearly broke and must earn; the customer has a budget to spend
         String tokens = name.equals("scribe") ? "0.5" : "50";
         DevnetCommand.fundAndBook(
