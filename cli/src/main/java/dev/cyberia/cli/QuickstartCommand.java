@@ -101,6 +101,11 @@ final class QuickstartCommand extends Subcommand {
                 + ", market " + info.registry());
 
         try (AgentHome agents = AgentHome.open(home, environment().clock())) {
+            java.time.Instant now = environment().clock().instant();
+            if (agents.store.nodes().stream().anyMatch(n -> n.isAlive(now, AgentCommand.LEASE) && !n.stopRequested())) {
+                throw new CliInputException("a node is already running on " + home + " (a 'cyberia node start' or"
+                        + " another quickstart; see 'cyberia node status'): stop it first with 'cyberia node stop'");
+            }
             Keystore keystore = keystore();
             Passphrase passphrase = passphrase(keystore);
             try {

@@ -168,4 +168,26 @@ class QuickstartIT {
         assertThat(badDuration.exitCode()).isEqualTo(2);
         assertThat(badDuration.err()).contains("--for 'soon'");
     }
+
+    @Test
+    void aSecondQuickstartBesideARunningOne_isRefused() throws Exception {
+        Thread first = Thread.ofPlatform().start(() -> quickstart("20s"));
+        try {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            boolean nodeUp = false;
+            while (!nodeUp && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                CliRun.Result nodes = cli.run("--json", "node", "status");
+                nodeUp = nodes.exitCode() == 0
+                        && JSON.readTree(nodes.out()).path("nodes").findValues("alive").stream()
+                                .anyMatch(JsonNode::asBoolean);
+            }
+            assertThat(nodeUp).as("the first quickstart's node came up").isTrue();
+            CliRun.Result second = quickstart("1s");
+            assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
+            assertThat(second.err()).contains("a node is already running");
+        } finally {
+            first.join();
+        }
+    }
 }
