@@ -46,6 +46,22 @@ public sealed interface AgentEvent {
 
     record PaymentSent(Amount amount, String to, String transactionHash, String purpose, String state)
             implements AgentEvent {
+        /** The event of a payment as the treasury returned it. */
+        static PaymentSent of(dev.cyberia.treasury.Payment payment) {
+            String hash = switch (payment.state()) {
+                case dev.cyberia.treasury.PaymentState.Confirmed c -> c.transactionHash();
+                case dev.cyberia.treasury.PaymentState.Broadcast b -> b.transactionHash();
+                case dev.cyberia.treasury.PaymentState.Signed s -> s.transactionHash();
+                default -> "";
+            };
+            return new PaymentSent(
+                    payment.amount(),
+                    payment.payee().toString(),
+                    hash,
+                    payment.purpose(),
+                    payment.state().name());
+        }
+
         @Override
         public Optional<Amount> spent() {
             return "CONFIRMED".equals(state) || "BROADCAST".equals(state) || "SIGNED".equals(state)

@@ -1,9 +1,12 @@
 package dev.cyberia.agentcore;
 
+import dev.cyberia.keystore.Address;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.LedgerEntry;
 import dev.cyberia.treasury.OutcomeUnknownException;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.PaymentRequest;
 import dev.cyberia.treasury.Treasury;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -209,8 +212,19 @@ public final class AgentRuntime {
      * is a PaymentReceived event, and the call goes through the same checks, gate and record as a
      * tick's, under its own id ({@code NAME#sale-PAYMENT}).
      */
-    public ToolOutcome sell(
-            String name, ToolCall call, Amount price, String buyer, String transactionHash, long paymentId) {
+    /**
+     * What a sold call came to: the skill's outcome, and the refund when it did not run to the end.
+     *
+     * @param refund the buyer's money sent back (any state, Denied included), when the outcome is not Done
+     */
+    public record Sale(ToolOutcome outcome, Optional<Payment> refund) {}
+
+    /**
+     * Runs a call a buyer has paid for (the payment is collected and booked already). A call that
+     * does not run to the end (refused, invalid or failed) is refunded from the agent's wallet,
+     * once per collected payment ({@code refund:ID}), booked {@code expenses:refunds}.
+     */
+    public Sale sell(String name, ToolCall call, Amount price, String buyer, String transactionHash, long paymentId) {
         AgentRecord record = store.get(name);
         LoadedAgent agent = load(record);
         String saleId = name + "#sale-" + paymentId;
@@ -243,7 +257,24 @@ public final class AgentRuntime {
                 assembler,
                 goal.map(List::of).orElse(List.of()),
                 clock);
-        return sale.call(call);
+        ToolOutcome outcome = sale.call(call);
+        if (outcome instanceof ToolOutcome.Done) {
+            return new Sale(outcome, Optional.empty());
+        }
+        // not the buyer's loss: the money goes back, through the journal, once
+        String key = "refund:" + paymentId;
+        Payment refund;
+        try {
+            refund = agent.treasury()
+                    .pay(
+                            new PaymentRequest(key, Address.parse(buyer), price, "expenses:refunds"),
+                            agent.signer().get());
+        } catch (OutcomeUnknownException e) { // signed and journaled: 'treasury reconcile' finishes it
+            refund = agent.treasury().payment(key).orElseThrow(() -> e);
+        }
+        events.append(
+                name, saleId, goal.map(AgentDefinition.Goal::text).orElse(null), AgentEvent.PaymentSent.of(refund));
+        return new Sale(outcome, Optional.of(refund));
     }
 
     /**

@@ -98,14 +98,7 @@ public final class CallContext {
                         new PaymentRequest(idempotencyKey(), to, amount, expenseAccount),
                         tick.signer().get());
         PaymentState state = payment.state();
-        String hash = switch (state) {
-            case PaymentState.Confirmed c -> c.transactionHash();
-            case PaymentState.Broadcast b -> b.transactionHash();
-            case PaymentState.Signed s -> s.transactionHash();
-            default -> "";
-        };
-        AgentEvent.PaymentSent sent =
-                new AgentEvent.PaymentSent(amount, to.toString(), hash, expenseAccount, state.name());
+        AgentEvent.PaymentSent sent = AgentEvent.PaymentSent.of(payment);
         tick.record(sent);
         sent.spent().ifPresent(tick::charge);
         if (state instanceof PaymentState.Denied d) {

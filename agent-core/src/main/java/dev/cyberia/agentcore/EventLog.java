@@ -294,7 +294,10 @@ public final class EventLog {
     /** How many paid calls of its skills {@code agent} served since {@code from}. */
     public int salesSince(String agent, Instant from) {
         return count(
-                "SELECT COUNT(*) FROM agent_events WHERE agent = ? AND type = ? AND at >= ? AND tick_id LIKE '%#sale-%'",
+                "SELECT COUNT(*) FROM agent_events r WHERE r.agent = ? AND r.type = ? AND r.at >= ?"
+                        + " AND r.tick_id LIKE '%#sale-%' AND NOT EXISTS (SELECT 1 FROM agent_events x"
+                        + " WHERE x.agent = r.agent AND x.tick_id = r.tick_id AND x.type = 'PaymentSent'"
+                        + " AND x.body LIKE '%\"purpose\":\"expenses:refunds\"%')",
                 agent, "PaymentReceived", from);
     }
 

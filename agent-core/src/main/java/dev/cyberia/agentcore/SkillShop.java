@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.PaymentState;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.X402;
 import dev.cyberia.treasury.X402Paywall;
@@ -193,19 +194,28 @@ public final class SkillShop implements AutoCloseable {
             }
             case X402Paywall.Outcome.Paid paid -> {
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
-                ToolOutcome result = runtime.sell(
+                AgentRuntime.Sale sale = runtime.sell(
                         record.name(),
                         call,
                         price,
                         paid.payment().authorization().from().toString(),
                         paid.response().transaction(),
                         paid.collected().id());
+                ToolOutcome result = sale.outcome();
                 ObjectNode answer = JSON.createObjectNode();
                 answer.put("skill", skill);
                 answer.put("outcome", result.label());
                 answer.put("result", result.text());
                 answer.put("price", price.toString());
                 answer.put("transaction", paid.response().transaction());
+                sale.refund().ifPresent(r -> {
+                    AgentEvent.PaymentSent sent = AgentEvent.PaymentSent.of(r);
+                    ObjectNode refund = answer.putObject("refund");
+                    refund.put("amount", sent.amount().toString());
+                    refund.put("state", sent.state());
+                    refund.put("transaction", sent.transactionHash());
+                    refund.put("reason", r.state() instanceof PaymentState.Denied d ? d.reason() : null);
+                });
                 send(exchange, 200, answer);
             }
         }

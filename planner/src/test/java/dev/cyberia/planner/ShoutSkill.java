@@ -13,4 +13,10 @@ public final class ShoutSkill {
     public String shout(@P("the text") String text, @P("how many times") int times) {
         return String.join(" ", Collections.nCopies(times, text.toUpperCase(Locale.ROOT)));
     }
+
+    @Tool(name = "crash", value = "Always fails, after the buyer has paid.")
+    @Skill(earns = true, price = "0.05")
+    public String crash(@P("the text") String text) {
+        throw new IllegalStateException("the crash skill broke on '" + text + "'");
+    }
 }

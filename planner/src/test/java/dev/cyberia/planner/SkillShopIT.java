@@ -34,7 +34,7 @@ class SkillShopIT {
     static final String SELLER = """
             purpose: Sell shouting.
             skills: [dev.cyberia.planner.ShoutSkill]
-            sells: [{skill: shout, price: "0.05"}]
+            sells: [{skill: shout, price: "0.05"}, {skill: crash, price: "0.05"}]
             """;
     static Testbed bed;
     static Signer buyer;
@@ -145,6 +145,52 @@ class SkillShopIT {
                             .statusCode())
                     .as("a skill the agent does not sell")
                     .isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aPaidCallThatFails_isRefundedOnce_andBookedBothWays() throws Exception {
+        try (Testbed.Agent agent = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, agent.store, agent.runtime, n -> true, Clock.systemUTC())) {
+            agent.store.setState("a", AgentState.RUNNING);
+            URI url = shop.baseUri().resolve("/agents/a/skills/crash");
+            String args = "{\"text\": \"boom\"}";
+            Amount buyerBefore = bed.chain.balanceOf(bed.cyb, buyer.address());
+            Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            X402.PaymentRequired required = X402.decodePaymentRequired(post(url, args, null)
+                    .headers()
+                    .firstValue(X402.PAYMENT_REQUIRED)
+                    .orElseThrow());
+            String payment = X402.encode(wallet.pay(required, buyer, Amount.parse("0.05", bed.cyb)));
+            HttpResponse<String> paid = post(url, args, payment);
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(paid.body());
+            assertThat(answer.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(answer.path("result").asText()).contains("the crash skill broke on 'boom'");
+            assertThat(answer.path("refund").path("state").asText()).isEqualTo("CONFIRMED");
+            assertThat(answer.path("refund").path("amount").asText()).isEqualTo("0.05 CYB");
+
+            assertThat(bed.chain.balanceOf(bed.cyb, buyer.address())).isEqualTo(buyerBefore);
+            assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address())).isEqualTo(sellerBefore);
+            assertThat(agent.treasury.ledger())
+                    .extracting(LedgerEntry::account, LedgerEntry::units)
+                    .contains(
+                            org.assertj.core.groups.Tuple.tuple("income:services", "-0.05"),
+                            org.assertj.core.groups.Tuple.tuple("expenses:refunds", "0.05"));
+            assertThat(agent.eventJson)
+                    .anyMatch(j -> j.contains("\"type\":\"PaymentSent\"")
+                            && j.contains("\"purpose\":\"expenses:refunds\"")
+                            && j.contains(buyer.address().toString()));
+
+            assertThat(agent.events.salesSince("a", java.time.Instant.EPOCH))
+                    .as("a refunded call is no paid job on the ladder")
+                    .isZero();
+
+            HttpResponse<String> replay = post(url, args, payment);
+            assertThat(replay.statusCode())
+                    .as("a replay is neither served nor refunded")
+                    .isEqualTo(402);
+            assertThat(bed.chain.balanceOf(bed.cyb, buyer.address())).isEqualTo(buyerBefore);
         }
     }
 
