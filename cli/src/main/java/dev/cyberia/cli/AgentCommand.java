@@ -472,6 +472,7 @@ final class AgentCommand extends CommandGroup {
                 ObjectNode booksJson = doc.putObject("books");
                 booksJson.put("income", books.income().toString());
                 booksJson.put("sales", books.sales());
+                booksJson.put("refunds", books.refunds().toString());
                 booksJson.put("inference", books.inference().toString());
                 booksJson.put("services", books.services().toString());
                 booksJson.put("gas", books.gas().toString());

@@ -13,12 +13,13 @@ import java.util.List;
  * An agent's profit and loss from its own ledger, since it was made: what it earned selling skills,
  * what it spent on inference, on other agents' services and on gas, and the net in tokens.
  */
-record Books(Amount income, Amount inference, Amount services, Amount gas, long sales) {
+record Books(Amount income, Amount refunds, Amount inference, Amount services, Amount gas, long sales) {
 
     static Books of(Treasury treasury, Asset token) {
         List<LedgerEntry> entries = treasury.ledger();
         return new Books(
                 Amount.ofBaseUnits(token, sum(entries, "income:services").negate()),
+                Amount.ofBaseUnits(token, sum(entries, "expenses:refunds")),
                 Amount.ofBaseUnits(token, sum(entries, "expenses:inference")),
                 Amount.ofBaseUnits(token, sum(entries, "expenses:services")),
                 Amount.ofBaseUnits(Asset.ether(), sum(entries, "expenses:gas")),
@@ -28,11 +29,12 @@ record Books(Amount income, Amount inference, Amount services, Amount gas, long 
     }
 
     /**
-     * Income less inference, services and gas, in tokens; gas is paid in ETH and valued at
+     * Income less refunds, inference, services and gas, in tokens; gas is paid in ETH and valued at
      * {@code tokensPerEth} (the devnet's ETH has no market price: the valuation is declared).
      */
     BigInteger netTokens(java.math.BigDecimal tokensPerEth) {
         return income.baseUnits()
+                .subtract(refunds.baseUnits())
                 .subtract(inference.baseUnits())
                 .subtract(services.baseUnits())
                 .subtract(gasInTokens(tokensPerEth).baseUnits());
@@ -54,7 +56,9 @@ record Books(Amount income, Amount inference, Amount services, Amount gas, long 
     }
 
     String text(java.math.BigDecimal tokensPerEth) {
-        return "earned " + income + " from " + sales + " sales; spent " + inference + " on inference, " + services
+        return "earned " + income + " from " + sales + " sales"
+                + (refunds.isZero() ? "" : ", refunded " + refunds) + "; spent " + inference + " on inference, "
+                + services
                 + " on services, " + gas + " on gas (" + gasInTokens(tokensPerEth) + " at "
                 + tokensPerEth.toPlainString() + " " + income.asset().symbol() + "/ETH); net " + net(tokensPerEth);
     }
