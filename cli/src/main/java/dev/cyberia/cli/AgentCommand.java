@@ -509,6 +509,8 @@ final class AgentCommand extends CommandGroup {
                 }
                 progress.ifPresent(p -> text.append("  toward ")
                         .append(p.toward())
+                        .append(" on ")
+                        .append(ladderOption.describe(root().home()))
                         .append(": ")
                         .append(String.join(", ", p.conditions()))
                         .append(System.lineSeparator()));

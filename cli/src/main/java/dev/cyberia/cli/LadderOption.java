@@ -17,6 +17,14 @@ final class LadderOption {
                     + " (default: $CYBERIA_HOME/ladder.yaml if it exists, else standard).")
     String ladder;
 
+    /** Which ladder {@link #resolve} reads, in words. */
+    String describe(Path home) {
+        if (ladder != null) {
+            return "the " + ladder + " ladder";
+        }
+        return Files.isRegularFile(home.resolve("ladder.yaml")) ? "the home's ladder.yaml" : "the standard ladder";
+    }
+
     Ladder resolve(Path home) {
         if (ladder == null) {
             Path file = home.resolve("ladder.yaml");

@@ -266,7 +266,8 @@ final class QuickstartCommand extends Subcommand {
             }
         }
         say("stopped the node and the miner; the devnet keeps running ('cyberia devnet down' stops it). Run"
-                + " 'cyberia quickstart' again to continue; 'cyberia agent status scribe' shows its books");
+                + " 'cyberia quickstart' again to continue; 'cyberia agent status scribe --ladder demo' shows its books"
+                + " and its way up the demo ladder");
         return 0;
     }
 
