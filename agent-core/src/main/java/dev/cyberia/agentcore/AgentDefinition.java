@@ -169,6 +169,11 @@ public record AgentDefinition(
             }
             prompt = prompt == null ? PromptStyle.FULL : prompt;
         }
+
+        /** The most it pays per request in {@code mode}: maxPrice in NORMAL, conservePrice otherwise. */
+        public BigDecimal maxPriceIn(SurvivalMode mode) {
+            return mode == SurvivalMode.NORMAL ? maxPrice : conservePrice;
+        }
     }
 
     /** What the LLM planner tells the model each tick. */

@@ -165,21 +165,7 @@ public final class AgentRuntime {
                 new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance, observation.pendingWork()));
         record = climb(record, tickId, balance);
         List<AgentDefinition.Goal> goals = openGoals(name, tickId, agent.definition(), token);
-        TickContext tick = new TickContext(
-                record,
-                tickId,
-                opened.resumed(),
-                agent,
-                observation,
-                verdict.mode(),
-                store,
-                events,
-                gate,
-                followUps,
-                ladder.rights(record.tier()),
-                assembler,
-                goals,
-                clock);
+        TickContext tick = context(record, tickId, opened.resumed(), agent, observation, verdict.mode(), goals);
         String outcome;
         if (verdict.mode() == SurvivalMode.HIBERNATE) {
             outcome = "hibernating: " + verdict.reason();
@@ -212,6 +198,32 @@ public final class AgentRuntime {
      * is a PaymentReceived event, and the call goes through the same checks, gate and record as a
      * tick's, under its own id ({@code NAME#sale-PAYMENT}).
      */
+    /** A tick's context, or a sale's: the agent's record, state and tier rights on this runtime. */
+    private TickContext context(
+            AgentRecord record,
+            String tickId,
+            boolean resumed,
+            LoadedAgent agent,
+            Observation observation,
+            SurvivalMode mode,
+            List<AgentDefinition.Goal> goals) {
+        return new TickContext(
+                record,
+                tickId,
+                resumed,
+                agent,
+                observation,
+                mode,
+                store,
+                events,
+                gate,
+                followUps,
+                ladder.rights(record.tier()),
+                assembler,
+                goals,
+                clock);
+    }
+
     /**
      * What a sold call came to: the skill's outcome, and the refund when it did not run to the end.
      *
@@ -242,21 +254,14 @@ public final class AgentRuntime {
         Amount zero = Amount.zero(price.asset());
         Observation observation = new Observation(
                 agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
-        TickContext sale = new TickContext(
+        TickContext sale = context(
                 record,
                 saleId,
                 false,
                 agent,
                 observation,
                 record.mode(),
-                store,
-                events,
-                gate,
-                followUps,
-                ladder.rights(record.tier()),
-                assembler,
-                goal.map(List::of).orElse(List.of()),
-                clock);
+                goal.map(List::of).orElse(List.of()));
         ToolOutcome outcome = sale.call(call);
         if (outcome instanceof ToolOutcome.Done) {
             return new Sale(outcome, Optional.empty());

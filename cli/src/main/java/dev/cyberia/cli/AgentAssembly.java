@@ -127,10 +127,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         return new PlannerModel() {
             @Override
             public Amount maxPrice(SurvivalMode mode) {
-                return Amount.parse(
-                        (mode == SurvivalMode.NORMAL ? inference.maxPrice() : inference.conservePrice())
-                                .toPlainString(),
-                        token);
+                return Amount.parse(inference.maxPriceIn(mode).toPlainString(), token);
             }
 
             @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cyberia.agentcore.AgentDefinition;
 import dev.cyberia.agentcore.AgentDefinitions;
-import dev.cyberia.agentcore.AgentEvent;
 import dev.cyberia.agentcore.AgentRecord;
 import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.AgentStore;
@@ -253,7 +252,7 @@ final class AgentCommand extends CommandGroup {
                             + "; stop it first with 'cyberia agent stop " + name + "'");
                 }
                 if (detach) {
-                    setRunning(agents, agent, "launch --detach");
+                    agents.changeState(name, AgentState.RUNNING, "launch --detach");
                     ObjectNode json = Json.object();
                     json.put("name", name);
                     json.put("state", "RUNNING");
@@ -287,7 +286,7 @@ final class AgentCommand extends CommandGroup {
                 passphrase.close();
                 throw e;
             }
-            setRunning(agents, agent, "launch");
+            agents.changeState(name, AgentState.RUNNING, "launch");
             try (ShutdownSignal ctrlC = new ShutdownSignal()) {
                 try (NodeRunner.Running running = NodeRunner.start(
                         this,
@@ -307,20 +306,11 @@ final class AgentCommand extends CommandGroup {
                     }
                 } finally {
                     if (agents.store.get(name).state() == AgentState.RUNNING) {
-                        agents.store.setState(name, AgentState.STOPPED);
-                        agents.events.append(
-                                name,
-                                null,
-                                new AgentEvent.StateChanged(AgentState.RUNNING, AgentState.STOPPED, "Ctrl-C"));
+                        agents.changeState(name, AgentState.STOPPED, "Ctrl-C");
                     }
                 }
             }
             return 0;
-        }
-
-        private void setRunning(AgentHome agents, AgentRecord agent, String by) {
-            agents.store.setState(name, AgentState.RUNNING);
-            agents.events.append(name, null, new AgentEvent.StateChanged(agent.state(), AgentState.RUNNING, by));
         }
     }
 
@@ -541,9 +531,7 @@ final class AgentCommand extends CommandGroup {
                 if (a.state() == AgentState.STOPPED || a.state() == AgentState.CREATED) {
                     throw new CliInputException("agent '" + name + "' is not running (" + a.state() + ")");
                 }
-                agents.store.setState(name, AgentState.STOPPED);
-                agents.events.append(
-                        name, null, new AgentEvent.StateChanged(a.state(), AgentState.STOPPED, "agent stop"));
+                agents.changeState(name, AgentState.STOPPED, "agent stop");
                 ObjectNode json = Json.object();
                 json.put("name", name);
                 json.put("state", "STOPPED");

@@ -145,7 +145,10 @@ final class DevnetCommand extends CommandGroup {
             Asset cyb = Asset.token("CYB", 6, info.token());
             Amount ethAmount = Amount.parse(eth, Asset.ether());
             Amount tokenAmount = Amount.parse(tokens, cyb);
-            List<Devnet.Funding> done = fundAndBook(root().home(), to, ethAmount, tokenAmount);
+            List<Devnet.Funding> done;
+            try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+                done = fundAndBook(root().home(), db, to, ethAmount, tokenAmount);
+            }
             ObjectNode n = Json.object();
             n.put("address", to.toString());
             n.put("eth", ethAmount.units());
@@ -158,29 +161,20 @@ final class DevnetCommand extends CommandGroup {
     }
 
     /** Sends ETH and mints CYB from the faucet, and books both in the receiving wallet's ledger. */
-    static List<Devnet.Funding> fundAndBook(java.nio.file.Path home, Address to, Amount ethAmount, Amount tokenAmount) {
+    static List<Devnet.Funding> fundAndBook(
+            java.nio.file.Path home, TreasuryDatabase db, Address to, Amount ethAmount, Amount tokenAmount) {
         Devnet devnet = Devnet.at(home);
         DevnetInfo info = devnet.recorded()
                 .orElseThrow(
                         () -> new CliInputException("no devnet in " + home + "; start one with 'cyberia devnet up'"));
         Asset cyb = Asset.token("CYB", 6, info.token());
         List<Devnet.Funding> done = devnet.fund(to, ethAmount.baseUnits(), tokenAmount.baseUnits());
-        try (TreasuryDatabase db = TreasuryDatabase.forHome(home)) {
-            Treasury books = Treasury.open(
-                    db,
-                    Chain.connect(info.rpcUrl(), info.chainId()),
-                    cyb,
-                    to,
-                    Clock.systemUTC(),
-                    Treasury.Options.DEFAULT);
-            for (Devnet.Funding f : done) {
-                Asset asset = f.symbol().equals("ETH") ? Asset.ether() : cyb;
-                books.bookInflow(
-                        Amount.ofBaseUnits(asset, f.baseUnits()),
-                        "equity:faucet",
-                        f.transactionHash(),
-                        "devnet faucet");
-            }
+        Treasury books = Treasury.open(
+                db, Chain.connect(info.rpcUrl(), info.chainId()), cyb, to, Clock.systemUTC(), Treasury.Options.DEFAULT);
+        for (Devnet.Funding f : done) {
+            Asset asset = f.symbol().equals("ETH") ? Asset.ether() : cyb;
+            books.bookInflow(
+                    Amount.ofBaseUnits(asset, f.baseUnits()), "equity:faucet", f.transactionHash(), "devnet faucet");
         }
         return done;
     }

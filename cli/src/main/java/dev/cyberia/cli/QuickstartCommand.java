@@ -1,8 +1,6 @@
 package dev.cyberia.cli;
 
 import dev.cyberia.agentcore.AgentDefinitions;
-import dev.cyberia.agentcore.AgentEvent;
-import dev.cyberia.agentcore.AgentRecord;
 import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.Ladder;
 import dev.cyberia.agentcore.RuntimeNode;
@@ -109,7 +107,7 @@ final class QuickstartCommand extends Subcommand {
             Keystore keystore = keystore();
             Passphrase passphrase = passphrase(keystore);
             try {
-                KeyInfo minerKey = ensureMiner(keystore, passphrase, cyb);
+                KeyInfo minerKey = ensureMiner(agents, keystore, passphrase, cyb);
                 for (String name : AGENTS) {
                     ensureAgent(agents, keystore, name, passphrase, cyb);
                 }
@@ -143,13 +141,14 @@ final class QuickstartCommand extends Subcommand {
         }
     }
 
-    private KeyInfo ensureMiner(Keystore keystore, Passphrase passphrase, Asset cyb) {
+    private KeyInfo ensureMiner(AgentHome agents, Keystore keystore, Passphrase passphrase, Asset cyb) {
         if (keystore.list().keys().stream().anyMatch(k -> k.name().equals(MINER_KEY))) {
             return keystore.info(MINER_KEY);
         }
         KeyInfo key = keystore.generate(MINER_KEY, passphrase, kdfOption.kdf());
         // the miner pays the gas of settling its customers' payments
-        DevnetCommand.fundAndBook(root().home(), key.address(), Amount.parse("10", Asset.ether()), Amount.zero(cyb));
+        DevnetCommand.fundAndBook(
+                root().home(), agents.db, key.address(), Amount.parse("10", Asset.ether()), Amount.zero(cyb));
         say("made key '" + MINER_KEY + "' " + key.address() + ", funded with 10 ETH for settlement gas");
         return key;
     }
@@ -176,7 +175,7 @@ final class QuickstartCommand extends Subcommand {
         // the scribe starts nearly broke and must earn; the customer has a budget to spend
         String tokens = name.equals("scribe") ? "0.5" : "50";
         DevnetCommand.fundAndBook(
-                root().home(), key.address(), Amount.parse("10", Asset.ether()), Amount.parse(tokens, cyb));
+                root().home(), agents.db, key.address(), Amount.parse("10", Asset.ether()), Amount.parse(tokens, cyb));
         say("made agent '" + name + "' " + key.address() + " from agents/" + name + "/agent.yaml, funded with 10 ETH"
                 + " and " + tokens + " CYB");
     }
@@ -219,11 +218,8 @@ final class QuickstartCommand extends Subcommand {
                                 minerWallet,
                                 minerSigner));
                 for (String name : AGENTS) {
-                    AgentRecord a = agents.store.get(name);
-                    if (a.state() != AgentState.RUNNING) {
-                        agents.store.setState(name, AgentState.RUNNING);
-                        agents.events.append(
-                                name, null, new AgentEvent.StateChanged(a.state(), AgentState.RUNNING, "quickstart"));
+                    if (agents.store.get(name).state() != AgentState.RUNNING) {
+                        agents.changeState(name, AgentState.RUNNING, "quickstart");
                     }
                 }
                 Instant started = environment().clock().instant();
@@ -253,12 +249,7 @@ final class QuickstartCommand extends Subcommand {
                 } finally {
                     for (String name : AGENTS) {
                         if (agents.store.get(name).state() == AgentState.RUNNING) {
-                            agents.store.setState(name, AgentState.STOPPED);
-                            agents.events.append(
-                                    name,
-                                    null,
-                                    new AgentEvent.StateChanged(
-                                            AgentState.RUNNING, AgentState.STOPPED, "quickstart stopped"));
+                            agents.changeState(name, AgentState.STOPPED, "quickstart stopped");
                         }
                     }
                 }

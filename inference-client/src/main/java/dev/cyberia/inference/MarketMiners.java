@@ -2,7 +2,6 @@ package dev.cyberia.inference;
 
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
-import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Offer;
 import dev.cyberia.treasury.Treasury;
@@ -11,7 +10,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +36,6 @@ public final class MarketMiners {
         this.clock = clock;
     }
 
-    /** The active offers of {@code model} in {@code token} at most {@code cap}, cheapest first. */
-    public List<Offer> offering(String model, Asset token, Amount cap) {
-        return market.active().stream()
-                .filter(o -> o.kind() == Offer.Kind.INFERENCE && o.name().equals(model))
-                .filter(o -> token.token().map(o.asset()::equals).orElse(false))
-                .filter(o -> o.price().compareTo(cap.baseUnits()) <= 0)
-                .sorted(Comparator.comparing(Offer::price))
-                .toList();
-    }
-
     /**
      * Buys one answer from the cheapest miner offering {@code model} within {@code cap}, falling
      * back to the next when one cannot be reached.
@@ -55,7 +43,7 @@ public final class MarketMiners {
      * @throws InferenceException when no miner offers it within the cap, or every one failed
      */
     public Bought chat(String model, ChatRequest request, Amount cap) {
-        List<Offer> offers = offering(model, cap.asset(), cap);
+        List<Offer> offers = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap);
         if (offers.isEmpty()) {
             throw new InferenceException("no miner in the market registry " + market.address() + " offers '" + model
                     + "' for at most " + cap + "; 'cyberia market list' shows the offers");

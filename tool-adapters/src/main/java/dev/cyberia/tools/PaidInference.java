@@ -2,7 +2,6 @@ package dev.cyberia.tools;
 
 import dev.cyberia.agentcore.AgentDefinition;
 import dev.cyberia.agentcore.CallContext;
-import dev.cyberia.agentcore.SurvivalMode;
 import dev.cyberia.inference.GenerationOptions;
 import dev.cyberia.inference.MarketMiners;
 import dev.cyberia.inference.Message;
@@ -10,7 +9,6 @@ import dev.cyberia.inference.MinerClient;
 import dev.cyberia.treasury.Amount;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
 
@@ -31,8 +29,7 @@ public final class PaidInference {
                 .filter(i -> i.miner().isPresent() || i.market())
                 .orElseThrow(() -> new IllegalStateException(
                         "no miner to buy from: set inference.miner (a URL) or inference.market: true"));
-        BigDecimal capUnits = context.mode() == SurvivalMode.NORMAL ? inference.maxPrice() : inference.conservePrice();
-        Amount cap = Amount.parse(capUnits.toPlainString(), context.token());
+        Amount cap = Amount.parse(inference.maxPriceIn(context.mode()).toPlainString(), context.token());
         MinerClient.PaidAnswer answer = context.purchase(cap, (treasury, signer) -> {
             if (inference.miner().isPresent()) {
                 return new MinerClient(inference.miner().get(), treasury, signer, cap, Clock.systemUTC())

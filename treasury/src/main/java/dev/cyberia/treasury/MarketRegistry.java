@@ -90,18 +90,25 @@ public final class MarketRegistry {
     }
 
     /**
-     * The cheapest active offer of this kind whose name is {@code name} (or, for skills, ends
-     * with {@code /name}), priced in {@code token} at most {@code cap}; among equals, the newest.
+     * The active offers of this kind whose name is {@code name} (or, for skills, ends with
+     * {@code /name}), priced in {@code token} at most {@code cap}: cheapest first, among equals
+     * the newest first.
      */
-    public Optional<Offer> cheapest(Offer.Kind kind, String name, Asset token, Amount cap) {
+    public List<Offer> offering(Offer.Kind kind, String name, Asset token, Amount cap) {
         return active().stream()
                 .filter(o -> o.kind() == kind)
                 .filter(o -> o.name().equals(name)
                         || (kind == Offer.Kind.SKILL && o.name().endsWith("/" + name)))
                 .filter(o -> token.token().map(o.asset()::equals).orElse(false))
                 .filter(o -> o.price().compareTo(cap.baseUnits()) <= 0)
-                .min(Comparator.comparing(Offer::price)
-                        .thenComparing(Comparator.comparing(Offer::updatedAt).reversed()));
+                .sorted(Comparator.comparing(Offer::price)
+                        .thenComparing(Comparator.comparing(Offer::updatedAt).reversed()))
+                .toList();
+    }
+
+    /** The first of {@link #offering}: the cheapest seller within the cap. */
+    public Optional<Offer> cheapest(Offer.Kind kind, String name, Asset token, Amount cap) {
+        return offering(kind, name, token, cap).stream().findFirst();
     }
 
     /** The offerer's active offer of this kind and name, if any. */

@@ -32,11 +32,6 @@ public final class Erc20 {
         return Abi.call("mint(address,uint256)", to, amount);
     }
 
-    /** The creation bytecode of ComputeToken. */
-    public static byte[] computeTokenBytecode() {
-        return bytecode("ComputeToken");
-    }
-
     /** The creation bytecode of a contract compiled into the treasury jar by contracts/compile.mjs. */
     public static byte[] bytecode(String contract) {
         return Abi.bytes(artifact(contract).get("bytecode").asText());
