@@ -93,6 +93,14 @@ public sealed interface AgentEvent {
         }
     }
 
+    /**
+     * Money left for a purchase that did not deliver what was paid for (no answer, an unusable one,
+     * a receipt that does not match): the evidence, recorded against the seller. The money itself
+     * is booked with the purchase, and counted where it was bought.
+     */
+    record PurchaseDisputed(String seller, String resource, Amount price, String transactionHash, String evidence)
+            implements AgentEvent {}
+
     record PolicyDenied(String tool, String reason) implements AgentEvent {}
 
     record ModeChanged(SurvivalMode from, SurvivalMode to, String reason) implements AgentEvent {}

@@ -1,13 +1,15 @@
 package dev.cyberia.agentcore;
 
 import dev.cyberia.keystore.Address;
-import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Payment;
 import dev.cyberia.treasury.PaymentRequest;
 import dev.cyberia.treasury.PaymentState;
+import dev.cyberia.treasury.Purchase;
+import dev.cyberia.treasury.PurchaseOrder;
+import dev.cyberia.treasury.Purchaser;
 import dev.cyberia.treasury.Treasury;
 import java.time.Duration;
 import java.util.List;
@@ -15,13 +17,14 @@ import java.util.Optional;
 
 /**
  * What a skill may use during one call. Money leaves only through {@link #pay} and
- * {@link #purchase}, both behind the policy gate, both idempotent per tick step: a tick re-run after
- * a crash reuses the same key, so the treasury journal returns the first payment.
+ * {@link #purchaser}, both behind the policy gate, both idempotent per tick step: a tick re-run after
+ * a crash reuses the same keys, so the treasury journal returns the first payment or purchase.
  */
 public final class CallContext {
     private final TickContext tick;
     private final int step;
     private final String tool;
+    private int purchases;
 
     CallContext(TickContext tick, int step, String tool) {
         this.tick = tick;
@@ -112,31 +115,53 @@ public final class CallContext {
         return payment;
     }
 
-    /** Something bought with the wallet's key (an x402 payment); {@code cap} is what it may cost at most. */
-    @FunctionalInterface
-    public interface Purchase<T> {
-        T buy(Treasury treasury, Signer signer);
-    }
-
-    /** Runs {@code purchase} if the gate allows spending {@code cap}; the caller then {@link #recordInference}s it. */
-    public <T> T purchase(Amount cap, Purchase<T> purchase) {
-        return purchase(Optional.empty(), cap, purchase);
+    /**
+     * The key of this call's next x402 purchase: {@code TICK/STEP/pN}, the same when the tick is
+     * re-run after a crash, so the journal returns (or finishes) the purchase instead of paying again.
+     */
+    public String nextPurchaseKey() {
+        return idempotencyKey() + "/p" + ++purchases;
     }
 
     /**
-     * Runs {@code purchase} if the gate allows paying {@code price} to {@code seller} (allowlist,
-     * budgets, approval threshold); the caller then {@link #recordService}s it.
+     * Buys over x402 through the treasury's one purchase path, with this agent's policy gate
+     * (tier, budgets, payee allowlist, approval threshold) asked about the exact payee and price
+     * before the treasury's spend policy. A dispute (money left, no usable answer) is recorded as
+     * {@link AgentEvent.PurchaseDisputed}. The caller records what it bought
+     * ({@link #recordInference}, {@link #recordService}).
      */
-    public <T> T purchaseFrom(Address seller, Amount price, Purchase<T> purchase) {
-        return purchase(Optional.of(seller), price, purchase);
-    }
+    public Purchaser purchaser() {
+        Treasury treasury = tick.treasury();
+        Purchaser wallet = treasury.purchaser(tick.signer().get(), (payee, price) -> {
+            GateDecision decision = tick.authorizeSpend(tool, Optional.of(payee), price);
+            return decision instanceof GateDecision.Allow ? Optional.empty() : Optional.of(decision.reason());
+        });
+        return new Purchaser() {
+            @Override
+            public Purchase buy(PurchaseOrder order) {
+                Purchase purchase = wallet.buy(order);
+                if (purchase.outcome() instanceof Purchase.Outcome.PaidNotServed lost) {
+                    tick.record(new AgentEvent.PurchaseDisputed(
+                            lost.seller().toString(),
+                            order.resource().toString(),
+                            lost.price(),
+                            lost.transaction(),
+                            lost.dispute()));
+                }
+                return purchase;
+            }
 
-    private <T> T purchase(Optional<Address> seller, Amount cap, Purchase<T> purchase) {
-        GateDecision decision = tick.authorizeSpend(tool, seller, cap);
-        if (!(decision instanceof GateDecision.Allow)) {
-            throw new SpendRefusedException(decision.reason());
-        }
-        return purchase.buy(tick.treasury(), tick.signer().get());
+            @Override
+            public void dispute(Payment purchase, String evidence) {
+                wallet.dispute(purchase, evidence);
+                tick.record(new AgentEvent.PurchaseDisputed(
+                        purchase.payee().toString(),
+                        purchase.resource().orElse(""),
+                        purchase.amount(),
+                        purchase.state() instanceof PaymentState.Confirmed c ? c.transactionHash() : "",
+                        evidence));
+            }
+        };
     }
 
     /** Records inference bought within this call, and charges it to the tick's budget. */

@@ -108,7 +108,7 @@ public final class ScribeSkills {
     @Tool(
             name = "ask_library",
             value = "Answer a question: the library's closest passage, and a reply bought from a miner's model.")
-    @Skill(earns = true, price = "0.06", sideEffect = SideEffect.EXTERNAL)
+    @Skill(earns = true, price = "0.06", sideEffect = SideEffect.MOVES_MONEY)
     public String askLibrary(@P("the question, at most 80 characters") String question, CallContext context) {
         String q = question.trim();
         if (q.isEmpty() || q.length() > MAX_QUESTION) {

@@ -114,7 +114,10 @@ public class PaidRequestBenchmark {
                 minerWallet,
                 minerKey,
                 Clock.systemUTC());
-        client = new MinerClient(paid.baseUri(), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
+        client = new MinerClient(
+                paid.baseUri(),
+                Amount.parse("1", cyb),
+                buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
         http = HttpClient.newHttpClient();
     }
 
@@ -130,7 +133,11 @@ public class PaidRequestBenchmark {
 
     @Benchmark
     public String paidRequest() {
-        return client.chat("tiny-chat", List.of(Message.user("What is 2+3?")), GenerationOptions.greedy(8))
+        return client.chat(
+                        "bench:" + java.util.UUID.randomUUID(),
+                        "tiny-chat",
+                        List.of(Message.user("What is 2+3?")),
+                        GenerationOptions.greedy(8))
                 .text();
     }
 

@@ -119,7 +119,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 }
 
                 @Override
-                public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+                public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
                     return new PricedAnswer(chat.chat(request), dir.toString(), Amount.zero(token), "");
                 }
             };
@@ -131,10 +131,11 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             }
 
             @Override
-            public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+            public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
+                var purchaser = treasury.purchaser(signer.get(), dev.cyberia.treasury.PurchaseGate.NONE);
                 if (inference.market()) {
-                    MarketMiners.Bought bought = new MarketMiners(requireMarket(), treasury, signer.get(), clock)
-                            .chat(inference.modelName(), request, maxPrice(mode));
+                    MarketMiners.Bought bought = new MarketMiners(requireMarket(), purchaser, clock)
+                            .chat(purchaseKey, inference.modelName(), request, maxPrice(mode));
                     return new PricedAnswer(
                             bought.response(),
                             bought.purchase().miner().toString(),
@@ -142,8 +143,9 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                             bought.purchase().transaction());
                 }
                 PaidMinerChatModel paid = new PaidMinerChatModel(
-                        new MinerClient(inference.miner().orElseThrow(), treasury, signer.get(), maxPrice(mode), clock),
-                        inference.modelName());
+                        new MinerClient(inference.miner().orElseThrow(), maxPrice(mode), purchaser),
+                        inference.modelName(),
+                        purchaseKey);
                 var response = paid.chat(request);
                 MinerClient.PaidAnswer bought = paid.lastPurchase();
                 return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());

@@ -118,12 +118,8 @@ final class InferCommand extends Subcommand {
                 dev.cyberia.treasury.Treasury wallet =
                         chain.treasury(db, signer.address(), environment().clock());
                 return new dev.cyberia.inference.MinerClient(
-                                provider.miner,
-                                wallet,
-                                signer,
-                                cap,
-                                environment().clock())
-                        .chat(modelId, messages, options);
+                                provider.miner, cap, wallet.purchaser(signer, dev.cyberia.treasury.PurchaseGate.NONE))
+                        .chat("infer:" + java.util.UUID.randomUUID(), modelId, messages, options);
             });
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -135,7 +131,8 @@ final class InferCommand extends Subcommand {
         n.put("pricePaid", answer.pricePaid().units());
         n.put("asset", answer.pricePaid().asset().symbol());
         n.put("transaction", answer.transaction());
-        n.put("receiptSignedBy", answer.receipt().miner().toString());
+        n.put("receiptSignedBy", answer.receipt().map(r -> r.miner().toString()).orElse(""));
+        answer.dispute().ifPresent(d -> n.put("dispute", d));
         n.put("millis", millis);
         print(
                 n,
@@ -143,9 +140,14 @@ final class InferCommand extends Subcommand {
                         + " ("
                         + modelId + ") | tokens: " + answer.promptTokens() + " in, " + answer.completionTokens()
                         + " out | paid: "
-                        + answer.pricePaid() + " (tx " + answer.transaction() + ", receipt signed by "
-                        + answer.receipt().miner() + ") | "
-                        + millis + " ms");
+                        + answer.pricePaid() + " (tx " + answer.transaction()
+                        + answer.receipt()
+                                .map(r -> ", receipt signed by " + r.miner())
+                                .orElse(", no receipt")
+                        + ") | " + millis + " ms"
+                        + answer.dispute()
+                                .map(d -> System.lineSeparator() + "dispute recorded: " + d)
+                                .orElse(""));
         return 0;
     }
 

@@ -108,14 +108,24 @@ final class TreasuryCommand extends CommandGroup {
             }
             case PaymentState.Denied d -> n.put("reason", d.reason());
             case PaymentState.AwaitingApproval a -> n.put("reason", a.reason());
+            case PaymentState.Authorized a -> {
+                n.put("authorizationNonce", a.authorizationNonce());
+                n.put("validBefore", a.validBefore().toString());
+            }
+            case PaymentState.Sent sent -> {
+                n.put("authorizationNonce", sent.authorizationNonce());
+                n.put("validBefore", sent.validBefore().toString());
+            }
             case PaymentState.Intended i -> {}
         }
+        p.resource().ifPresent(r -> n.put("resource", r));
         return n;
     }
 
     static String paymentText(Payment p) {
         String head = "payment #" + p.id() + ": " + p.amount() + " to " + p.payee() + " (" + p.purpose() + ", key "
-                + p.idempotencyKey() + ")";
+                + p.idempotencyKey()
+                + p.resource().map(r -> ", x402 purchase from " + r).orElse("") + ")";
         String state = switch (p.state()) {
             case PaymentState.Confirmed c ->
                 "confirmed in block " + c.blockNumber() + ", tx " + c.transactionHash() + ", gas "
@@ -128,6 +138,12 @@ final class TreasuryCommand extends CommandGroup {
                 "waiting for approval (" + a.reason() + "): cyberia treasury approvals approve " + p.id();
             case PaymentState.Denied d -> "denied: " + d.reason();
             case PaymentState.Failed f -> "failed: " + f.reason();
+            case PaymentState.Authorized a ->
+                "x402 authorization signed, not yet sent (valid until " + a.validBefore()
+                        + "); a retry sends it, 'cyberia treasury reconcile' reads its fate from the chain";
+            case PaymentState.Sent sent ->
+                "x402 payment sent to the seller, settlement not seen yet (valid until " + sent.validBefore()
+                        + "); 'cyberia treasury reconcile' books it or releases it";
             case PaymentState.Intended i -> "intended, not yet decided";
         };
         return head + System.lineSeparator() + state;

@@ -11,6 +11,14 @@ public interface ChatBackend {
 
     Generation chat(List<Message> messages, GenerationOptions options);
 
+    /**
+     * Why these messages cannot be answered (a prompt past the model's context), checked before a
+     * buyer is charged; empty when they can, or when the backend cannot tell.
+     */
+    default java.util.Optional<String> refusal(List<Message> messages) {
+        return java.util.Optional.empty();
+    }
+
     /** Like {@link #chat}, handing out text as it comes (a backend that cannot stream hands it out whole). */
     Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText);
 
@@ -41,6 +49,15 @@ final class LocalBackend implements ChatBackend {
     @Override
     public Generation chat(List<Message> messages, GenerationOptions options) {
         return model.chat(messages, options);
+    }
+
+    @Override
+    public java.util.Optional<String> refusal(List<Message> messages) {
+        int tokens = model.promptTokens(messages);
+        return tokens < model.contextLength()
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("the prompt is " + tokens + " tokens; the model's context holds "
+                        + model.contextLength() + " (prompt and answer together): shorten it");
     }
 
     @Override

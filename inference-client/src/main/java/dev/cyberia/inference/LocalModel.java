@@ -60,6 +60,16 @@ public final class LocalModel implements AutoCloseable {
         return template.render(messages, true);
     }
 
+    /** The most tokens the model can hold: prompt and answer together. */
+    public int contextLength() {
+        return folder.maxPositions();
+    }
+
+    /** How many tokens {@code messages} take as this model's prompt. */
+    public int promptTokens(List<Message> messages) {
+        return encode(renderPrompt(messages)).length;
+    }
+
     public Generation chat(List<Message> messages, GenerationOptions options) {
         return complete(renderPrompt(messages), options);
     }
@@ -94,6 +104,10 @@ public final class LocalModel implements AutoCloseable {
         Generation.FinishReason reason = Generation.FinishReason.LENGTH;
         String text = "";
         try (OnnxDecoder.Cache cache = decoder.newCache()) {
+            if (promptIds.length >= folder.maxPositions()) {
+                throw new InferenceException("the prompt of " + promptIds.length
+                        + " tokens leaves no room in the model's context of " + folder.maxPositions());
+            }
             float[] logits = decoder.forward(promptIds, cache);
             while (count < options.maxNewTokens()) {
                 long next = sampler.next(logits);
@@ -117,6 +131,9 @@ public final class LocalModel implements AutoCloseable {
                             emitted = safe;
                         }
                     }
+                }
+                if (promptIds.length + count >= folder.maxPositions()) {
+                    break; // the context is full: the answer ends here, finish reason LENGTH
                 }
                 if (count < options.maxNewTokens()) {
                     logits = decoder.forward(new long[] {next}, cache);

@@ -1,10 +1,9 @@
 package dev.cyberia.inference;
 
-import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Offer;
-import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.Purchaser;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Clock;
@@ -22,27 +21,26 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class MarketMiners {
     private final MarketRegistry market;
-    private final Treasury wallet;
-    private final Signer payer;
+    private final Purchaser purchaser;
     private final Clock clock;
 
     /** What one purchase through the market got: the answer, and what was paid to whom. */
     public record Bought(ChatResponse response, MinerClient.PaidAnswer purchase) {}
 
-    public MarketMiners(MarketRegistry market, Treasury wallet, Signer payer, Clock clock) {
+    public MarketMiners(MarketRegistry market, Purchaser purchaser, Clock clock) {
         this.market = market;
-        this.wallet = wallet;
-        this.payer = payer;
+        this.purchaser = purchaser;
         this.clock = clock;
     }
 
     /**
      * Buys one answer from the cheapest miner offering {@code model} within {@code cap}, falling
-     * back to the next when one cannot be reached.
+     * back to the next when one cannot be reached before paying. Each miner's purchase has its own
+     * key ({@code idempotencyKey@host:port}), so a re-run finds what it paid whom.
      *
      * @throws InferenceException when no miner offers it within the cap, or every one failed
      */
-    public Bought chat(String model, ChatRequest request, Amount cap) {
+    public Bought chat(String idempotencyKey, String model, ChatRequest request, Amount cap) {
         List<Offer> offers = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap);
         if (offers.isEmpty()) {
             throw new InferenceException("no miner in the market registry " + market.address() + " offers '" + model
@@ -52,8 +50,10 @@ public final class MarketMiners {
         List<InferenceRouter.Route> routes = new ArrayList<>();
         for (Offer offer : offers) {
             Amount price = offer.priceIn(cap.asset());
-            PaidMinerChatModel paid =
-                    new PaidMinerChatModel(new MinerClient(offer.endpoint(), wallet, payer, cap, clock), model);
+            PaidMinerChatModel paid = new PaidMinerChatModel(
+                    new MinerClient(offer.endpoint(), cap, purchaser),
+                    model,
+                    idempotencyKey + "@" + offer.endpoint().getAuthority());
             String name = offer.endpoint().toString();
             if (byRoute.putIfAbsent(name, paid) == null) {
                 routes.add(new InferenceRouter.Route(name, paid, true, price));

@@ -2,129 +2,141 @@ package dev.cyberia.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cyberia.keystore.Signer;
+import dev.cyberia.keystore.Address;
 import dev.cyberia.treasury.Amount;
-import dev.cyberia.treasury.PolicyDecision;
-import dev.cyberia.treasury.Treasury;
-import dev.cyberia.treasury.X402;
-import dev.cyberia.treasury.X402Buyer;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.Purchase;
+import dev.cyberia.treasury.PurchaseOrder;
+import dev.cyberia.treasury.Purchaser;
+import dev.cyberia.treasury.SellerUnreachableException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Buys chat completions from a miner over x402 v2: on 402 it picks a payment in its token within
- * the price cap, asks the wallet's spend policy, signs the EIP-3009 authorization through the
- * keystore, retries with {@code PAYMENT-SIGNATURE}, checks the signed receipt, and books the
- * price in the wallet's ledger against the settlement transaction.
+ * Buys chat completions from a miner (or any x402 v2 seller of an OpenAI-compatible API) through a
+ * {@link Purchaser}: the treasury's one journaled purchase path. What the miner signs (a
+ * {@link Receipt}) is extra evidence, checked when present: a mismatch is recorded as a dispute
+ * against the miner, never a reason for the books to miss the money that left.
  */
 public final class MinerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI miner;
-    private final Treasury wallet;
-    private final Signer payer;
     private final Amount maxPrice;
-    private final X402Buyer buyer;
-    private final HttpClient http;
+    private final Purchaser purchaser;
 
-    /** What was bought: the answer, its tokens, the price paid, and the miner's proof. */
+    /**
+     * What was bought: the answer, its tokens, the price paid, the settlement, and the miner's
+     * proof when it gave one. {@code dispute} says what was wrong with a paid answer (it is then
+     * recorded against the miner); {@code fromJournal}: the answer kept from an earlier run.
+     */
     public record PaidAnswer(
             String text,
             int promptTokens,
             int completionTokens,
             Amount pricePaid,
             String transaction,
-            Receipt receipt,
-            URI miner) {}
+            Optional<Receipt> receipt,
+            URI miner,
+            Address seller,
+            Optional<String> dispute,
+            boolean fromJournal) {}
 
-    public MinerClient(URI miner, Treasury wallet, Signer payer, Amount maxPrice, Clock clock) {
+    public MinerClient(URI miner, Amount maxPrice, Purchaser purchaser) {
         this.miner = miner;
-        this.wallet = wallet;
-        this.payer = payer;
         this.maxPrice = maxPrice;
-        this.buyer = new X402Buyer(
-                wallet.chain().chainId(), maxPrice.asset().token().orElseThrow(), clock, new SecureRandom());
-        this.http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.purchaser = purchaser;
+    }
+
+    public URI miner() {
+        return miner;
     }
 
     /**
-     * @throws MinerUnavailableException when the miner cannot be reached (retriable: try another)
-     * @throws InferenceException when the miner refuses the payment, the policy or the cap refuses
-     *     it, or the answer's receipt does not verify
+     * Buys one completion under {@code idempotencyKey}: a second call with the same key returns
+     * the first one's answer, or finishes it, and never pays twice.
+     *
+     * @throws MinerUnavailableException when the miner cannot be reached before paying (retriable: try another)
+     * @throws InferenceException when nothing was paid: the miner, the cap, the gate or the policy refused
+     * @throws dev.cyberia.treasury.OutcomeUnknownException when the payment was sent and its fate is not
+     *     known; the journal keeps it (never try another miner then)
      */
-    public PaidAnswer chat(String model, List<Message> messages, GenerationOptions options) {
+    public PaidAnswer chat(String idempotencyKey, String model, List<Message> messages, GenerationOptions options) {
         byte[] body = requestBody(model, messages, options);
-        HttpResponse<byte[]> first = post(body, null);
-        if (first.statusCode() == 200) {
-            throw new InferenceException(
-                    "the miner at " + miner + " answered without asking to be paid; refusing an unpriced answer");
-        }
-        if (first.statusCode() != 402) {
-            throw new InferenceException(
-                    "the miner at " + miner + " answered " + first.statusCode() + ": " + utf8(first.body()));
-        }
-        X402.PaymentRequired required = X402.decodePaymentRequired(first.headers()
-                .firstValue(X402.PAYMENT_REQUIRED)
-                .orElseThrow(() -> new InferenceException("the miner's 402 has no PAYMENT-REQUIRED header")));
-        X402.Requirements offer = required.accepts().stream()
-                .findFirst()
-                .orElseThrow(() -> new InferenceException("the miner offers no exact EVM payment"));
-        Amount price = Amount.ofBaseUnits(maxPrice.asset(), offer.amount());
-        if (price.compareTo(maxPrice) <= 0) {
-            PolicyDecision decision = wallet.checkX402Spend(offer.payTo(), price, miner.toString());
-            if (!(decision instanceof PolicyDecision.Allow)) {
-                throw new InferenceException(
-                        "the spend policy refused paying " + price + " to " + offer.payTo() + ": " + decision.reason());
-            }
-        }
-        X402.PaymentPayload payment = buyer.pay(required, payer, maxPrice); // refuses, unsigned, above the cap
-        HttpResponse<byte[]> paid = post(body, X402.encode(payment));
-        X402.SettlementResponse settlement = paid.headers()
-                .firstValue(X402.PAYMENT_RESPONSE)
-                .map(X402::decodeSettlementResponse)
-                .orElseThrow(() -> new InferenceException("the miner's answer has no PAYMENT-RESPONSE header"));
-        if (paid.statusCode() != 200 || !settlement.success()) {
-            throw new InferenceException(
-                    "the miner refused the payment: " + settlement.errorReason() + " (" + paid.statusCode() + ")");
-        }
-        Receipt receipt = Receipt.decode(paid.headers()
-                .firstValue(Receipt.HEADER)
-                .orElseThrow(() -> new InferenceException("the miner's answer has no receipt")));
-        if (!receipt.verifies(body, paid.body()) || !receipt.miner().equals(offer.payTo())) {
-            throw new InferenceException("the miner's receipt does not match the answer or the payee");
-        }
-        JsonNode answer;
+        Purchase purchase;
         try {
-            answer = JSON.readTree(paid.body());
-        } catch (IOException e) {
-            throw new InferenceException("the miner's answer is not JSON", e);
+            purchase = purchaser.buy(PurchaseOrder.of(
+                    idempotencyKey, miner.resolve("/v1/chat/completions"), body, maxPrice, "expenses:inference"));
+        } catch (SellerUnreachableException e) {
+            throw new MinerUnavailableException("the miner at " + miner + " is not reachable", e);
         }
-        int promptTokens = answer.path("usage").path("prompt_tokens").asInt();
-        int completionTokens = answer.path("usage").path("completion_tokens").asInt();
-        wallet.bookOutflow(
-                price,
-                "expenses:inference",
-                settlement.transaction(),
-                "x402 " + model + " from " + offer.payTo() + " at " + miner + ", " + promptTokens + "+"
-                        + completionTokens + " tokens");
+        return switch (purchase.outcome()) {
+            case Purchase.Outcome.Free free ->
+                throw new InferenceException(
+                        free.answer().status() == 200
+                                ? "the miner at " + miner
+                                        + " answered without asking to be paid; refusing an unpriced answer"
+                                : "the miner at " + miner + " answered "
+                                        + free.answer().status() + ": "
+                                        + free.answer().text());
+            case Purchase.Outcome.NotPaid refused -> throw new InferenceException(refused.reason());
+            case Purchase.Outcome.PaidNotServed lost ->
+                new PaidAnswer(
+                        "",
+                        0,
+                        0,
+                        lost.price(),
+                        lost.transaction(),
+                        Optional.empty(),
+                        miner,
+                        lost.seller(),
+                        Optional.of(lost.dispute()),
+                        false);
+            case Purchase.Outcome.Served served -> answer(purchase.payment().orElseThrow(), served, body);
+        };
+    }
+
+    private PaidAnswer answer(Payment payment, Purchase.Outcome.Served served, byte[] requestBody) {
+        byte[] responseBody = served.answer().body();
+        Optional<Receipt> receipt = Optional.empty();
+        String problem = null;
+        try {
+            receipt = served.answer().header(Receipt.HEADER).map(Receipt::decode);
+            if (receipt.isPresent()
+                    && (!receipt.get().verifies(requestBody, responseBody)
+                            || !receipt.get().miner().equals(served.seller()))) {
+                problem = "the miner's receipt does not match the answer or the payee " + served.seller();
+            }
+        } catch (RuntimeException malformed) {
+            problem = "the miner's receipt is malformed: " + malformed.getMessage();
+        }
+        JsonNode answer = null;
+        try {
+            answer = JSON.readTree(responseBody);
+        } catch (IOException e) {
+            problem = "the paid answer is not JSON";
+        }
+        if (answer == null || !answer.path("choices").isArray()) {
+            problem = problem != null ? problem : "the paid answer has no 'choices'";
+            answer = JSON.createObjectNode();
+        }
+        if (problem != null && !served.fromJournal()) {
+            purchaser.dispute(payment, problem + " (" + miner + ", " + responseBody.length + " bytes)");
+        }
         JsonNode message = answer.path("choices").path(0).path("message");
         return new PaidAnswer(
                 message.path("content").asText(""),
                 answer.path("usage").path("prompt_tokens").asInt(),
                 answer.path("usage").path("completion_tokens").asInt(),
-                price,
-                settlement.transaction(),
+                served.price(),
+                served.transaction().orElse(""),
                 receipt,
-                miner);
+                miner,
+                served.seller(),
+                Optional.ofNullable(problem),
+                served.fromJournal());
     }
 
     private static byte[] requestBody(String model, List<Message> messages, GenerationOptions options) {
@@ -133,29 +145,5 @@ public final class MinerClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private HttpResponse<byte[]> post(byte[] body, String paymentHeader) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(miner.resolve("/v1/chat/completions"))
-                .timeout(Duration.ofMinutes(5))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (paymentHeader != null) {
-            request.header(X402.PAYMENT_SIGNATURE, paymentHeader);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            throw new MinerUnavailableException("the miner at " + miner + " is not reachable", e);
-        } catch (IOException e) {
-            throw new MinerUnavailableException("the miner at " + miner + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MinerUnavailableException("interrupted calling " + miner, e);
-        }
-    }
-
-    private static String utf8(byte[] b) {
-        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -144,6 +144,11 @@ public final class MinerServer implements AutoCloseable {
                                 "model_not_found"));
                 return;
             }
+            java.util.Optional<String> cannot = model.refusal(messages(request));
+            if (cannot.isPresent()) { // refused before any payment is asked for or taken
+                send(exchange, 400, error(cannot.get(), "context_length_exceeded"));
+                return;
+            }
             if (config.price().isZero()) { // a free server: plain OpenAI-compatible, no x402
                 if (request.path("stream").asBoolean(false)) {
                     stream(exchange, request, requestBody, null);
@@ -161,6 +166,7 @@ public final class MinerServer implements AutoCloseable {
                             "application/json"));
             X402.PaymentPayload payment;
             String transaction;
+            dev.cyberia.treasury.Payment collected;
             switch (outcome) {
                 case X402Paywall.Outcome.Unpaid unpaid -> {
                     exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
@@ -180,13 +186,20 @@ public final class MinerServer implements AutoCloseable {
                     exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
                     payment = paid.payment();
                     transaction = paid.response().transaction();
+                    collected = paid.collected();
                 }
             }
             if (request.path("stream").asBoolean(false)) {
                 stream(exchange, request, requestBody, new Sold(payment, transaction));
                 return;
             }
-            byte[] responseBody = answer(request);
+            byte[] responseBody;
+            try {
+                responseBody = answer(request);
+            } catch (RuntimeException failed) {
+                refund(exchange, collected, failed);
+                return;
+            }
             exchange.getResponseHeaders()
                     .set(
                             Receipt.HEADER,
@@ -201,6 +214,27 @@ public final class MinerServer implements AutoCloseable {
                                     .encode());
             sendBytes(exchange, 200, responseBody);
         }
+    }
+
+    /**
+     * A paid request the model could not answer: the price goes back to the buyer once, through
+     * the miner's journal ({@code refund:PAYMENT_ID}, booked {@code expenses:refunds}), and the
+     * answer says so.
+     */
+    private void refund(HttpExchange exchange, dev.cyberia.treasury.Payment collected, RuntimeException failed)
+            throws IOException {
+        dev.cyberia.treasury.Payment refund = wallet.pay(
+                new dev.cyberia.treasury.PaymentRequest(
+                        "refund:" + collected.id(), collected.payee(), collected.amount(), "expenses:refunds"),
+                signer);
+        ObjectNode body = error("the model failed after payment: " + failed.getMessage(), "server_error");
+        ObjectNode r = body.putObject("refund");
+        r.put("amount", collected.amount().toString());
+        r.put("state", refund.state().name());
+        if (refund.state() instanceof dev.cyberia.treasury.PaymentState.Confirmed c) {
+            r.put("transaction", c.transactionHash());
+        }
+        send(exchange, 502, body);
     }
 
     private static List<Message> messages(JsonNode request) {

@@ -15,17 +15,20 @@ import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
 /**
- * A LangChain4j {@link ChatModel} that buys each answer from a miner over x402 through a {@link MinerClient}.
+ * A LangChain4j {@link ChatModel} that buys one answer from a miner over x402 through a {@link MinerClient},
+ * under one idempotency key (a re-run gets the same answer, never a second payment).
  * Tool calls and results travel as text in the model's chat template ({@code <tool_call>}), as with a local model.
  */
 public final class PaidMinerChatModel implements ChatModel {
     private final MinerClient client;
     private final String model;
+    private final String idempotencyKey;
     private volatile MinerClient.PaidAnswer last;
 
-    public PaidMinerChatModel(MinerClient client, String model) {
+    public PaidMinerChatModel(MinerClient client, String model, String idempotencyKey) {
         this.client = client;
         this.model = model;
+        this.idempotencyKey = idempotencyKey;
     }
 
     /** The last answer bought, with its price, settlement transaction and receipt. */
@@ -40,7 +43,7 @@ public final class PaidMinerChatModel implements ChatModel {
             messages.add(LocalChatModel.toMessage(m)); // tool calls and results travel as the chat template's text
         }
         GenerationOptions options = OpenAiWire.options(request, OptionalLong.empty());
-        MinerClient.PaidAnswer answer = client.chat(model, messages, options);
+        MinerClient.PaidAnswer answer = client.chat(idempotencyKey, model, messages, options);
         last = answer;
         List<ToolSpecification> offered =
                 request.toolSpecifications() == null ? List.of() : request.toolSpecifications();

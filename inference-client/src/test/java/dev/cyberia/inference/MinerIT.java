@@ -110,7 +110,14 @@ class MinerIT {
     }
 
     private MinerClient client(String cap) {
-        return new MinerClient(miner.baseUri(), buyerWallet, buyerKey, Amount.parse(cap, cyb), Clock.systemUTC());
+        return new MinerClient(
+                miner.baseUri(),
+                Amount.parse(cap, cyb),
+                buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
+    }
+
+    private static String key() {
+        return "test:" + java.util.UUID.randomUUID();
     }
 
     private static HttpResponse<String> post(String body, String paymentHeader) throws Exception {
@@ -128,12 +135,12 @@ class MinerIT {
     @Test
     void aPaidRequest_isAnswered_settledOnChain_bookedOnBothSides_withAReceipt() {
         Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
-        MinerClient.PaidAnswer answer =
-                client("0.05").chat("tiny-chat", List.of(Message.user("What is 2+3?")), GenerationOptions.greedy(8));
+        MinerClient.PaidAnswer answer = client("0.05")
+                .chat(key(), "tiny-chat", List.of(Message.user("What is 2+3?")), GenerationOptions.greedy(8));
         assertThat(answer.text()).isEqualTo("5");
         assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
         assertThat(answer.completionTokens()).isEqualTo(1);
-        assertThat(answer.receipt().miner()).isEqualTo(minerKey.address());
+        assertThat(answer.receipt().orElseThrow().miner()).isEqualTo(minerKey.address());
         assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
         assertThat(buyerWallet.ledger())
                 .extracting(LedgerEntry::account, LedgerEntry::units)
@@ -159,10 +166,10 @@ class MinerIT {
                     .map(LedgerEntry::amount)
                     .reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add);
             if (spentSoFar.signum() == 0) {
-                client("1").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8));
+                client("1").chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8));
             }
-            assertThatThrownBy(() ->
-                            client("1").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+            assertThatThrownBy(() -> client("1")
+                            .chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
                     .hasMessageContaining("24-hour cap");
         } finally {
             buyerWallet.setPolicy(before);
@@ -276,17 +283,19 @@ class MinerIT {
     void router_fallsBackFromAMinerThatIsDown_andReportsItsChoiceAndPrice() {
         List<InferenceRouter.Choice> choices = new java.util.ArrayList<>();
         MinerClient down = new MinerClient(
-                URI.create("http://127.0.0.1:1"), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
+                URI.create("http://127.0.0.1:1"),
+                Amount.parse("1", cyb),
+                buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
         InferenceRouter router = new InferenceRouter(
                 List.of(
                         new InferenceRouter.Route(
                                 "cheap-but-down",
-                                new PaidMinerChatModel(down, "tiny-chat"),
+                                new PaidMinerChatModel(down, "tiny-chat", key()),
                                 false,
                                 Amount.parse("0.005", cyb)),
                         new InferenceRouter.Route(
                                 "miner",
-                                new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                                new PaidMinerChatModel(client("0.05"), "tiny-chat", key()),
                                 false,
                                 Amount.parse("0.01", cyb))),
                 Amount.parse("0.05", cyb),
@@ -317,7 +326,7 @@ class MinerIT {
                 List.of(
                         new InferenceRouter.Route(
                                 "miner",
-                                new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                                new PaidMinerChatModel(client("0.05"), "tiny-chat", key()),
                                 false,
                                 Amount.parse("0.01", cyb)),
                         new InferenceRouter.Route(
@@ -347,7 +356,7 @@ class MinerIT {
         InferenceRouter tooCheap = new InferenceRouter(
                 List.of(new InferenceRouter.Route(
                         "miner",
-                        new PaidMinerChatModel(client("0.05"), "tiny-chat"),
+                        new PaidMinerChatModel(client("0.05"), "tiny-chat", key()),
                         false,
                         Amount.parse("0.01", cyb))),
                 Amount.parse("0.001", cyb),
@@ -408,8 +417,10 @@ class MinerIT {
                     minerKey,
                     Clock.systemUTC())) {
                 MinerClient.PaidAnswer bought = new MinerClient(
-                                reseller.baseUri(), buyerWallet, buyerKey, Amount.parse("0.05", cyb), Clock.systemUTC())
-                        .chat("tiny-chat", List.of(Message.user("What is 8+1?")), GenerationOptions.greedy(8));
+                                reseller.baseUri(),
+                                Amount.parse("0.05", cyb),
+                                buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE))
+                        .chat(key(), "tiny-chat", List.of(Message.user("What is 8+1?")), GenerationOptions.greedy(8));
                 assertThat(bought.text()).isEqualTo("9");
                 assertThat(bought.pricePaid()).isEqualTo(Amount.parse("0.02", cyb));
             }
@@ -419,14 +430,44 @@ class MinerIT {
     @Test
     void aPriceAboveTheCap_isRefused_andAMinerThatIsDown_isRetriable() {
         Amount before = chain.balanceOf(cyb, minerKey.address());
-        assertThatThrownBy(() ->
-                        client("0.001").chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+        assertThatThrownBy(() -> client("0.001")
+                        .chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
                 .hasMessageContaining("above the cap");
         assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(before);
         MinerClient nobody = new MinerClient(
-                URI.create("http://127.0.0.1:1"), buyerWallet, buyerKey, Amount.parse("1", cyb), Clock.systemUTC());
-        assertThatThrownBy(() -> nobody.chat("tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
+                URI.create("http://127.0.0.1:1"),
+                Amount.parse("1", cyb),
+                buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
+        assertThatThrownBy(() ->
+                        nobody.chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8)))
                 .isInstanceOf(MinerUnavailableException.class)
                 .satisfies(e -> assertThat(((InferenceException) e).retriable()).isTrue());
+    }
+
+    @Test
+    void aPromptLongerThanTheContext_isRefusedWith400_beforeAnyPayment() throws Exception {
+        Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
+        Amount buyerBefore = chain.balanceOf(cyb, buyerKey.address());
+        String tooLong = "x".repeat(300);
+        HttpResponse<String> asked = post(
+                "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tooLong + "\"}]}", null);
+        assertThat(asked.statusCode()).isEqualTo(400);
+        assertThat(asked.body()).contains("context_length_exceeded");
+        assertThat(asked.headers().firstValue(X402.PAYMENT_REQUIRED)).isEmpty();
+        assertThatThrownBy(() -> client("0.05")
+                        .chat(key(), "tiny-chat", List.of(Message.user(tooLong)), GenerationOptions.greedy(8)))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("400");
+        assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore);
+        assertThat(chain.balanceOf(cyb, buyerKey.address())).isEqualTo(buyerBefore);
+    }
+
+    @Test
+    void reachingTheContextWhileGenerating_endsWithFinishReasonLength() {
+        MinerClient.PaidAnswer answer = client("0.05")
+                .chat(key(), "tiny-chat", List.of(Message.user("y".repeat(100))), GenerationOptions.greedy(200));
+        assertThat(answer.promptTokens() + answer.completionTokens()).isLessThanOrEqualTo(model.contextLength());
+        assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
+        assertThat(answer.dispute()).isEmpty();
     }
 }

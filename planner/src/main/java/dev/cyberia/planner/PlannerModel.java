@@ -14,8 +14,11 @@ public interface PlannerModel {
     /** The most one call may cost in this mode (zero for a local model). */
     Amount maxPrice(SurvivalMode mode);
 
-    /** One model call. */
-    PricedAnswer chat(ChatRequest request, SurvivalMode mode);
+    /**
+     * One model call. A paid one is bought under {@code purchaseKey}, the same when the tick is
+     * re-run after a crash: the journal then returns the answer already paid for.
+     */
+    PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey);
 
     /**
      * @param route who answered (a model folder, a miner URL)

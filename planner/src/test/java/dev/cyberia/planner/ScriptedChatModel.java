@@ -51,7 +51,7 @@ final class ScriptedChatModel implements PlannerModel {
     }
 
     @Override
-    public PricedAnswer chat(ChatRequest request, SurvivalMode mode) {
+    public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
         requests.add(request);
         if (script.isEmpty()) {
             throw new IllegalStateException("the script ran out after " + requests.size() + " calls");

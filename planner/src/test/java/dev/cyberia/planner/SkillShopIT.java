@@ -131,7 +131,8 @@ class SkillShopIT {
                     cheap.payTo(),
                     cheap.maxTimeoutSeconds(),
                     cheap.tokenName(),
-                    cheap.tokenVersion());
+                    cheap.tokenVersion(),
+                    null);
             String under = X402.encode(wallet.pay(
                     new X402.PaymentRequired(required.resource(), List.of(underpriced), null),
                     buyer,

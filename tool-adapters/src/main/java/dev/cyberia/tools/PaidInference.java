@@ -30,32 +30,39 @@ public final class PaidInference {
                 .orElseThrow(() -> new IllegalStateException(
                         "no miner to buy from: set inference.miner (a URL) or inference.market: true"));
         Amount cap = Amount.parse(inference.maxPriceIn(context.mode()).toPlainString(), context.token());
-        MinerClient.PaidAnswer answer = context.purchase(cap, (treasury, signer) -> {
-            if (inference.miner().isPresent()) {
-                return new MinerClient(inference.miner().get(), treasury, signer, cap, Clock.systemUTC())
-                        .chat(
-                                inference.modelName(),
-                                List.of(Message.user(prompt)),
-                                GenerationOptions.greedy(maxTokens));
-            }
+        String key = context.nextPurchaseKey();
+        MinerClient.PaidAnswer answer;
+        if (inference.miner().isPresent()) {
+            answer = new MinerClient(inference.miner().get(), cap, context.purchaser())
+                    .chat(
+                            key,
+                            inference.modelName(),
+                            List.of(Message.user(prompt)),
+                            GenerationOptions.greedy(maxTokens));
+        } else {
             var market = context.market()
-                    .orElseThrow(() -> new IllegalStateException(
-                            "inference.market is set but no market registry is" + " configured"));
+                    .orElseThrow(() ->
+                            new IllegalStateException("inference.market is set but no market registry is configured"));
             ChatRequest request = ChatRequest.builder()
                     .messages(List.of(UserMessage.from(prompt)))
                     .maxOutputTokens(maxTokens)
                     .temperature(0.0)
                     .build();
-            return new MarketMiners(market, treasury, signer, Clock.systemUTC())
-                    .chat(inference.modelName(), request, cap)
+            answer = new MarketMiners(market, context.purchaser(), Clock.systemUTC())
+                    .chat(key, inference.modelName(), request, cap)
                     .purchase();
-        });
+        }
         context.recordInference(
                 answer.miner().toString(),
                 inference.modelName(),
                 answer.pricePaid(),
                 answer.transaction(),
                 answer.promptTokens() + answer.completionTokens());
+        if (answer.dispute().isPresent() && answer.text().isEmpty()) {
+            throw new IllegalStateException("paid " + answer.pricePaid() + " to " + answer.miner()
+                    + " and got no usable answer; a dispute is recorded: "
+                    + answer.dispute().get());
+        }
         return new Answer(answer.text(), answer.pricePaid(), answer.miner().toString());
     }
 }

@@ -62,6 +62,15 @@ public interface Chain {
 
     Optional<Receipt> receipt(String transactionHash);
 
+    /**
+     * The transactions that emitted a log of {@code contract} with these topics (null matches
+     * any) from {@code fromBlock} on, oldest first, with their blocks.
+     */
+    java.util.List<Logged> logs(Address contract, java.util.List<String> topics, long fromBlock);
+
+    /** A log's transaction and block. */
+    record Logged(String transactionHash, long blockNumber) {}
+
     /** Whether the node knows the transaction at all (pending or mined). */
     boolean knows(String transactionHash);
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
  * One payment in the journal.
  *
  * @param purpose the expense account it is booked to, e.g. {@code expenses:inference}
+ * @param resource for an x402 purchase, the URL bought from; empty for a transfer
  */
 public record Payment(
         long id,
@@ -18,4 +19,11 @@ public record Payment(
         long chainId,
         PaymentState state,
         Instant createdAt,
-        Instant updatedAt) {}
+        Instant updatedAt,
+        java.util.Optional<String> resource) {
+
+    /** Whether this is an x402 purchase (the seller settles it) rather than a transaction of ours. */
+    public boolean isPurchase() {
+        return resource.isPresent();
+    }
+}

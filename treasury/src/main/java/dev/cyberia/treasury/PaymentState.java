@@ -3,8 +3,10 @@ package dev.cyberia.treasury;
 import java.math.BigInteger;
 
 /**
- * Where a payment is. The journal moves a payment forward only:
- * Intended → (AwaitingApproval →) Signed → Broadcast → Confirmed | Failed, or Intended → Denied | Failed.
+ * Where a payment is. The journal moves a payment forward only, each step a compare-and-set:
+ * a transfer goes Intended → (AwaitingApproval →) Signed → Broadcast → Confirmed | Failed; an x402
+ * purchase goes Intended → Authorized → Sent → Confirmed (settled on chain, booked) | Failed
+ * (released: never settled and expired); either may stop at Denied or Failed before signing.
  */
 public sealed interface PaymentState {
 
@@ -23,7 +25,19 @@ public sealed interface PaymentState {
     /** Sent to the node; not yet mined. */
     record Broadcast(BigInteger nonce, String transactionHash) implements PaymentState {}
 
-    /** Mined and successful; booked in the ledger. */
+    /**
+     * An x402 purchase whose EIP-3009 authorization is signed and committed (the exact
+     * {@code PAYMENT-SIGNATURE} header); maybe not yet sent. A retry sends these bytes again.
+     */
+    record Authorized(String authorizationNonce, java.time.Instant validBefore) implements PaymentState {}
+
+    /**
+     * An x402 purchase handed to the seller, whose settlement is not known yet: the chain tells
+     * ({@code authorizationState}); until its authorization expires it counts as spent.
+     */
+    record Sent(String authorizationNonce, java.time.Instant validBefore) implements PaymentState {}
+
+    /** Mined and successful (for a purchase: the seller's settlement); booked in the ledger. */
     record Confirmed(String transactionHash, long blockNumber, BigInteger gasFeeWei) implements PaymentState {}
 
     /** Did not happen. With a transaction hash when it was mined but reverted (gas was paid). */

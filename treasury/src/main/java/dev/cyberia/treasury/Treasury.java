@@ -18,7 +18,8 @@ import java.util.Optional;
  * One wallet's treasury. {@link #pay} is the whole life of a payment, in order: the intent is
  * journaled under its idempotency key; the spend policy decides; the wallet's next nonce is taken
  * and the transaction signed in one database transaction; the signed bytes are broadcast; the
- * receipt settles the payment and books it in the ledger, once.
+ * receipt settles the payment and books it in the ledger, once. {@link #buy} is the same for an x402
+ * purchase, where the seller submits the signed authorization and the chain says what was settled.
  */
 public final class Treasury {
     private static final BigInteger GAS_HEADROOM_PERCENT = BigInteger.valueOf(120);
@@ -29,6 +30,7 @@ public final class Treasury {
     private final Address wallet;
     private final Clock clock;
     private final Options options;
+    private final X402Purchases purchases;
 
     /**
      * @param maxFeePerGasCap refuse to sign when the network asks more than this (wei per gas)
@@ -62,6 +64,7 @@ public final class Treasury {
         this.wallet = wallet;
         this.clock = clock;
         this.options = options;
+        this.purchases = new X402Purchases(this, store, chain, token, wallet, clock);
     }
 
     public static Treasury open(
@@ -115,10 +118,7 @@ public final class Treasury {
         }
         Payment payment = told(store.intend(request, wallet, chain.chainId(), clock.instant())); // 1. journaled
         if (payment.state() instanceof PaymentState.Intended) {
-            payment = decide(payment); // 2. decided
-            if (payment.state() instanceof PaymentState.Intended) { // allowed, and the funds are there
-                payment = signAndSend(payment, signer); // 3.-5. signed, sent, booked
-            }
+            payment = signAndSend(payment, signer, List.of("INTENDED")); // 2.-5. decided, signed, sent, booked
         } else if (payment.state() instanceof PaymentState.Signed
                 || payment.state() instanceof PaymentState.Broadcast) {
             payment = sendAndSettle(payment);
@@ -126,32 +126,80 @@ public final class Treasury {
         return payment;
     }
 
-    /** The policy's decision and the funds check, on one read of the balance. */
-    private Payment decide(Payment payment) {
+    /**
+     * Buys over x402, exactly once per idempotency key: the one path for inference, hired skills
+     * and planner calls. Asks the seller, picks what to pay (our network and token, within the cap,
+     * the order's payee), asks {@code gate} then the spend policy (under the wallet's lock, with the
+     * funds check), commits the signed authorization before sending it, and books what the chain
+     * shows was settled, once. A second call with the same key returns the first's outcome, or
+     * re-sends its committed authorization; it never signs a second one.
+     *
+     * @throws SellerUnreachableException when the seller could not be asked (nothing signed; retriable)
+     * @throws OutcomeUnknownException when the payment was sent and neither the seller nor the chain
+     *     says what became of it; the journal keeps it, and a retry or {@link #reconcilePending()} finishes it
+     */
+    public Purchase buy(PurchaseOrder order, Signer signer, PurchaseGate gate) {
+        requireOwnSigner(signer);
+        return purchases.buy(order, signer, gate);
+    }
+
+    /** This wallet's purchases through {@link #buy}, signed by {@code signer}, after {@code gate}. */
+    public Purchaser purchaser(Signer signer, PurchaseGate gate) {
+        requireOwnSigner(signer);
+        return new Purchaser() {
+            @Override
+            public Purchase buy(PurchaseOrder order) {
+                return Treasury.this.buy(order, signer, gate);
+            }
+
+            @Override
+            public void dispute(Payment purchase, String evidence) {
+                Treasury.this.dispute(purchase, evidence);
+            }
+        };
+    }
+
+    /** Records a dispute against the seller of one of this wallet's settled purchases, with the evidence. */
+    public Payment dispute(Payment purchase, String evidence) {
+        if (!purchase.payer().equals(wallet) || !purchase.isPurchase()) {
+            throw new InvalidTreasuryInputException("payment #" + purchase.id() + " is no purchase of " + wallet);
+        }
+        return told(store.note(purchase.id(), null, evidence, clock.instant()));
+    }
+
+    /** The dispute recorded against a purchase's seller, if any. */
+    public java.util.Optional<String> disputeOf(long paymentId) {
+        return store.purchaseRecord(paymentId).dispute();
+    }
+
+    /**
+     * The spend policy's decision for this payment, with its funds check, recorded. Called under the
+     * wallet's lock, so that no other payment of this wallet is decided meanwhile.
+     */
+    private JournalStore.Verdict decide(Payment payment) {
         SpendCheck check = spendCheck(payment.payee(), payment.amount());
-        Amount spendable = check.spendable();
         Instant now = clock.instant();
         return switch (check.decision()) {
             case PolicyDecision.Deny d -> {
                 store.recordDecision(payment.id(), wallet, "DENY", d.reason(), "spend-policy", now);
-                yield told(store.setState(payment.id(), "DENIED", d.reason(), now));
+                yield new JournalStore.Verdict.Stop("DENIED", d.reason());
             }
             case PolicyDecision.NeedsApproval a -> {
                 store.recordDecision(payment.id(), wallet, "NEEDS_APPROVAL", a.reason(), "spend-policy", now);
-                yield told(store.setState(payment.id(), "AWAITING_APPROVAL", a.reason(), now));
+                yield new JournalStore.Verdict.Stop("AWAITING_APPROVAL", a.reason());
             }
             case PolicyDecision.Allow ok -> {
                 store.recordDecision(payment.id(), wallet, "ALLOW", ok.reason(), "spend-policy", now);
-                yield refuseIfShort(payment, spendable);
+                yield fundsCheck(payment, check.spendable());
             }
         };
     }
 
     /** The policy's verdict on a spend, and the spendable balance it was judged against. */
-    private record SpendCheck(PolicyDecision decision, Amount spendable) {}
+    record SpendCheck(PolicyDecision decision, Amount spendable) {}
 
     /** Asks the spend policy with this wallet's spendable balance and its last 24 hours of spending. */
-    private SpendCheck spendCheck(Address payee, Amount amount) {
+    SpendCheck spendCheck(Address payee, Amount amount) {
         Amount spendable = spendable(amount.asset());
         Amount spent = Amount.ofBaseUnits(
                 amount.asset(),
@@ -165,25 +213,27 @@ public final class Treasury {
         return balance(asset).minusOrZero(Amount.ofBaseUnits(asset, store.inFlight(wallet, asset.symbol())));
     }
 
-    /** Fails the payment before anything is signed when the wallet cannot cover it; else returns it unchanged. */
-    private Payment refuseIfShort(Payment payment, Amount spendable) {
+    /** Stops the payment before anything is signed when the wallet cannot cover it. */
+    private JournalStore.Verdict fundsCheck(Payment payment, Amount spendable) {
         if (spendable.compareTo(payment.amount()) >= 0) {
-            return payment;
+            return new JournalStore.Verdict.Go();
         }
-        return told(store.setState(
-                payment.id(),
+        return new JournalStore.Verdict.Stop(
                 "FAILED",
-                "insufficient funds: " + payment.amount() + " asked, " + spendable + " spendable; nothing was signed",
-                clock.instant()));
+                "insufficient funds: " + payment.amount() + " asked, " + spendable + " spendable; nothing was signed");
     }
 
-    private Payment signAndSend(Payment payment, Signer signer) {
+    /** Decides (policy and funds, under the lock), then signs and sends a transfer from one of {@code from}. */
+    private Payment signAndSend(Payment payment, Signer signer, List<String> from) {
         Amount amount = payment.amount();
         Asset asset = amount.asset();
         Address to = asset.isNative() ? payment.payee() : asset.token().orElseThrow();
         BigInteger value = asset.isNative() ? amount.baseUnits() : BigInteger.ZERO;
         byte[] data = asset.isNative() ? new byte[0] : Erc20.transferData(payment.payee(), amount.baseUnits());
-        return signCallAndSend(payment, signer, to, value, data);
+        java.util.function.Supplier<JournalStore.Verdict> decision = from.contains("INTENDED")
+                ? () -> decide(payment)
+                : () -> fundsCheck(payment, spendable(amount.asset()));
+        return signCallAndSend(payment, signer, to, value, data, from, decision);
     }
 
     /**
@@ -191,54 +241,69 @@ public final class Treasury {
      * wallet's next nonce, and sends it. Refuses before signing when the network fee is above the
      * cap, the call would revert, or the wallet cannot pay for the gas.
      */
-    private Payment signCallAndSend(Payment payment, Signer signer, Address to, BigInteger value, byte[] data) {
+    private Payment signCallAndSend(
+            Payment payment,
+            Signer signer,
+            Address to,
+            BigInteger value,
+            byte[] data,
+            List<String> from,
+            java.util.function.Supplier<JournalStore.Verdict> decision) {
         boolean nativeTransfer = data.length == 0;
-
         Fees fees = chain.suggestFees();
-        if (fees.maxFeePerGas().compareTo(options.maxFeePerGasCap()) > 0) {
-            return told(store.setState(
-                    payment.id(),
-                    "FAILED",
-                    "network fee " + fees.maxFeePerGas() + " wei/gas is above the cap of " + options.maxFeePerGasCap()
-                            + "; nothing was signed",
-                    clock.instant()));
-        }
-        BigInteger gasLimit;
-        try {
-            gasLimit = nativeTransfer
-                    ? BigInteger.valueOf(21_000)
-                    : chain.estimateGas(wallet, to, value, data)
-                            .multiply(GAS_HEADROOM_PERCENT)
-                            .divide(BigInteger.valueOf(100));
-        } catch (RpcErrorException wouldRevert) {
-            return told(store.setState(
-                    payment.id(),
-                    "FAILED",
-                    "the transaction would revert (" + wouldRevert.getMessage() + "); nothing was signed",
-                    clock.instant()));
-        }
-        BigInteger gasCost = gasLimit.multiply(fees.maxFeePerGas());
-        BigInteger ethNeeded = gasCost.add(value);
-        BigInteger ethSpendable = chain.balance(wallet)
-                .subtract(store.inFlight(wallet, Asset.ether().symbol()));
-        if (ethSpendable.compareTo(ethNeeded) < 0) {
-            return told(store.setState(
-                    payment.id(),
-                    "FAILED",
-                    "insufficient ETH for " + (value.signum() > 0 ? "amount and " : "")
-                            + "gas: need " + Amount.ofBaseUnits(Asset.ether(), ethNeeded) + ", have "
-                            + Amount.ofBaseUnits(Asset.ether(), ethSpendable.max(BigInteger.ZERO))
-                            + "; nothing was signed",
-                    clock.instant()));
-        }
+        BigInteger[] gasLimit = new BigInteger[1];
         long chainId = chain.chainId();
         Payment signed = told(store.sign(
                 payment.id(),
                 wallet,
                 chainId,
+                from,
+                () -> {
+                    JournalStore.Verdict verdict = decision.get();
+                    if (verdict instanceof JournalStore.Verdict.Stop) {
+                        return verdict;
+                    }
+                    if (fees.maxFeePerGas().compareTo(options.maxFeePerGasCap()) > 0) {
+                        return new JournalStore.Verdict.Stop(
+                                "FAILED",
+                                "network fee " + fees.maxFeePerGas() + " wei/gas is above the cap of "
+                                        + options.maxFeePerGasCap() + "; nothing was signed");
+                    }
+                    try {
+                        gasLimit[0] = nativeTransfer
+                                ? BigInteger.valueOf(21_000)
+                                : chain.estimateGas(wallet, to, value, data)
+                                        .multiply(GAS_HEADROOM_PERCENT)
+                                        .divide(BigInteger.valueOf(100));
+                    } catch (RpcErrorException wouldRevert) {
+                        return new JournalStore.Verdict.Stop(
+                                "FAILED",
+                                "the transaction would revert (" + wouldRevert.getMessage() + "); nothing was signed");
+                    }
+                    BigInteger ethNeeded =
+                            gasLimit[0].multiply(fees.maxFeePerGas()).add(value);
+                    BigInteger ethSpendable = chain.balance(wallet)
+                            .subtract(store.inFlight(wallet, Asset.ether().symbol()));
+                    if (ethSpendable.compareTo(ethNeeded) < 0) {
+                        return new JournalStore.Verdict.Stop(
+                                "FAILED",
+                                "insufficient ETH for " + (value.signum() > 0 ? "amount and " : "")
+                                        + "gas: need " + Amount.ofBaseUnits(Asset.ether(), ethNeeded) + ", have "
+                                        + Amount.ofBaseUnits(Asset.ether(), ethSpendable.max(BigInteger.ZERO))
+                                        + "; nothing was signed");
+                    }
+                    return new JournalStore.Verdict.Go();
+                },
                 w -> chain.nonce(w, true),
                 nonce -> signer.signTransaction(new Eip1559Transaction(
-                        chainId, nonce, fees.maxPriorityFeePerGas(), fees.maxFeePerGas(), gasLimit, to, value, data)),
+                        chainId,
+                        nonce,
+                        fees.maxPriorityFeePerGas(),
+                        fees.maxFeePerGas(),
+                        gasLimit[0],
+                        to,
+                        value,
+                        data)),
                 clock.instant()));
         return sendAndSettle(signed, false);
     }
@@ -405,20 +470,25 @@ public final class Treasury {
         Payment journaled = told(store.intend(request, wallet, chain.chainId(), clock.instant()));
         if (journaled.state() instanceof PaymentState.Intended) {
             store.recordDecision(journaled.id(), wallet, "ALLOW", reason, decidedBy, clock.instant());
-            return signCallAndSend(journaled, signer, to, BigInteger.ZERO, data);
+            return signCallAndSend(
+                    journaled, signer, to, BigInteger.ZERO, data, List.of("INTENDED"), JournalStore.Verdict.Go::new);
         }
         return sendAndSettle(journaled);
     }
 
     /**
-     * Finishes what a crash or an unreachable node left: every signed or broadcast payment of this
-     * wallet is re-broadcast with its journaled bytes (never re-signed) and settled from the chain.
+     * Finishes what a crash or an unreachable node or seller left: every signed or broadcast
+     * transfer of this wallet is re-broadcast with its journaled bytes (never re-signed) and
+     * settled from the chain; every purchase sent or signed is read from the chain
+     * ({@code authorizationState} and its log): settled is booked, even when the answer was lost
+     * (with a dispute), unused past its end is released. Returns the payments it moved on.
      */
     public List<Payment> reconcilePending() {
         List<Payment> out = new ArrayList<>();
         for (Payment p : store.inStates(wallet, "SIGNED", "BROADCAST")) {
             out.add(sendAndSettle(p));
         }
+        out.addAll(purchases.resolve(false));
         return out;
     }
 
@@ -434,18 +504,22 @@ public final class Treasury {
     public Payment approve(long paymentId, Signer signer, String approver) {
         requireOwnSigner(signer);
         Payment payment = waiting(paymentId);
+        Payment approved = signAndSend(payment, signer, List.of("AWAITING_APPROVAL"));
+        if (approved.state() instanceof PaymentState.Denied) {
+            throw new IllegalPaymentTransitionException(
+                    "payment #" + paymentId + " was denied meanwhile; nothing was signed");
+        }
         store.recordDecision(paymentId, wallet, "APPROVED", "approved by " + approver, approver, clock.instant());
-        Payment affordable = refuseIfShort(payment, spendable(payment.amount().asset()));
-        return affordable.state() instanceof PaymentState.AwaitingApproval
-                ? signAndSend(affordable, signer)
-                : affordable;
+        return approved;
     }
 
     /** A person denies a waiting payment: nothing is signed. */
     public Payment deny(long paymentId, String approver) {
         waiting(paymentId);
+        Payment denied = told(store.setState(
+                paymentId, List.of("AWAITING_APPROVAL"), "DENIED", "denied by " + approver, clock.instant()));
         store.recordDecision(paymentId, wallet, "DENIED", "denied by " + approver, approver, clock.instant());
-        return told(store.setState(paymentId, "DENIED", "denied by " + approver, clock.instant()));
+        return denied;
     }
 
     private Payment waiting(long paymentId) {
@@ -474,43 +548,6 @@ public final class Treasury {
     /** The ledger entries booked after {@code after} (what an agent's tick reads for new income). */
     public List<LedgerEntry> ledgerAfter(Instant after) {
         return store.ledgerAfter(wallet, after);
-    }
-
-    /**
-     * Asks the spend policy about an x402 payment this wallet would authorize (the seller submits it,
-     * so there is no transaction of ours to journal), and records the decision. A payment that would
-     * need a person's approval is refused: a request cannot wait.
-     */
-    public PolicyDecision checkX402Spend(Address payee, Amount amount, String reference) {
-        SpendCheck check = spendCheck(payee, amount);
-        Amount spendable = check.spendable();
-        PolicyDecision decision = check.decision();
-        if (decision instanceof PolicyDecision.NeedsApproval a) {
-            decision = new PolicyDecision.Deny(a.reason() + "; an x402 request cannot wait for approval");
-        }
-        if (decision instanceof PolicyDecision.Allow && spendable.compareTo(amount) < 0) {
-            decision = new PolicyDecision.Deny("insufficient funds: " + amount + " asked, " + spendable + " spendable");
-        }
-        String verdict = decision instanceof PolicyDecision.Allow ? "ALLOW" : "DENY";
-        store.recordDecision(
-                0, wallet, verdict, decision.reason() + " (x402 " + reference + ")", "spend-policy", clock.instant());
-        return decision;
-    }
-
-    /** Books money that left through a transaction someone else submitted (an x402 settlement), once per tx. */
-    public boolean bookOutflow(Amount amount, String expenseAccount, String transactionHash, String memo) {
-        return store.book(
-                wallet,
-                "outflow:" + expenseAccount,
-                List.of(
-                        new Leg(expenseAccount, amount.asset(), amount.baseUnits()),
-                        new Leg(
-                                amount.asset().walletAccount(),
-                                amount.asset(),
-                                amount.baseUnits().negate())),
-                transactionHash,
-                memo,
-                clock.instant());
     }
 
     /** Books money that arrived from outside our payments (faucet, deposits) against {@code sourceAccount}, once per tx. */
@@ -553,7 +590,7 @@ public final class Treasury {
         return out;
     }
 
-    private Payment told(Payment payment) {
+    Payment told(Payment payment) {
         options.listener().onJournaled(payment);
         return payment;
     }

@@ -24,6 +24,9 @@ public final class X402 {
     public static final String PAYMENT_SIGNATURE = "PAYMENT-SIGNATURE";
     public static final String PAYMENT_RESPONSE = "PAYMENT-RESPONSE";
     public static final String EXACT = "exact";
+    /** The x402 extension a buyer names its payment with, so that a seller can deduplicate retries. */
+    public static final String PAYMENT_IDENTIFIER = "payment-identifier";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private X402() {}
@@ -35,7 +38,11 @@ public final class X402 {
 
     public record ResourceInfo(String url, String description, String mimeType) {}
 
-    /** One way to pay: for {@code exact} on EVM, {@code amount} base units of the EIP-3009 token {@code asset} to {@code payTo}. */
+    /**
+     * One way to pay: for {@code exact} on EVM, {@code amount} base units of the EIP-3009 token
+     * {@code asset} to {@code payTo}. {@code wire} is the entry exactly as the seller offered it
+     * (every field, {@code extra} included): a buyer echoes it back unchanged as {@code accepted}.
+     */
     public record Requirements(
             String scheme,
             String network,
@@ -44,7 +51,19 @@ public final class X402 {
             Address payTo,
             int maxTimeoutSeconds,
             String tokenName,
-            String tokenVersion) {
+            String tokenVersion,
+            JsonNode wire) {
+
+        public Requirements {
+            if (wire == null) {
+                wire = requirements(scheme, network, amount, asset, payTo, maxTimeoutSeconds, tokenName, tokenVersion);
+            }
+        }
+
+        /** Whether {@code other} is this offer, field for field as it travels (the buyer's {@code accepted} echo). */
+        public boolean sameOfferAs(Requirements other) {
+            return wire.equals(other.wire);
+        }
 
         public static Requirements exact(
                 long chainId, TokenDomain token, Amount price, Address payTo, int maxTimeoutSeconds) {
@@ -56,7 +75,8 @@ public final class X402 {
                     payTo,
                     maxTimeoutSeconds,
                     token.name(),
-                    token.version());
+                    token.version(),
+                    null);
         }
 
         public TokenDomain tokenDomain() {
@@ -65,15 +85,48 @@ public final class X402 {
         }
     }
 
-    /** The 402 answer: what the resource is and the ways to pay for it. */
-    public record PaymentRequired(ResourceInfo resource, List<Requirements> accepts, String error) {
+    /**
+     * The 402 answer: what the resource is and the ways to pay for it ({@code exact} on EVM only;
+     * others are left out when decoding). {@code resourceWire} is the resource object as sent.
+     */
+    public record PaymentRequired(
+            ResourceInfo resource, List<Requirements> accepts, String error, JsonNode resourceWire) {
         public PaymentRequired {
             accepts = List.copyOf(accepts);
         }
+
+        public PaymentRequired(ResourceInfo resource, List<Requirements> accepts, String error) {
+            this(resource, accepts, error, null);
+        }
     }
 
-    /** The buyer's payment: the chosen requirements and a signed EIP-3009 authorization. */
-    public record PaymentPayload(ResourceInfo resource, Requirements accepted, TransferAuthorization authorization) {}
+    /**
+     * The buyer's payment: the chosen requirements and a signed EIP-3009 authorization, and the
+     * buyer's name for this payment ({@code payment-identifier} extension), when it gave one.
+     */
+    public record PaymentPayload(
+            ResourceInfo resource,
+            Requirements accepted,
+            TransferAuthorization authorization,
+            java.util.Optional<String> paymentId) {
+        public PaymentPayload(ResourceInfo resource, Requirements accepted, TransferAuthorization authorization) {
+            this(resource, accepted, authorization, java.util.Optional.empty());
+        }
+    }
+
+    /**
+     * The payment identifier the x402 {@code payment-identifier} extension carries for an
+     * idempotency key of ours: {@code pay_} and 32 hex digits of its SHA-256, stable for the key.
+     */
+    public static String paymentId(String idempotencyKey) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(idempotencyKey.getBytes(StandardCharsets.UTF_8));
+            return "pay_" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** The seller's settlement result. */
     public record SettlementResponse(
@@ -85,19 +138,30 @@ public final class X402 {
         if (required.error() != null) {
             n.put("error", required.error());
         }
-        n.set("resource", resource(required.resource()));
+        n.set("resource", required.resourceWire() != null ? required.resourceWire() : resource(required.resource()));
         var accepts = n.putArray("accepts");
-        required.accepts().forEach(r -> accepts.add(requirements(r)));
+        required.accepts().forEach(r -> accepts.add(r.wire()));
         return base64(n);
     }
 
     public static String encode(PaymentPayload payment) {
+        return encode(payment, null);
+    }
+
+    /**
+     * The {@code PAYMENT-SIGNATURE} header of a payment, its resource echoed as the seller sent it
+     * ({@code resourceWire}, or built from the record when null) and its requirement echoed exactly
+     * as offered; with the {@code payment-identifier} extension when the payment has an id.
+     */
+    public static String encode(PaymentPayload payment, JsonNode resourceWire) {
         ObjectNode n = JSON.createObjectNode();
         n.put("x402Version", VERSION);
-        if (payment.resource() != null) {
+        if (resourceWire != null) {
+            n.set("resource", resourceWire);
+        } else if (payment.resource() != null) {
             n.set("resource", resource(payment.resource()));
         }
-        n.set("accepted", requirements(payment.accepted()));
+        n.set("accepted", payment.accepted().wire());
         ObjectNode payload = n.putObject("payload");
         TransferAuthorization a = payment.authorization();
         payload.put("signature", a.signature().toHex());
@@ -108,6 +172,12 @@ public final class X402 {
         auth.put("validAfter", a.validAfter().toString());
         auth.put("validBefore", a.validBefore().toString());
         auth.put("nonce", a.nonce());
+        payment.paymentId()
+                .ifPresent(id -> n.putObject("extensions")
+                        .putObject(PAYMENT_IDENTIFIER)
+                        .putObject("info")
+                        .put("required", false)
+                        .put("id", id));
         return base64(n);
     }
 
@@ -138,8 +208,12 @@ public final class X402 {
                 accepts.add(readRequirements(r, "invalid_payment_requirements"));
             }
         }
+        JsonNode resource = n.get("resource");
         return new PaymentRequired(
-                readResource(n.get("resource")), accepts, n.path("error").asText(null));
+                readResource(resource),
+                accepts,
+                n.path("error").asText(null),
+                resource != null && resource.isObject() ? resource : null);
     }
 
     public static PaymentPayload decodePaymentPayload(String header) {
@@ -176,8 +250,13 @@ public final class X402 {
                     uint(auth, "validBefore"),
                     nonce.toLowerCase(java.util.Locale.ROOT),
                     Signature.fromHex(signatureHex));
+            JsonNode id =
+                    n.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
             return new PaymentPayload(
-                    n.has("resource") ? readResource(n.get("resource")) : null, requirements, authorization);
+                    n.has("resource") ? readResource(n.get("resource")) : null,
+                    requirements,
+                    authorization,
+                    id.isTextual() ? java.util.Optional.of(id.asText()) : java.util.Optional.empty());
         } catch (InvalidKeyInputException e) {
             throw malformed("invalid_payload", "the payment payload is malformed: " + e.getMessage());
         }
@@ -205,23 +284,32 @@ public final class X402 {
                     Address.parse(text(r, "payTo", reason)),
                     r.path("maxTimeoutSeconds").asInt(60),
                     extra.path("name").asText(""),
-                    extra.path("version").asText(""));
+                    extra.path("version").asText(""),
+                    r.deepCopy());
         } catch (InvalidKeyInputException e) {
             throw malformed(reason, "payment requirements are malformed: " + e.getMessage());
         }
     }
 
-    private static ObjectNode requirements(Requirements r) {
+    private static ObjectNode requirements(
+            String scheme,
+            String network,
+            BigInteger amount,
+            Address asset,
+            Address payTo,
+            int maxTimeoutSeconds,
+            String tokenName,
+            String tokenVersion) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("scheme", r.scheme());
-        n.put("network", r.network());
-        n.put("amount", r.amount().toString());
-        n.put("asset", r.asset().toString());
-        n.put("payTo", r.payTo().toString());
-        n.put("maxTimeoutSeconds", r.maxTimeoutSeconds());
+        n.put("scheme", scheme);
+        n.put("network", network);
+        n.put("amount", amount.toString());
+        n.put("asset", asset.toString());
+        n.put("payTo", payTo.toString());
+        n.put("maxTimeoutSeconds", maxTimeoutSeconds);
         ObjectNode extra = n.putObject("extra");
-        extra.put("name", r.tokenName());
-        extra.put("version", r.tokenVersion());
+        extra.put("name", tokenName);
+        extra.put("version", tokenVersion);
         return n;
     }
 

@@ -52,6 +52,11 @@ public final class X402Seller {
                     "invalid_exact_evm_payload_authorization_value_mismatch",
                     "the authorization moves " + a.value() + " base units, the price is " + required.amount());
         }
+        if (!accepted.sameOfferAs(required)) {
+            return invalid(
+                    "invalid_payment_requirements",
+                    "the 'accepted' requirement is not the one this seller offered (it must be echoed unchanged)");
+        }
         if (!a.isSignedByPayer()) {
             return invalid("invalid_exact_evm_payload_signature", "the signature does not recover to " + a.from());
         }

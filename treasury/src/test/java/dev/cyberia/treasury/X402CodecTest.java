@@ -16,7 +16,7 @@ class X402CodecTest {
     private static final Address SELLER = Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
     private static final Address BUYER = Address.parse("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
     private static final X402.Requirements REQUIREMENTS = new X402.Requirements(
-            "exact", "eip155:31337", BigInteger.valueOf(10_000), TOKEN, SELLER, 60, "ComputeToken", "1");
+            "exact", "eip155:31337", BigInteger.valueOf(10_000), TOKEN, SELLER, 60, "ComputeToken", "1", null);
     private static final X402.ResourceInfo RESOURCE =
             new X402.ResourceInfo("http://127.0.0.1/v1/chat/completions", "a chat completion", "application/json");
 

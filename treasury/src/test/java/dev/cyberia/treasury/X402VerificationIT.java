@@ -67,11 +67,27 @@ class X402VerificationIT extends OnDevnet {
         TransferAuthorization a = good.authorization();
 
         X402.Requirements otherNetwork = new X402.Requirements(
-                "exact", "eip155:1", required.amount(), required.asset(), required.payTo(), 60, "ComputeToken", "1");
+                "exact",
+                "eip155:1",
+                required.amount(),
+                required.asset(),
+                required.payTo(),
+                60,
+                "ComputeToken",
+                "1",
+                null);
         assertThat(reasonOf(new X402.PaymentPayload(null, otherNetwork, a), required))
                 .isEqualTo("invalid_network");
         X402.Requirements otherAsset = new X402.Requirements(
-                "exact", required.network(), required.amount(), address(4), required.payTo(), 60, "ComputeToken", "1");
+                "exact",
+                required.network(),
+                required.amount(),
+                address(4),
+                required.payTo(),
+                60,
+                "ComputeToken",
+                "1",
+                null);
         assertThat(reasonOf(new X402.PaymentPayload(null, otherAsset, a), required))
                 .isEqualTo("invalid_payment_requirements");
         assertThat(reasonOf(good, price("0.5"))).isEqualTo("invalid_exact_evm_payload_authorization_value_mismatch");

@@ -78,7 +78,8 @@ public final class LlmPlanner implements Planner {
                             .messages(messages)
                             .toolSpecifications(specs)
                             .build(),
-                    mode);
+                    mode,
+                    tick.tickId() + "/plan/" + step);
             ChatResponse response = answer.response();
             AiMessage ai = response.aiMessage();
             TokenUsage usage = response.tokenUsage();

@@ -13,7 +13,7 @@ import dev.langchain4j.agent.tool.Tool;
  */
 public final class InferenceSkill {
     @Tool(name = "buy_inference", value = "Ask a miner's model a question and pay for the answer.")
-    @Skill(sideEffect = SideEffect.EXTERNAL)
+    @Skill(sideEffect = SideEffect.MOVES_MONEY)
     public String ask(@P("the question") String question, CallContext context) {
         return PaidInference.ask(context, question, 48).text();
     }

@@ -11,6 +11,11 @@ import java.util.HexFormat;
 public final class Abi {
     private Abi() {}
 
+    /** The topic of an event: keccak-256 of its signature, as 0x-hex. */
+    public static String topic(String eventSignature) {
+        return hex(Hashes.keccak256(eventSignature.getBytes(StandardCharsets.US_ASCII)));
+    }
+
     public static byte[] selector(String signature) {
         return Arrays.copyOf(Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)), 4);
     }

@@ -4,6 +4,7 @@ import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.SignedTransaction;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.IllegalPaymentTransitionException;
 import dev.cyberia.treasury.InvalidTreasuryInputException;
 import dev.cyberia.treasury.LedgerEntry;
 import dev.cyberia.treasury.Payment;
@@ -29,7 +30,11 @@ import javax.sql.DataSource;
 public final class JournalStore {
     private static final String COLUMNS =
             "id, idempotency_key, payer, payee, asset, token, decimals, amount, purpose, chain_id,"
-                    + " state, reason, nonce, tx_hash, block_number, gas_fee, created_at, updated_at";
+                    + " state, reason, nonce, tx_hash, block_number, gas_fee, created_at, updated_at, kind,"
+                    + " auth_nonce, valid_before, resource";
+
+    /** States in which a payment's money is committed but not yet mined or settled. */
+    private static final String IN_FLIGHT = "'SIGNED', 'BROADCAST', 'AUTHORIZED', 'SENT'";
 
     private final DataSource dataSource;
 
@@ -39,6 +44,20 @@ public final class JournalStore {
 
     /** A ledger leg to write. */
     public record Leg(String account, Asset asset, BigInteger amount) {}
+
+    /** What the decision made under the wallet's lock says: go on and sign, or stop in a state with a reason. */
+    public sealed interface Verdict {
+        record Go() implements Verdict {}
+
+        /** @param state DENIED, AWAITING_APPROVAL or FAILED */
+        record Stop(String state, String reason) implements Verdict {}
+    }
+
+    /** An x402 payment signed for a purchase: the header as it is sent, its authorization's nonce and end. */
+    public record SignedPurchase(String header, String authorizationNonce, long validBefore) {}
+
+    /** What a seller answered, kept with a settled purchase so that a re-run gets the same answer. */
+    public record StoredResponse(int status, String headersJson, byte[] body) {}
 
     @FunctionalInterface
     interface SqlWork<T> {
@@ -63,6 +82,16 @@ public final class JournalStore {
 
     /** Writes the intent, or returns the payment already made under this key (which must be the same payment). */
     public Payment intend(PaymentRequest request, Address payer, long chainId, Instant now) {
+        return intend(request, payer, chainId, "TRANSFER", null, now);
+    }
+
+    /** Writes the intent of an x402 purchase of {@code resource}; or returns the one under this key. */
+    public Payment intendPurchase(PaymentRequest request, Address payer, long chainId, String resource, Instant now) {
+        return intend(request, payer, chainId, "X402", resource, now);
+    }
+
+    private Payment intend(
+            PaymentRequest request, Address payer, long chainId, String kind, String resource, Instant now) {
         Optional<Payment> existing = byKey(request.idempotencyKey());
         if (existing.isPresent()) {
             return sameAs(existing.get(), request, payer);
@@ -71,8 +100,8 @@ public final class JournalStore {
             return inTransaction(c -> {
                 try (PreparedStatement ps =
                         c.prepareStatement("INSERT INTO payments (idempotency_key, payer, payee, asset, token,"
-                                + " decimals, amount, purpose, chain_id, state, created_at, updated_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'INTENDED', ?, ?)")) {
+                                + " decimals, amount, purpose, chain_id, state, created_at, updated_at, kind, resource)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'INTENDED', ?, ?, ?, ?)")) {
                     ps.setString(1, request.idempotencyKey());
                     ps.setString(2, payer.toString());
                     ps.setString(3, request.payee().toString());
@@ -90,6 +119,8 @@ public final class JournalStore {
                     ps.setLong(9, chainId);
                     ps.setTimestamp(10, Timestamp.from(now));
                     ps.setTimestamp(11, Timestamp.from(now));
+                    ps.setString(12, kind);
+                    ps.setString(13, resource);
                     ps.executeUpdate();
                 }
                 return byKey(c, request.idempotencyKey()).orElseThrow();
@@ -180,13 +211,26 @@ public final class JournalStore {
         });
     }
 
-    /** Moves a payment to a state that carries only a reason (approval, denial, failure before signing). */
-    public Payment setState(long id, String state, String reason, Instant now) {
+    /**
+     * Moves a payment to a state that carries only a reason (approval, denial, failure before
+     * signing, release), compare-and-set: only from one of {@code from}.
+     *
+     * @throws IllegalPaymentTransitionException when the payment is in none of them (moved by someone else)
+     */
+    public Payment setState(long id, List<String> from, String state, String reason, Instant now) {
         return inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE payments SET state = ?, reason = ?, updated_at = ? WHERE id = ?")) {
-                ps.setString(1, state);
-                ps.setString(2, reason);
+            move(c, id, from, state, reason, now);
+            return byIdIn(c, id);
+        });
+    }
+
+    /** Adds what happened to a payment (a seller's refusal, a dispute) without moving it. */
+    public Payment note(long id, String reason, String dispute, Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET reason = COALESCE(?, reason),"
+                    + " dispute = COALESCE(?, dispute), updated_at = ? WHERE id = ?")) {
+                ps.setString(1, reason);
+                ps.setString(2, dispute);
                 ps.setTimestamp(3, Timestamp.from(now));
                 ps.setLong(4, id);
                 ps.executeUpdate();
@@ -195,35 +239,251 @@ public final class JournalStore {
         });
     }
 
+    /** The one place a payment's state changes: {@code UPDATE ... WHERE state IN (from)}, or an error. */
+    private static void move(Connection c, long id, List<String> from, String state, String reason, Instant now)
+            throws SQLException {
+        String in = String.join(",", java.util.Collections.nCopies(from.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET state = ?, reason = ?, updated_at = ?"
+                + " WHERE id = ? AND state IN (" + in + ")")) {
+            ps.setString(1, state);
+            ps.setString(2, reason);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setLong(4, id);
+            for (int i = 0; i < from.size(); i++) {
+                ps.setString(5 + i, from.get(i));
+            }
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        Payment current = byIdIn(c, id);
+        throw new IllegalPaymentTransitionException(
+                "payment #" + id + " is " + current.state().name()
+                        + ", not " + String.join(" or ", from) + ": it cannot become " + state
+                        + " (another call moved it first); nothing was changed");
+    }
+
+    /** Like {@link #move}, but a payment a twin call already settled (a final state) is left as it is: false. */
+    private static boolean moveUnlessFinal(
+            Connection c, long id, List<String> from, String state, String reason, Instant now) throws SQLException {
+        try {
+            move(c, id, from, state, reason, now);
+            return true;
+        } catch (IllegalPaymentTransitionException e) {
+            if (byIdIn(c, id).state().isFinal()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /**
-     * Takes the wallet's next nonce and signs, in one transaction holding the wallet's row lock, so
-     * that no two payments of one wallet (in any process) get the same nonce. The signed bytes are
-     * committed before this returns, before anything is broadcast.
+     * Runs {@code work} in one transaction that holds the wallet's row lock: decisions about one
+     * wallet's money (policy, funds, nonce) are made one at a time across threads and processes,
+     * and each one's effect is committed before the next is made.
+     */
+    private <T> T underWalletLock(Address wallet, SqlWork<T> work) {
+        return inTransaction(c -> {
+            try (PreparedStatement merge =
+                    c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
+                merge.setString(1, wallet.toString());
+                merge.executeUpdate();
+            }
+            c.commit(); // the row exists for every later lock
+            try (PreparedStatement lock =
+                    c.prepareStatement("SELECT address FROM wallets WHERE address = ? FOR UPDATE")) {
+                lock.setString(1, wallet.toString());
+                lock.executeQuery().close();
+            }
+            return work.run(c);
+        });
+    }
+
+    /**
+     * Decides and signs an x402 purchase under the wallet's lock: {@code decide} (the spend policy
+     * and the funds check, against what is committed) either stops it in a state, or the
+     * authorization is signed and its header committed as AUTHORIZED before this returns, before
+     * anything is sent.
+     */
+    public Payment authorize(
+            long id,
+            Address payer,
+            java.util.function.Supplier<Verdict> decide,
+            java.util.function.Supplier<SignedPurchase> sign,
+            long headBlock,
+            Instant now) {
+        return underWalletLock(payer, c -> {
+            Payment current = byIdIn(c, id);
+            if (!(current.state() instanceof PaymentState.Intended)) {
+                return current; // decided meanwhile by a twin call: never sign twice
+            }
+            if (decide.get() instanceof Verdict.Stop stop) {
+                move(c, id, List.of("INTENDED"), stop.state(), stop.reason(), now);
+                return byIdIn(c, id);
+            }
+            SignedPurchase signed = sign.get();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET state = 'AUTHORIZED', x402_payment = ?,"
+                    + " auth_nonce = ?, valid_before = ?, signed_at_block = ?, reason = NULL, updated_at = ?"
+                    + " WHERE id = ? AND state = 'INTENDED'")) {
+                ps.setString(1, signed.header());
+                ps.setString(2, signed.authorizationNonce());
+                ps.setLong(3, signed.validBefore());
+                ps.setLong(4, headBlock);
+                ps.setTimestamp(5, Timestamp.from(now));
+                ps.setLong(6, id);
+                ps.executeUpdate();
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /** The committed {@code PAYMENT-SIGNATURE} header of a purchase. */
+    public String purchaseHeader(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT x402_payment FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
+    /** The block the chain was at when a purchase was signed: its settlement cannot be older. */
+    public long signedAtBlock(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT signed_at_block FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** AUTHORIZED → SENT, just before the header goes out; a purchase already SENT stays so. */
+    public Payment markSent(long id, Instant now) {
+        return inTransaction(c -> {
+            if (byIdIn(c, id).state() instanceof PaymentState.Authorized) {
+                move(c, id, List.of("AUTHORIZED"), "SENT", null, now);
+            }
+            return byIdIn(c, id);
+        });
+    }
+
+    /**
+     * Marks a purchase settled (CONFIRMED) with its settlement transaction and books its legs, in
+     * one transaction, with the seller's answer when there is one; a purchase already settled is
+     * returned as it is (booked once).
+     */
+    public Payment settlePurchase(
+            long id,
+            String txHash,
+            long block,
+            List<Leg> legs,
+            Address wallet,
+            StoredResponse response,
+            String dispute,
+            Instant now) {
+        return inTransaction(c -> {
+            Payment current = byIdIn(c, id);
+            if (current.state() instanceof PaymentState.Confirmed) {
+                return current;
+            }
+            if (!moveUnlessFinal(c, id, List.of("AUTHORIZED", "SENT", "FAILED"), "CONFIRMED", null, now)) {
+                return byIdIn(c, id); // a twin call settled it meanwhile: booked once
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET tx_hash = ?, block_number = ?,"
+                    + " gas_fee = 0, dispute = COALESCE(?, dispute) WHERE id = ?")) {
+                ps.setString(1, txHash);
+                ps.setLong(2, block);
+                ps.setString(3, dispute);
+                ps.setLong(4, id);
+                ps.executeUpdate();
+            }
+            if (response != null) {
+                storeResponse(c, id, response);
+            }
+            bookIn(c, wallet, "payment-" + id + "-0", legs, id, txHash, "x402 " + current.purpose(), now);
+            return byIdIn(c, id);
+        });
+    }
+
+    /** Keeps the seller's answer with a purchase (its first answer wins). */
+    public void recordResponse(long id, StoredResponse response) {
+        inTransaction(c -> {
+            storeResponse(c, id, response);
+            return null;
+        });
+    }
+
+    private static void storeResponse(Connection c, long id, StoredResponse response) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET response_status = ?,"
+                + " response_headers = ?, response_body = ? WHERE id = ? AND response_status IS NULL")) {
+            ps.setInt(1, response.status());
+            ps.setString(2, response.headersJson());
+            ps.setBytes(3, response.body());
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The seller's answer kept with a purchase, and the dispute recorded against it, if any. */
+    public record PurchaseRecord(
+            Optional<StoredResponse> response, Optional<String> dispute, Optional<String> reason) {}
+
+    public PurchaseRecord purchaseRecord(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT response_status, response_headers, response_body, dispute, reason FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    int status = rs.getInt(1);
+                    Optional<StoredResponse> response = rs.wasNull()
+                            ? Optional.empty()
+                            : Optional.of(new StoredResponse(status, rs.getString(2), rs.getBytes(3)));
+                    return new PurchaseRecord(
+                            response, Optional.ofNullable(rs.getString(4)), Optional.ofNullable(rs.getString(5)));
+                }
+            }
+        });
+    }
+
+    /**
+     * Decides, takes the wallet's next nonce and signs, in one transaction holding the wallet's row
+     * lock, so that no two payments of one wallet (in any process) get the same nonce and no two
+     * decisions overlap. {@code decide} (policy, funds, fees) either stops the payment in a state
+     * or lets it be signed; the signed bytes are committed before this returns, before anything is
+     * broadcast.
      *
+     * @param from the states the payment may be signed from (INTENDED, or AWAITING_APPROVAL once approved)
      * @param chainNonce the chain's pending nonce for the wallet, read while the lock is held
      */
     public Payment sign(
             long id,
             Address payer,
             long chainId,
+            List<String> from,
+            java.util.function.Supplier<Verdict> decide,
             Function<Address, BigInteger> chainNonce,
             Function<BigInteger, SignedTransaction> signer,
             Instant now) {
-        return inTransaction(c -> {
-            try (PreparedStatement merge =
-                    c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
-                merge.setString(1, payer.toString());
-                merge.executeUpdate();
-            }
-            try (PreparedStatement lock =
-                    c.prepareStatement("SELECT address FROM wallets WHERE address = ? FOR UPDATE")) {
-                lock.setString(1, payer.toString());
-                lock.executeQuery().close();
-            }
+        return underWalletLock(payer, c -> {
             Payment current = byIdIn(c, id);
-            if (!(current.state() instanceof PaymentState.Intended
-                    || current.state() instanceof PaymentState.AwaitingApproval)) {
-                return current; // signed meanwhile by a twin call: never sign twice
+            if (!from.contains(current.state().name())) {
+                if (current.state() instanceof PaymentState.Intended
+                        || current.state() instanceof PaymentState.AwaitingApproval) {
+                    throw new IllegalPaymentTransitionException("payment #" + id + " is "
+                            + current.state().name() + ", not " + String.join(" or ", from) + "; nothing was signed");
+                }
+                return current; // signed or decided meanwhile by a twin call: never sign twice
+            }
+            if (decide.get() instanceof Verdict.Stop stop) {
+                move(c, id, from, stop.state(), stop.reason(), now);
+                return byIdIn(c, id);
             }
             BigInteger next = chainNonce.apply(payer);
             try (PreparedStatement ps = c.prepareStatement(
@@ -238,14 +498,13 @@ public final class JournalStore {
                 }
             }
             SignedTransaction signed = signer.apply(next);
+            move(c, id, from, "SIGNED", null, now);
             try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE payments SET state = 'SIGNED', nonce = ?, raw_tx = ?,"
-                            + " tx_hash = ?, reason = NULL, updated_at = ? WHERE id = ?")) {
+                    c.prepareStatement("UPDATE payments SET nonce = ?, raw_tx = ?, tx_hash = ? WHERE id = ?")) {
                 ps.setBigDecimal(1, new BigDecimal(next));
                 ps.setBytes(2, signed.raw());
                 ps.setString(3, signed.hashHex());
-                ps.setTimestamp(4, Timestamp.from(now));
-                ps.setLong(5, id);
+                ps.setLong(4, id);
                 ps.executeUpdate();
             }
             return byIdIn(c, id);
@@ -308,17 +567,17 @@ public final class JournalStore {
         return inTransaction(c -> {
             Payment current = byIdIn(c, id);
             if (current.state().isFinal()) {
-                return current;
+                return current; // a twin call settled it: booked once
+            }
+            if (!moveUnlessFinal(
+                    c, id, List.of("SIGNED", "BROADCAST"), succeeded ? "CONFIRMED" : "FAILED", reason, now)) {
+                return byIdIn(c, id); // a twin call settled it meanwhile: booked once
             }
             try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE payments SET state = ?, reason = ?, block_number = ?,"
-                            + " gas_fee = ?, updated_at = ? WHERE id = ?")) {
-                ps.setString(1, succeeded ? "CONFIRMED" : "FAILED");
-                ps.setString(2, reason);
-                ps.setLong(3, block);
-                ps.setBigDecimal(4, new BigDecimal(gasFee));
-                ps.setTimestamp(5, Timestamp.from(now));
-                ps.setLong(6, id);
+                    c.prepareStatement("UPDATE payments SET block_number = ?, gas_fee = ? WHERE id = ?")) {
+                ps.setLong(1, block);
+                ps.setBigDecimal(2, new BigDecimal(gasFee));
+                ps.setLong(3, id);
                 ps.executeUpdate();
             }
             int kind = 0;
@@ -453,9 +712,11 @@ public final class JournalStore {
      */
     public BigInteger spentSince(Address payer, String symbol, Instant since) {
         BigInteger own = sum(
-                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ?"
-                        + " AND state IN ('SIGNED', 'BROADCAST', 'CONFIRMED') AND purpose LIKE 'expenses:%' AND created_at >= ?",
-                payer, symbol, since);
+                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ?" + " AND state IN ("
+                        + IN_FLIGHT + ", 'CONFIRMED') AND purpose LIKE 'expenses:%' AND created_at >= ?",
+                payer,
+                symbol,
+                since);
         BigInteger settledBySellers = sum(
                 "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE wallet = ? AND asset = ?"
                         + " AND account LIKE 'expenses:%' AND payment_id IS NULL AND created_at >= ?",
@@ -466,9 +727,11 @@ public final class JournalStore {
     /** What is signed or sent but not yet mined: not spendable again. */
     public BigInteger inFlight(Address payer, String symbol) {
         return sum(
-                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ? AND state IN ('SIGNED', 'BROADCAST')"
-                        + " AND purpose LIKE 'expenses:%' AND created_at >= ?",
-                payer, symbol, Instant.EPOCH);
+                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ? AND state IN (" + IN_FLIGHT
+                        + ")" + " AND purpose LIKE 'expenses:%' AND created_at >= ?",
+                payer,
+                symbol,
+                Instant.EPOCH);
     }
 
     private BigInteger sum(String sql, Address payer, String symbol, Instant since) {
@@ -545,6 +808,11 @@ public final class JournalStore {
                         rs.getLong("block_number"),
                         rs.getBigDecimal("gas_fee").toBigIntegerExact());
             case "FAILED" -> new PaymentState.Failed(reason, hash);
+            case "AUTHORIZED" ->
+                new PaymentState.Authorized(
+                        rs.getString("auth_nonce"), Instant.ofEpochSecond(rs.getLong("valid_before")));
+            case "SENT" ->
+                new PaymentState.Sent(rs.getString("auth_nonce"), Instant.ofEpochSecond(rs.getLong("valid_before")));
             default -> throw new TreasuryException("unknown payment state " + rs.getString("state"));
         };
         return new Payment(
@@ -557,6 +825,7 @@ public final class JournalStore {
                 rs.getLong("chain_id"),
                 state,
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(),
+                Optional.ofNullable(rs.getString("resource")));
     }
 }

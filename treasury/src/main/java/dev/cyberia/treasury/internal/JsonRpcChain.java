@@ -113,6 +113,30 @@ public final class JsonRpcChain implements Chain {
         return tx != null && !tx.isNull();
     }
 
+    @Override
+    public java.util.List<Logged> logs(Address contract, java.util.List<String> topics, long fromBlock) {
+        com.fasterxml.jackson.databind.node.ObjectNode filter =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        filter.put("address", contract.toString());
+        filter.put("fromBlock", "0x" + Long.toHexString(Math.max(0, fromBlock)));
+        filter.put("toBlock", "latest");
+        var t = filter.putArray("topics");
+        topics.forEach(topic -> {
+            if (topic == null) {
+                t.addNull();
+            } else {
+                t.add(topic);
+            }
+        });
+        java.util.List<Logged> out = new java.util.ArrayList<>();
+        for (JsonNode log : rpc.call("eth_getLogs", filter)) {
+            out.add(new Logged(
+                    log.path("transactionHash").asText(),
+                    quantity(log.path("blockNumber")).longValueExact()));
+        }
+        return out;
+    }
+
     public static BigInteger quantity(JsonNode node) {
         String text = node.asText();
         return text.startsWith("0x")
