@@ -218,6 +218,10 @@ public final class JournalStore {
      * @throws IllegalPaymentTransitionException when the payment is in none of them (moved by someone else)
      */
     public Payment setState(long id, List<String> from, String state, String reason, Instant now) {
+        if (!List.of("AWAITING_APPROVAL", "DENIED", "FAILED").contains(state)) {
+            throw new IllegalPaymentTransitionException("payment #" + id + " cannot be set " + state
+                    + " with a reason alone: signing, sending and settling do that; nothing was changed");
+        }
         return inTransaction(c -> {
             move(c, id, from, state, reason, now);
             return byIdIn(c, id);
@@ -239,28 +243,51 @@ public final class JournalStore {
         });
     }
 
-    /** The one place a payment's state changes: {@code UPDATE ... WHERE state IN (from)}, or an error. */
+    /** The moves a transfer may make, each from one state to one of the next. */
+    private static final java.util.Map<String, java.util.Set<String>> TRANSFER_MOVES = java.util.Map.of(
+            "INTENDED", java.util.Set.of("AWAITING_APPROVAL", "DENIED", "FAILED", "SIGNED"),
+            "AWAITING_APPROVAL", java.util.Set.of("DENIED", "FAILED", "SIGNED"),
+            "SIGNED", java.util.Set.of("BROADCAST", "CONFIRMED", "FAILED"),
+            "BROADCAST", java.util.Set.of("CONFIRMED", "FAILED"));
+
+    /** The moves an x402 purchase may make; a released one (FAILED) is settled after all if the chain says so. */
+    private static final java.util.Map<String, java.util.Set<String>> PURCHASE_MOVES = java.util.Map.of(
+            "INTENDED", java.util.Set.of("DENIED", "FAILED", "AUTHORIZED"),
+            "AUTHORIZED", java.util.Set.of("SENT", "CONFIRMED", "FAILED"),
+            "SENT", java.util.Set.of("CONFIRMED", "FAILED"),
+            "FAILED", java.util.Set.of("CONFIRMED"));
+
+    /**
+     * The one place a payment's state changes: only a legal move for its kind, only from one of
+     * {@code from}, as a compare-and-set ({@code UPDATE ... WHERE state = <current>}); anything
+     * else is an error and changes nothing.
+     */
     private static void move(Connection c, long id, List<String> from, String state, String reason, Instant now)
             throws SQLException {
-        String in = String.join(",", java.util.Collections.nCopies(from.size(), "?"));
-        try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET state = ?, reason = ?, updated_at = ?"
-                + " WHERE id = ? AND state IN (" + in + ")")) {
+        Payment current = byIdIn(c, id);
+        String at = current.state().name();
+        var moves = current.isPurchase() ? PURCHASE_MOVES : TRANSFER_MOVES;
+        if (!from.contains(at) || !moves.getOrDefault(at, java.util.Set.of()).contains(state)) {
+            throw new IllegalPaymentTransitionException("payment #" + id + " is " + at
+                    + (from.contains(at) ? "" : ", not " + String.join(" or ", from)) + ": it cannot become " + state
+                    + (from.contains(at)
+                            ? " (not a move a " + (current.isPurchase() ? "purchase" : "transfer") + " makes)"
+                            : " (another call moved it first)")
+                    + "; nothing was changed");
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE payments SET state = ?, reason = ?, updated_at = ? WHERE id = ? AND state = ?")) {
             ps.setString(1, state);
             ps.setString(2, reason);
             ps.setTimestamp(3, Timestamp.from(now));
             ps.setLong(4, id);
-            for (int i = 0; i < from.size(); i++) {
-                ps.setString(5 + i, from.get(i));
-            }
+            ps.setString(5, at);
             if (ps.executeUpdate() == 1) {
                 return;
             }
         }
-        Payment current = byIdIn(c, id);
-        throw new IllegalPaymentTransitionException(
-                "payment #" + id + " is " + current.state().name()
-                        + ", not " + String.join(" or ", from) + ": it cannot become " + state
-                        + " (another call moved it first); nothing was changed");
+        throw new IllegalPaymentTransitionException("payment #" + id + " was " + at + " and was moved by another"
+                + " call before it could become " + state + "; nothing was changed");
     }
 
     /** Like {@link #move}, but a payment a twin call already settled (a final state) is left as it is: false. */
@@ -321,16 +348,19 @@ public final class JournalStore {
                 move(c, id, List.of("INTENDED"), stop.state(), stop.reason(), now);
                 return byIdIn(c, id);
             }
+            if (!current.isPurchase()) {
+                throw new IllegalPaymentTransitionException("payment #" + id
+                        + " is a transfer, not a purchase: it is never authorized; nothing was signed");
+            }
             SignedPurchase signed = sign.get();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET state = 'AUTHORIZED', x402_payment = ?,"
-                    + " auth_nonce = ?, valid_before = ?, signed_at_block = ?, reason = NULL, updated_at = ?"
-                    + " WHERE id = ? AND state = 'INTENDED'")) {
+            move(c, id, List.of("INTENDED"), "AUTHORIZED", null, now);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET x402_payment = ?, auth_nonce = ?,"
+                    + " valid_before = ?, signed_at_block = ? WHERE id = ?")) {
                 ps.setString(1, signed.header());
                 ps.setString(2, signed.authorizationNonce());
                 ps.setLong(3, signed.validBefore());
                 ps.setLong(4, headBlock);
-                ps.setTimestamp(5, Timestamp.from(now));
-                ps.setLong(6, id);
+                ps.setLong(5, id);
                 ps.executeUpdate();
             }
             return byIdIn(c, id);
