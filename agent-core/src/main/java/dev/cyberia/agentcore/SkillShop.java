@@ -45,6 +45,8 @@ public final class SkillShop implements AutoCloseable {
     private final Clock clock;
     private final PolicyGate gate = new PolicyGate();
     private final Map<String, TokenDomain> domains = new ConcurrentHashMap<>();
+    /** One paywall per selling wallet: it serves each payment once, and a buyer's retry gets the same answer. */
+    private final Map<String, X402Paywall> paywalls = new ConcurrentHashMap<>();
 
     private SkillShop(HttpServer server, AgentStore store, AgentRuntime runtime, Predicate<String> open, Clock clock) {
         this.server = server;
@@ -173,8 +175,9 @@ public final class SkillShop implements AutoCloseable {
                 service.get().price().toPlainString(), agent.treasury().assets().get(1));
         X402.Requirements required =
                 X402.Requirements.exact(domain(agent).chainId(), domain(agent), price, record.address(), 120);
-        X402Paywall.Outcome outcome = new X402Paywall(
-                        agent.treasury(), agent.signer().get(), clock)
+        X402Paywall.Outcome outcome = paywalls.computeIfAbsent(
+                        record.address().toString(),
+                        a -> new X402Paywall(agent.treasury(), agent.signer().get(), clock))
                 .charge(
                         exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
                         required,
@@ -191,6 +194,12 @@ public final class SkillShop implements AutoCloseable {
                 exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(refused.required()));
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(refused.response()));
                 send(exchange, refused.status(), error(refused.message(), refused.reason()));
+            }
+            case X402Paywall.Outcome.AlreadyServed again -> {
+                again.answer().headers().forEach(exchange.getResponseHeaders()::set);
+                byte[] bytes = again.answer().body();
+                exchange.sendResponseHeaders(again.answer().status(), bytes.length);
+                exchange.getResponseBody().write(bytes);
             }
             case X402Paywall.Outcome.Paid paid -> {
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
@@ -216,6 +225,18 @@ public final class SkillShop implements AutoCloseable {
                     refund.put("transaction", sent.transactionHash());
                     refund.put("reason", r.state() instanceof PaymentState.Denied d ? d.reason() : null);
                 });
+                byte[] bytes = JSON.writeValueAsBytes(answer);
+                paywalls.get(record.address().toString())
+                        .answered(
+                                exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                                new X402Paywall.Answer(
+                                        200,
+                                        Map.of(
+                                                "Content-Type",
+                                                "application/json",
+                                                X402.PAYMENT_RESPONSE,
+                                                X402.encode(paid.response())),
+                                        bytes));
                 send(exchange, 200, answer);
             }
         }

@@ -182,6 +182,11 @@ public final class MinerServer implements AutoCloseable {
                     send(exchange, refused.status(), error(refused.message(), refused.reason()));
                     return;
                 }
+                case X402Paywall.Outcome.AlreadyServed again -> {
+                    again.answer().headers().forEach(exchange.getResponseHeaders()::set);
+                    sendBytes(exchange, again.answer().status(), again.answer().body());
+                    return;
+                }
                 case X402Paywall.Outcome.Paid paid -> {
                     exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
                     payment = paid.payment();
@@ -200,18 +205,26 @@ public final class MinerServer implements AutoCloseable {
                 refund(exchange, collected, failed);
                 return;
             }
-            exchange.getResponseHeaders()
-                    .set(
-                            Receipt.HEADER,
-                            Receipt.sign(
-                                            signer,
-                                            requestBody,
-                                            responseBody,
-                                            model.name(),
-                                            payment.authorization().value().toString(),
-                                            payment.authorization().from(),
-                                            transaction)
-                                    .encode());
+            String receipt = Receipt.sign(
+                            signer,
+                            requestBody,
+                            responseBody,
+                            model.name(),
+                            payment.authorization().value().toString(),
+                            payment.authorization().from(),
+                            transaction)
+                    .encode();
+            exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
+            paywall.answered(
+                    exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                    new X402Paywall.Answer(
+                            200,
+                            java.util.Map.of(
+                                    Receipt.HEADER,
+                                    receipt,
+                                    X402.PAYMENT_RESPONSE,
+                                    exchange.getResponseHeaders().getFirst(X402.PAYMENT_RESPONSE)),
+                            responseBody));
             sendBytes(exchange, 200, responseBody);
         }
     }

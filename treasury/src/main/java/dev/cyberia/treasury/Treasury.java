@@ -431,11 +431,8 @@ public final class Treasury {
                     "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
                             + token.symbol());
         }
-        PaymentRequest request = new PaymentRequest(
-                "x402:" + a.from() + ":" + a.nonce(),
-                a.from(),
-                Amount.ofBaseUnits(token, a.value()),
-                "income:services");
+        PaymentRequest request =
+                new PaymentRequest(collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), "income:services");
         return journaledCall(
                 request,
                 "collecting an x402 payment from " + a.from(),
@@ -443,6 +440,16 @@ public final class Treasury {
                 token.token().orElseThrow(),
                 a.transferWithAuthorizationCall(),
                 signer);
+    }
+
+    /** This wallet's collection of an x402 payment, when it has collected (or begun collecting) it. */
+    public Optional<Payment> collected(X402.PaymentPayload payment) {
+        TransferAuthorization a = payment.authorization();
+        return store.byKey(collectionKey(a)).filter(p -> p.state() instanceof PaymentState.Confirmed);
+    }
+
+    private static String collectionKey(TransferAuthorization a) {
+        return "x402:" + a.from() + ":" + a.nonce();
     }
 
     /**

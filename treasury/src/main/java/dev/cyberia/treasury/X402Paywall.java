@@ -11,9 +11,34 @@ import java.util.List;
  * ({@link Treasury#collect}, booked as {@code income:services}) and the caller serves.
  */
 public final class X402Paywall {
+    private static final int REMEMBERED_ANSWERS = 1024;
+
     private final Treasury wallet;
     private final Signer signer;
     private final X402Seller seller;
+    /** Authorizations this paywall has taken in (payer:nonce): each is served once. */
+    private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The answers given to the latest payments, by their exact header: a buyer's retry gets the same answer. */
+    private final java.util.Map<String, Answer> answers =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Answer> eldest) {
+                    return size() > REMEMBERED_ANSWERS;
+                }
+            });
+
+    /** An answer a seller gave for a payment, kept for the buyer's retries (x402 {@code payment-identifier}). */
+    public record Answer(int status, java.util.Map<String, String> headers, byte[] body) {
+        public Answer {
+            headers = java.util.Map.copyOf(headers);
+            body = body.clone();
+        }
+
+        @Override
+        public byte[] body() {
+            return body.clone();
+        }
+    }
 
     public X402Paywall(Treasury wallet, Signer signer, Clock clock) {
         this.wallet = wallet;
@@ -38,9 +63,20 @@ public final class X402Paywall {
                 X402.SettlementResponse response)
                 implements Outcome {}
 
-        /** Settled on chain: serve, and send {@code response} as {@code PAYMENT-RESPONSE}. */
+        /**
+         * Settled on chain: serve, send {@code response} as {@code PAYMENT-RESPONSE}, and hand the
+         * answer to {@link #answered} so that a retry of this payment gets it again.
+         */
         record Paid(X402.PaymentPayload payment, Payment collected, X402.SettlementResponse response)
                 implements Outcome {}
+
+        /** The very payment was served already: send this answer again, serve nothing new. */
+        record AlreadyServed(Answer answer) implements Outcome {}
+    }
+
+    /** Keeps the answer given for a payment (by its exact header), for the buyer's retries. */
+    public void answered(String paymentSignature, Answer answer) {
+        answers.put(paymentSignature, answer);
     }
 
     /**
@@ -58,17 +94,41 @@ public final class X402Paywall {
         } catch (X402Exception e) {
             return refused(e.httpStatus(), e.reason(), e.getMessage(), paymentRequired, null);
         }
+        Answer given = answers.get(paymentSignature);
+        if (given != null) {
+            return new Outcome.AlreadyServed(given);
+        }
         if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {
             return refused(402, invalid.reason(), invalid.message(), paymentRequired, payment);
         }
+        String claim =
+                payment.authorization().from() + ":" + payment.authorization().nonce();
+        if (!claimed.add(claim)) { // the same authorization, in flight on another request
+            return refused(
+                    402,
+                    "invalid_exact_evm_payload_authorization_nonce_used",
+                    "this authorization is being settled on another request (replay)",
+                    paymentRequired,
+                    payment);
+        }
         Payment collected;
         try {
+            if (wallet.collected(payment).isPresent()) { // settled by an earlier request: served there
+                return refused(
+                        402,
+                        "invalid_exact_evm_payload_authorization_nonce_used",
+                        "this authorization was settled already (replay)",
+                        paymentRequired,
+                        payment);
+            }
             collected = wallet.collect(payment, signer);
         } catch (OutcomeUnknownException e) {
             return refused(
                     402, "unexpected_settle_error", "settlement outcome unknown; not served", paymentRequired, payment);
         } catch (TreasuryException e) {
             return refused(402, "unexpected_settle_error", e.getMessage(), paymentRequired, payment);
+        } finally {
+            claimed.remove(claim); // from now on the journal (and the chain) know it
         }
         if (!(collected.state() instanceof PaymentState.Confirmed confirmed)) {
             return refused(

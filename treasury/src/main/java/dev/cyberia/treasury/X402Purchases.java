@@ -318,6 +318,18 @@ final class X402Purchases {
                                     Optional.of(c.transactionHash()),
                                     true));
                 }
+                Optional<Answer> late = askAgain(order, payment); // a seller that remembers answers it again
+                if (late.isPresent()) {
+                    store.recordResponse(payment.id(), stored(late.get()));
+                    yield new Purchase(
+                            Optional.of(payment),
+                            new Outcome.Served(
+                                    late.get(),
+                                    payment.amount(),
+                                    payment.payee(),
+                                    Optional.of(c.transactionHash()),
+                                    false));
+                }
                 yield new Purchase(
                         Optional.of(payment),
                         new Outcome.PaidNotServed(
@@ -344,6 +356,23 @@ final class X402Purchases {
             case PaymentState.Broadcast b ->
                 throw new IllegalStateException("payment #" + payment.id() + " is a transfer");
         };
+    }
+
+    /**
+     * Sends a settled purchase's header once more, for a seller that keeps its answers by payment
+     * (x402 {@code payment-identifier}): its answer when it gives one, else empty. Never signs.
+     */
+    private Optional<Answer> askAgain(PurchaseOrder order, Payment payment) {
+        String header = store.purchaseHeader(payment.id());
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            HttpResponse<byte[]> response = post(order, header);
+            return response.statusCode() / 100 == 2 ? Optional.of(answer(response)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -376,12 +405,16 @@ final class X402Purchases {
                         dispute,
                         now)));
             } else if (now.isAfter(end)) {
-                out.add(treasury.told(store.setState(
-                        p.id(),
-                        List.of("AUTHORIZED", "SENT"),
-                        "FAILED",
-                        "released: the authorization expired at " + end + " unused; nothing was paid",
-                        now)));
+                try {
+                    out.add(treasury.told(store.setState(
+                            p.id(),
+                            List.of("AUTHORIZED", "SENT"),
+                            "FAILED",
+                            "released: the authorization expired at " + end + " unused; nothing was paid",
+                            now)));
+                } catch (IllegalPaymentTransitionException settledMeanwhile) {
+                    // another call settled or released it: nothing to do here
+                }
             }
         }
         return out;

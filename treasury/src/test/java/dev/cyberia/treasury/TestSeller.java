@@ -107,6 +107,14 @@ final class TestSeller implements AutoCloseable {
                 send(exchange, r.status(), r.message());
                 return;
             }
+            if (outcome instanceof X402Paywall.Outcome.AlreadyServed again) {
+                again.answer().headers().forEach(exchange.getResponseHeaders()::set);
+                send(
+                        exchange,
+                        again.answer().status(),
+                        new String(again.answer().body(), StandardCharsets.UTF_8));
+                return;
+            }
             if (!(outcome instanceof X402Paywall.Outcome.Paid paid)) {
                 send(exchange, 402, "payment required");
                 return;
@@ -119,6 +127,12 @@ final class TestSeller implements AutoCloseable {
             }
             served.incrementAndGet();
             exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
+            paywall.answered(
+                    header,
+                    new X402Paywall.Answer(
+                            200,
+                            java.util.Map.of(X402.PAYMENT_RESPONSE, X402.encode(paid.response())),
+                            "the item".getBytes(StandardCharsets.UTF_8)));
             send(exchange, 200, "the item");
         }
     }

@@ -131,6 +131,30 @@ class X402PurchaseIT extends OnDevnet {
     }
 
     @Test
+    void anAnswerLostAfterSettlement_isBookedAtOnce_andARetryGetsTheSellersKeptAnswer() throws Exception {
+        Treasury buyer = fundedBuyer(Clock.systemUTC());
+        try (TestSeller seller = seller();
+                Signer key = signer(1)) {
+            seller.mode = TestSeller.Mode.SETTLE_THEN_DELAY;
+            seller.delayMillis = 3000; // past the buyer's 2 s
+            Purchase lost = buyer.buy(order("late", seller, "1"), key, PurchaseGate.NONE);
+            assertThat(lost.outcome()).isInstanceOf(Purchase.Outcome.PaidNotServed.class);
+            assertThat(buyer.ledger())
+                    .filteredOn(e -> e.account().equals("expenses:services"))
+                    .hasSize(1);
+            Thread.sleep(1500); // the seller answers its request, and keeps the answer
+            Purchase retried = buyer.buy(order("late", seller, "1"), key, PurchaseGate.NONE);
+            assertThat(retried.outcome())
+                    .isInstanceOfSatisfying(
+                            Purchase.Outcome.Served.class,
+                            s -> assertThat(s.answer().text()).isEqualTo("the item"));
+            assertThat(seller.served).as("served once, answered twice").hasValue(1);
+            assertThat(cybOf(address(2))).isEqualTo(BigInteger.valueOf(250_000));
+            assertBooksEqualChain(buyer);
+        }
+    }
+
+    @Test
     void aSellerThatTimesOut_thenAsksAfresh_getsTheSameAuthorizationAgain_andItIsReleasedWhenItExpires()
             throws Exception {
         MovableClock clock = new MovableClock();

@@ -397,7 +397,11 @@ public final class JournalStore {
     public Payment markSent(long id, Instant now) {
         return inTransaction(c -> {
             if (byIdIn(c, id).state() instanceof PaymentState.Authorized) {
-                move(c, id, List.of("AUTHORIZED"), "SENT", null, now);
+                try {
+                    move(c, id, List.of("AUTHORIZED"), "SENT", null, now);
+                } catch (IllegalPaymentTransitionException twinMovedItFirst) {
+                    // SENT (or further) already: the same header goes out again, which is the point
+                }
             }
             return byIdIn(c, id);
         });
