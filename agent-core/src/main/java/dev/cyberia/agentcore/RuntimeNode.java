@@ -273,9 +273,29 @@ public final class RuntimeNode implements AutoCloseable {
         }
         hosted.add(agent.name());
         LOG.info("hosting {} (every {})", agent.name(), interval);
+        market.submit(() -> reconcileJournal(agent.name()));
         if (shop != null && !definition.sells().isEmpty()) {
             URI base = shop.baseUri();
             market.submit(() -> publishOffers(agent.name(), base));
+        }
+    }
+
+    /**
+     * Finishes what a crash left in the agent's journal, from the chain: transfers re-broadcast,
+     * purchases booked (settled) or released (expired unused). Off the sync thread; a chain that
+     * cannot be reached now is tried again at the next start or by {@code treasury reconcile}.
+     */
+    private void reconcileJournal(String name) {
+        try {
+            for (var p : runtime.load(store.get(name)).treasury().reconcilePending()) {
+                LOG.info(
+                        "{}: payment #{} reconciled from the chain: {}",
+                        name,
+                        p.id(),
+                        p.state().name());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot reconcile {}'s journal now: {}", name, e.toString());
         }
     }
 

@@ -94,7 +94,9 @@ public final class X402Paywall {
         } catch (X402Exception e) {
             return refused(e.httpStatus(), e.reason(), e.getMessage(), paymentRequired, null);
         }
-        Answer given = answers.get(paymentSignature);
+        // a retry that names its payment (x402 payment-identifier) with the very same header gets
+        // the answer it was given; any other replay of a settled payment is refused below
+        Answer given = payment.paymentId().isPresent() ? answers.get(paymentSignature) : null;
         if (given != null) {
             return new Outcome.AlreadyServed(given);
         }

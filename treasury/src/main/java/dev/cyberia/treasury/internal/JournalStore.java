@@ -423,11 +423,12 @@ public final class JournalStore {
             Instant now) {
         return inTransaction(c -> {
             Payment current = byIdIn(c, id);
-            if (current.state() instanceof PaymentState.Confirmed) {
-                return current;
-            }
-            if (!moveUnlessFinal(c, id, List.of("AUTHORIZED", "SENT", "FAILED"), "CONFIRMED", null, now)) {
-                return byIdIn(c, id); // a twin call settled it meanwhile: booked once
+            if (current.state() instanceof PaymentState.Confirmed
+                    || !moveUnlessFinal(c, id, List.of("AUTHORIZED", "SENT", "FAILED"), "CONFIRMED", null, now)) {
+                if (response != null) {
+                    storeResponse(c, id, response); // a twin (or the reconciler) booked it: keep the answer
+                }
+                return byIdIn(c, id);
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET tx_hash = ?, block_number = ?,"
                     + " gas_fee = 0, dispute = COALESCE(?, dispute) WHERE id = ?")) {
