@@ -25,6 +25,7 @@ public final class CallContext {
     private final int step;
     private final String tool;
     private int purchases;
+    private static final String INFERENCE = "expenses:inference";
 
     CallContext(TickContext tick, int step, String tool) {
         this.tick = tick;
@@ -132,8 +133,11 @@ public final class CallContext {
      */
     public Purchaser purchaser() {
         Treasury treasury = tick.treasury();
-        Purchaser wallet = treasury.purchaser(tick.signer().get(), (payee, price) -> {
-            GateDecision decision = tick.authorizeSpend(tool, Optional.of(payee), price);
+        Purchaser wallet = treasury.purchaser(tick.signer().get(), (order, payee, price) -> {
+            // inference may be bought from any miner (the AUTOMATON's one right to pay strangers);
+            // its price still counts in every budget. Anything else pays only allowed payees.
+            Optional<Address> judged = order.expenseAccount().equals(INFERENCE) ? Optional.empty() : Optional.of(payee);
+            GateDecision decision = tick.authorizeSpend(tool, judged, price);
             return decision instanceof GateDecision.Allow ? Optional.empty() : Optional.of(decision.reason());
         });
         return new Purchaser() {

@@ -148,7 +148,7 @@ final class InferCommand extends Subcommand {
                         + answer.dispute()
                                 .map(d -> System.lineSeparator() + "dispute recorded: " + d)
                                 .orElse(""));
-        return 0;
+        return answer.dispute().isPresent() && answer.text().isEmpty() ? 1 : 0; // paid, nothing usable came
     }
 
     static String firstModel(java.net.URI miner) {

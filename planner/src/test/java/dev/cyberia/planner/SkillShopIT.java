@@ -267,7 +267,8 @@ class SkillShopIT {
                                 && j.contains("z/shout for 0.04 CYB at " + url)
                                 && j.contains("a/shout for 0.05 CYB at " + url));
                 assertThat(buyerAgent.eventJson)
-                        .anyMatch(j -> j.contains("\"outcome\":\"REFUSED\"") && j.contains("the market lists offerer"));
+                        .anyMatch(j -> j.contains("\"outcome\":\"REFUSED\"")
+                                && j.contains("may be paid for this (its market listing)"));
                 assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address())).isEqualTo(sellerBefore);
 
                 bed.market.withdraw(lie.id(), liarWallet, liar);

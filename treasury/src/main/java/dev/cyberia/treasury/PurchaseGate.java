@@ -11,8 +11,8 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PurchaseGate {
     /** No check beyond the treasury's spend policy. */
-    PurchaseGate NONE = (payee, price) -> Optional.empty();
+    PurchaseGate NONE = (order, payee, price) -> Optional.empty();
 
-    /** Why paying {@code price} to {@code payee} is refused, or empty to go on. */
-    Optional<String> refusal(Address payee, Amount price);
+    /** Why paying {@code price} to {@code payee} for {@code order} is refused, or empty to go on. */
+    Optional<String> refusal(PurchaseOrder order, Address payee, Amount price);
 }

@@ -102,7 +102,7 @@ final class X402Purchases {
         }
         X402.Requirements offer = choice.offer().get();
         Amount price = Amount.ofBaseUnits(token, offer.amount());
-        Optional<String> refused = gate.refusal(offer.payTo(), price);
+        Optional<String> refused = gate.refusal(order, offer.payTo(), price);
         if (refused.isPresent()) {
             return notPaid(refused.get());
         }

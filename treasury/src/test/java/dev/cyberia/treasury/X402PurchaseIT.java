@@ -213,7 +213,7 @@ class X402PurchaseIT extends OnDevnet {
             Purchase gated = buyer.buy(
                     order("two-c", seller, "1").payingOnly(address(2)),
                     key,
-                    (payee, price) -> Optional.of("the gate says no to " + payee));
+                    (o, payee, price) -> Optional.of("the gate says no to " + payee));
             assertThat(gated.outcome())
                     .isInstanceOfSatisfying(
                             Purchase.Outcome.NotPaid.class,
