@@ -271,6 +271,9 @@ public final class RuntimeNode implements AutoCloseable {
             scheduler.scheduleJob(heartbeat(agent.name(), interval, first));
             intervals.put(agent.name(), interval);
         }
+        if (agent.openTick().isPresent()) {
+            scheduler.triggerJob(job); // a tick a killed node left open runs now: money may be in flight
+        }
         hosted.add(agent.name());
         LOG.info("hosting {} (every {})", agent.name(), interval);
         market.submit(() -> reconcileJournal(agent.name()));

@@ -59,16 +59,18 @@ class AgentNodeIT {
         return address;
     }
 
-    static Process startNode() throws IOException {
+    static Process startNode(String... options) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.cyberia.cli.Main",
-                        "node",
-                        "start")
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.cyberia.cli.Main",
+                "node",
+                "start"));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(
                         tmp.resolve("node-" + System.nanoTime() + ".log").toFile());
@@ -169,6 +171,87 @@ class AgentNodeIT {
                 .isEqualByComparingTo(new BigDecimal("0.1").multiply(BigDecimal.valueOf(payments)));
         CliRun.Result reconcile = cli.run("--json", "treasury", "reconcile", "payer");
         assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
+    }
+
+    @Test
+    void nodeKilledMidHire_afterTheSellerSettled_booksThePurchaseOnce_andTheResumedStepDoesNotPayAgain()
+            throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String sleeper = newAgent("sleeper", """
+                purpose: Sell naps.
+                heartbeat: 1h
+                skills: [dev.cyberia.cli.skills.TestSkills]
+                sells:
+                  - {skill: nap, price: "0.05"}
+                """);
+        String url = "http://127.0.0.1:" + port + "/agents/sleeper/skills/nap";
+        newAgent("napper", """
+                purpose: Buy one long nap per tick.
+                heartbeat: 1h
+                policy:
+                  httpHosts: [127.0.0.1]
+                  payees: ["%s"]
+                routine:
+                  - skill: hire
+                    args: {skill: "%s", arguments: "{\\"millis\\": 8000}", maxPrice: "0.1"}
+                """.formatted(sleeper, url));
+        assertThat(cli.run("agent", "launch", "sleeper", "--detach").exitCode()).isZero();
+        assertThat(cli.run("agent", "launch", "napper", "--detach").exitCode()).isZero();
+        BigDecimal sellerBefore = cybOf("sleeper");
+        Process node = startNode("--shop-port", Integer.toString(port));
+        try {
+            awaitAction(
+                    "sleeper",
+                    a -> a.path("type").asText().equals("PaymentReceived")
+                            && a.path("tick").asText().contains("sale"),
+                    Duration.ofSeconds(60));
+            node.destroyForcibly().waitFor(); // SIGKILL: the seller settled, the nap (and the answer) never finish
+            assertThat(actions("napper")).noneMatch(is("TickFinished", "napper#1"));
+
+            node = startNode("--shop-port", Integer.toString(port));
+            awaitAction("napper", is("TickFinished", "napper#1"), Duration.ofSeconds(90));
+        } finally {
+            node.destroy();
+            node.waitFor();
+        }
+        assertThat(cybOf("sleeper"))
+                .as("paid exactly once")
+                .isEqualByComparingTo(sellerBefore.add(new BigDecimal("0.05")));
+        List<JsonNode> log = actions("napper");
+        assertThat(log.stream()
+                        .filter(is("TickStarted", "napper#1"))
+                        .map(a -> a.path("resumed").asBoolean()))
+                .containsExactly(false, true);
+        assertThat(log).anyMatch(a -> a.path("type").asText().equals("PurchaseDisputed"));
+        CliRun.Result ledger = cli.run("--json", "treasury", "ledger", "napper");
+        assertThat(ledger.exitCode()).as(ledger.err()).isZero();
+        List<JsonNode> services = new ArrayList<>();
+        JSON.readTree(ledger.out()).path("entries").forEach(e -> {
+            if (e.path("account").asText().equals("expenses:services")) {
+                services.add(e);
+            }
+        });
+        assertThat(services).as("booked once: %s", ledger.out()).hasSize(1);
+        CliRun.Result reconcile = cli.run("--json", "treasury", "reconcile", "napper");
+        assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
+        assertThat(JSON.readTree(reconcile.out()).path("inAgreement").asBoolean())
+                .as("the books equal the chain: %s", reconcile.out())
+                .isTrue();
+    }
+
+    static BigDecimal cybOf(String agent) throws IOException {
+        CliRun.Result balance = cli.run("--json", "treasury", "balance", agent);
+        assertThat(balance.exitCode()).as(balance.err()).isZero();
+        JsonNode n = JSON.readTree(balance.out());
+        for (JsonNode b : n.path("balances")) {
+            if (b.path("asset").asText().equals("CYB")) {
+                return new BigDecimal(b.path("chain").asText());
+            }
+        }
+        throw new AssertionError("no CYB balance in " + balance.out());
     }
 
     @Test
