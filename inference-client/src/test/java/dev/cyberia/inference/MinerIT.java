@@ -470,4 +470,74 @@ class MinerIT {
         assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
         assertThat(answer.dispute()).isEmpty();
     }
+
+    /** anvil's dev account #7, a buyer that exists only for the official client below. */
+    private static final String OFFICIAL_BUYER_KEY =
+            "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356";
+
+    @Test
+    void theOfficialX402Client_paysTheMiner_exactlyTheAskedPrice_andGetsTheAnswer() throws Exception {
+        java.nio.file.Path fixture =
+                java.nio.file.Path.of("..", "interop", "x402").toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(fixture.resolve("node_modules/@x402/fetch"))) {
+            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+                    .directory(fixture.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            fixture.resolve("npm-ci.log").toFile()))
+                    .start();
+            assertThat(install.waitFor(5, java.util.concurrent.TimeUnit.MINUTES))
+                    .isTrue();
+            assertThat(install.exitValue())
+                    .as("npm ci in %s (see npm-ci.log)", fixture)
+                    .isZero();
+        }
+        dev.cyberia.keystore.Address official;
+        try (Mnemonic dev =
+                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
+            official = keystore.importMnemonic(
+                            "official",
+                            dev,
+                            Passphrase.empty(),
+                            DerivationPath.ethereum(7),
+                            Passphrase.wrap("pw".toCharArray()),
+                            Kdf.LIGHT,
+                            KeyOrigin.MNEMONIC)
+                    .address();
+        }
+        devnet.fund(official, BigInteger.ZERO, BigInteger.valueOf(1_000_000));
+        Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
+        Process pay = new ProcessBuilder(
+                        "node",
+                        "pay-once.mjs",
+                        "--url",
+                        miner.baseUri() + "/v1/chat/completions",
+                        "--buyer-key",
+                        OFFICIAL_BUYER_KEY,
+                        "--method",
+                        "POST",
+                        "--body",
+                        ASK,
+                        "--rpc",
+                        chain.rpc().toString())
+                .directory(fixture.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String out = new String(pay.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(pay.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(pay.exitValue()).as(out).isZero();
+        com.fasterxml.jackson.databind.JsonNode result =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertThat(result.path("buyer").asText()).isEqualToIgnoringCase(official.toString());
+        assertThat(result.path("status").asInt()).isEqualTo(200);
+        assertThat(result.path("body")
+                        .path("choices")
+                        .path(0)
+                        .path("message")
+                        .path("content")
+                        .asText())
+                .isEqualTo("5");
+        assertThat(result.path("paymentResponse").path("success").asBoolean()).isTrue();
+        assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
+    }
 }

@@ -26,11 +26,12 @@ const { values } = parseArgs({
     "buyer-key": { type: "string" },
     method: { type: "string", default: "POST" },
     rpc: { type: "string" },
+    body: { type: "string", default: "{}" },
   },
   strict: true,
 });
 if (!values.url || !values["buyer-key"]) {
-  console.error("usage: node pay-once.mjs --url URL --buyer-key 0xKEY [--method POST] [--rpc RPC]");
+  console.error("usage: node pay-once.mjs --url URL --buyer-key 0xKEY [--method POST] [--body JSON] [--rpc RPC]");
   process.exit(2);
 }
 
@@ -79,7 +80,11 @@ async function balances(token, payTo) {
 
 // Probe once (unpaid) to learn asset/payTo for the balance check; the paid call below repeats the
 // 402 round-trip through the official wrapper.
-const probe = await fetch(values.url, { method: values.method, headers: { accept: "application/json" } });
+const probe = await fetch(values.url, {
+  method: values.method,
+  headers: { accept: "application/json", "content-type": "application/json" },
+  body: values.method === "GET" ? undefined : values.body,
+});
 const probeRequired = decode(probe.headers.get("payment-required"));
 if (probe.status !== 402 || !probeRequired) {
   console.error(`expected a 402 with PAYMENT-REQUIRED, got ${probe.status}`);
@@ -94,7 +99,7 @@ const started = Date.now();
 const response = await payingFetch(values.url, {
   method: values.method,
   headers: { accept: "application/json", "content-type": "application/json" },
-  body: values.method === "GET" ? undefined : "{}",
+  body: values.method === "GET" ? undefined : values.body,
 });
 const elapsedMs = Date.now() - started;
 const bodyText = await response.text();
