@@ -69,9 +69,11 @@ final class X402Purchases {
                     + order.cap().asset().symbol());
         }
         Optional<Payment> journaled = store.byKey(order.idempotencyKey());
-        if (journaled.isPresent()) {
+        if (journaled.isPresent() && !(journaled.get().state() instanceof PaymentState.Intended)) {
             return resume(order, journaled.get());
         }
+        // new, or intended and not yet decided (a twin deciding now, or a run that stopped there):
+        // ask again; the intent must match what the seller asks now, and only one call signs
         releaseExpired();
         HttpResponse<byte[]> first;
         try {
@@ -283,6 +285,13 @@ final class X402Purchases {
                     + " answered " + response.statusCode() + ": " + sellerSays;
             return paidNotServed(payment, settled.get(), answer, dispute);
         }
+        if (sellerSays.contains("nonce_used")) { // the seller has this very authorization in hand, settling it
+            throw new OutcomeUnknownException(
+                    "purchase #" + payment.id() + " from " + order.resource() + " is being settled by the seller on"
+                            + " another request; a retry with the same key gets its outcome, and 'cyberia treasury"
+                            + " reconcile' reads it from the chain",
+                    null);
+        }
         Payment noted = treasury.told(store.note(
                 payment.id(),
                 "refused by the seller (" + response.statusCode() + "): " + sellerSays
@@ -341,15 +350,7 @@ final class X402Purchases {
             }
             case PaymentState.Denied d -> notPaid(payment, d.reason());
             case PaymentState.Failed f -> notPaid(payment, f.reason());
-            case PaymentState.Intended i -> {
-                Payment failed = treasury.told(store.setState(
-                        payment.id(),
-                        List.of("INTENDED"),
-                        "FAILED",
-                        "an earlier run stopped before signing; nothing was signed or paid",
-                        clock.instant()));
-                yield notPaid(failed, "an earlier run stopped before signing; nothing was signed or paid");
-            }
+            case PaymentState.Intended i -> notPaid(payment, "not decided yet; nothing was signed");
             case PaymentState.AwaitingApproval w -> notPaid(payment, w.reason());
             case PaymentState.Signed s ->
                 throw new IllegalStateException("payment #" + payment.id() + " is a transfer");

@@ -225,34 +225,36 @@ class X402PurchaseIT extends OnDevnet {
     @Test
     void theSameKeyFromManyThreads_paysOnce() throws Exception {
         Treasury buyer = fundedBuyer(Clock.systemUTC());
+        int rounds = 5;
         try (TestSeller seller = seller();
                 Signer key = signer(1)) {
             ExecutorService pool = Executors.newFixedThreadPool(6);
             try {
-                List<Future<Purchase>> all = new ArrayList<>();
-                for (int i = 0; i < 6; i++) {
-                    all.add(pool.submit(() -> buyer.buy(order("twin", seller, "1"), key, PurchaseGate.NONE)));
-                }
-                for (Future<Purchase> f : all) {
-                    try {
-                        Purchase p = f.get();
-                        assertThat(p.outcome())
-                                .isInstanceOfAny(
-                                        Purchase.Outcome.Served.class,
-                                        Purchase.Outcome.PaidNotServed.class,
-                                        Purchase.Outcome.NotPaid.class);
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        assertThat(e.getCause()).isInstanceOf(OutcomeUnknownException.class);
+                for (int round = 0; round < rounds; round++) {
+                    String twinKey = "twin-" + round;
+                    List<Future<Purchase>> all = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                        all.add(pool.submit(() -> buyer.buy(order(twinKey, seller, "1"), key, PurchaseGate.NONE)));
+                    }
+                    for (Future<Purchase> f : all) {
+                        try {
+                            assertThat(f.get().outcome())
+                                    .isInstanceOfAny(
+                                            Purchase.Outcome.Served.class, Purchase.Outcome.PaidNotServed.class);
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            assertThat(e.getCause()).isInstanceOf(OutcomeUnknownException.class);
+                        }
                     }
                 }
             } finally {
                 pool.shutdown();
             }
             buyer.reconcilePending();
-            assertThat(cybOf(address(2))).isEqualTo(BigInteger.valueOf(250_000));
+            assertThat(cybOf(address(2))).isEqualTo(BigInteger.valueOf(250_000L * rounds));
+            assertThat(seller.served).as("each purchase served once").hasValue(rounds);
             assertThat(buyer.ledger())
                     .filteredOn(e -> e.account().equals("expenses:services"))
-                    .hasSize(1);
+                    .hasSize(rounds);
             assertBooksEqualChain(buyer);
         }
     }
