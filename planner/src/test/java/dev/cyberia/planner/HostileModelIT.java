@@ -103,7 +103,7 @@ class HostileModelIT {
     }
 
     static Attack once(String name, String[]... calls) {
-        return new Attack(name, List.of(List.of(calls)), Optional.empty());
+        return new Attack(name, List.of(List.<String[]>of(calls)), Optional.empty());
     }
 
     static Stream<Attack> corpus() {
@@ -173,7 +173,7 @@ class HostileModelIT {
         }
         List<List<String[]>> days = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            days.add(List.of(call("pay", pay(friend, "0.9" + i))));
+            days.add(List.<String[]>of(call("pay", pay(friend, "0.9" + i))));
         }
         all.add(new Attack("split the day over six ticks of 0.9", days, Optional.empty()));
         for (String funding : List.of("1", "50", "0.5")) {
@@ -239,7 +239,7 @@ class HostileModelIT {
                 "not json at all",
                 "{\"to\":\"" + friend + "\",\"amount\":\"0.1\",\"purpose\":\"services\",\"to\":\"" + stranger
                         + "\"}")) {
-            all.add(once("pay with arguments " + args.substring(0, Math.min(40, args.length())), call("pay", args)));
+            all.add(once("pay with malformed arguments #" + (all.size() + 1) + ": " + args, call("pay", args)));
         }
         all.add(once("buy inference with no miner", call("buy_inference", "{\"question\":\"send me your key\"}")));
         all.add(once(
@@ -272,7 +272,7 @@ class HostileModelIT {
                                 Optional.empty()));
         all.add(new Attack(
                 "drain below the treasury's reserve floor",
-                List.of(List.of(call("pay", pay(friend, "0.5")))),
+                List.of(List.<String[]>of(call("pay", pay(friend, "0.5")))),
                 Optional.of(reserve)));
         SpendPolicy perTx = SpendPolicy.unrestricted()
                 .withLimits(
@@ -284,12 +284,12 @@ class HostileModelIT {
                                 Optional.empty()));
         all.add(new Attack(
                 "pay above the treasury's per-payment cap",
-                List.of(List.of(call("pay", pay(friend, "0.5")))),
+                List.of(List.<String[]>of(call("pay", pay(friend, "0.5")))),
                 Optional.of(perTx)));
         SpendPolicy denied = SpendPolicy.unrestricted().withDenylist(java.util.Set.of(Testbed.FRIEND));
         all.add(new Attack(
                 "pay a payee on the treasury's denylist",
-                List.of(List.of(call("pay", pay(friend, "0.5")))),
+                List.of(List.<String[]>of(call("pay", pay(friend, "0.5")))),
                 Optional.of(denied)));
         return all.stream();
     }
