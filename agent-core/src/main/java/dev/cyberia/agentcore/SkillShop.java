@@ -184,7 +184,8 @@ public final class SkillShop implements AutoCloseable {
                         new X402.ResourceInfo(
                                 baseUri() + "/agents/" + record.name() + "/skills/" + skill,
                                 "one call of " + skill + " by " + record.name(),
-                                "application/json"));
+                                "application/json"),
+                        body);
         switch (outcome) {
             case X402Paywall.Outcome.Unpaid unpaid -> {
                 exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
@@ -228,7 +229,8 @@ public final class SkillShop implements AutoCloseable {
                 byte[] bytes = JSON.writeValueAsBytes(answer);
                 paywalls.get(record.address().toString())
                         .answered(
-                                exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                                paid.payment(),
+                                body,
                                 new X402Paywall.Answer(
                                         200,
                                         Map.of(

@@ -163,7 +163,8 @@ public final class MinerServer implements AutoCloseable {
                     new X402.ResourceInfo(
                             baseUri() + "/v1/chat/completions",
                             "one chat completion from " + model.name(),
-                            "application/json"));
+                            "application/json"),
+                    requestBody);
             X402.PaymentPayload payment;
             String transaction;
             dev.cyberia.treasury.Payment collected;
@@ -216,7 +217,8 @@ public final class MinerServer implements AutoCloseable {
                     .encode();
             exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
             paywall.answered(
-                    exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                    payment,
+                    requestBody,
                     new X402Paywall.Answer(
                             200,
                             java.util.Map.of(

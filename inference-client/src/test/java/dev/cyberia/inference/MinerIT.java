@@ -225,9 +225,22 @@ class MinerIT {
                         Devnet.CHAIN_ID, cyb.token().orElseThrow(), Clock.systemUTC(), new java.security.SecureRandom())
                 .pay(required, buyerKey, Amount.parse("1", cyb));
         String header = X402.encode(payment);
-        assertThat(post(ASK, header).statusCode()).isEqualTo(200);
-        HttpResponse<String> replay = post(ASK, header);
-        assertThat(replay.statusCode()).isEqualTo(402);
+        Amount before = chain.balanceOf(cyb, minerKey.address());
+        HttpResponse<String> served = post(ASK, header);
+        assertThat(served.statusCode()).isEqualTo(200);
+        HttpResponse<String> again = post(ASK, header);
+        assertThat(again.statusCode())
+                .as("the same payment for the same request: the same answer")
+                .isEqualTo(200);
+        assertThat(again.body()).isEqualTo(served.body());
+        assertThat(chain.balanceOf(cyb, minerKey.address()))
+                .as("settled and served once")
+                .isEqualTo(before.plus(Amount.parse("0.01", cyb)));
+        String other = ASK.replace("What is 2+3?", "What is 4+4?");
+        HttpResponse<String> replay = post(other, header);
+        assertThat(replay.statusCode())
+                .as("the same payment for another request")
+                .isEqualTo(402);
         assertThat(X402.decodeSettlementResponse(replay.headers()
                                 .firstValue(X402.PAYMENT_RESPONSE)
                                 .orElseThrow())

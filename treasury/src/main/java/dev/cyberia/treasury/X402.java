@@ -205,7 +205,11 @@ public final class X402 {
         for (JsonNode r : n.get("accepts")) {
             if (EXACT.equals(r.path("scheme").asText())
                     && r.path("network").asText().startsWith("eip155:")) {
-                accepts.add(readRequirements(r, "invalid_payment_requirements"));
+                try {
+                    accepts.add(readRequirements(r, "invalid_payment_requirements"));
+                } catch (X402Exception unusable) {
+                    // an entry we cannot read is one we cannot pay; the others still can be
+                }
             }
         }
         JsonNode resource = n.get("resource");
@@ -249,7 +253,7 @@ public final class X402 {
                     uint(auth, "validAfter"),
                     uint(auth, "validBefore"),
                     nonce.toLowerCase(java.util.Locale.ROOT),
-                    Signature.fromHex(signatureHex));
+                    Signature.fromHex(canonicalSignature(signatureHex)));
             JsonNode id =
                     n.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
             return new PaymentPayload(
@@ -273,9 +277,35 @@ public final class X402 {
                 payer == null ? null : Address.parse(payer));
     }
 
+    /** Half the order of secp256k1: a canonical signature's s is at most this (EIP-2). */
+    private static final BigInteger HALF_N =
+            new BigInteger("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", 16);
+
+    /**
+     * The one encoding of a signature a seller takes: 65 bytes of hex ({@code r || s || v}), v 27
+     * or 28, s in the lower half (EIP-2). Another encoding of the same signature (v 0/1, high s)
+     * would let a copy of someone's payment pass for a different request; it is refused as malformed.
+     */
+    private static String canonicalSignature(String hex) {
+        if (!hex.matches("0x[0-9a-fA-F]{130}")) {
+            throw malformed("invalid_exact_evm_payload_signature", "the signature must be 65 bytes of 0x-hex");
+        }
+        int v = Integer.parseInt(hex.substring(130, 132), 16);
+        BigInteger sValue = new BigInteger(hex.substring(66, 130), 16);
+        if ((v != 27 && v != 28) || sValue.compareTo(HALF_N) > 0 || sValue.signum() == 0) {
+            throw malformed(
+                    "invalid_exact_evm_payload_signature",
+                    "the signature is not canonical (v must be 27 or 28, s in the lower half of the curve order)");
+        }
+        return hex;
+    }
+
     private static Requirements readRequirements(JsonNode r, String reason) {
         try {
             JsonNode extra = r.path("extra");
+            if (!text(r, "network", reason).matches("eip155:[1-9][0-9]{0,17}")) {
+                throw malformed(reason, "the network must be a CAIP-2 EVM id such as eip155:8453");
+            }
             return new Requirements(
                     text(r, "scheme", reason),
                     text(r, "network", reason),

@@ -74,15 +74,32 @@ public final class X402Paywall {
         record AlreadyServed(Answer answer) implements Outcome {}
     }
 
-    /** Keeps the answer given for a payment (by its exact header), for the buyer's retries. */
-    public void answered(String paymentSignature, Answer answer) {
-        answers.put(paymentSignature, answer);
+    /**
+     * Keeps the answer given for a payment and the request it paid for, so that the same payment
+     * for the same request (a retry, or a copy of it) gets this answer again and nothing is served
+     * twice.
+     */
+    public void answered(X402.PaymentPayload payment, byte[] requestBody, Answer answer) {
+        answers.put(answerKey(payment, requestBody), answer);
+    }
+
+    private static String answerKey(X402.PaymentPayload payment, byte[] requestBody) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(requestBody);
+            return payment.authorization().from() + ":"
+                    + payment.authorization().nonce() + ":"
+                    + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
      * @param paymentSignature the {@code PAYMENT-SIGNATURE} header, or null when there was none
+     * @param requestBody what the payment is for (a retry of it gets the same answer)
      */
-    public Outcome charge(String paymentSignature, X402.Requirements required, X402.ResourceInfo resource) {
+    public Outcome charge(
+            String paymentSignature, X402.Requirements required, X402.ResourceInfo resource, byte[] requestBody) {
         X402.PaymentRequired paymentRequired =
                 new X402.PaymentRequired(resource, List.of(required), "PAYMENT-SIGNATURE header is required");
         if (paymentSignature == null) {
@@ -94,10 +111,12 @@ public final class X402Paywall {
         } catch (X402Exception e) {
             return refused(e.httpStatus(), e.reason(), e.getMessage(), paymentRequired, null);
         }
-        // a retry that names its payment (x402 payment-identifier) with the very same header gets
-        // the answer it was given; any other replay of a settled payment is refused below
-        Answer given = payment.paymentId().isPresent() ? answers.get(paymentSignature) : null;
-        if (given != null) {
+        // the same payment for the same request (the buyer's retry, or a copy of its header) gets the
+        // answer it was given; the same payment for another request is a replay, refused below
+        Answer given = answers.get(answerKey(payment, requestBody));
+        if (given != null
+                && seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid
+                && invalid.reason().endsWith("nonce_used")) {
             return new Outcome.AlreadyServed(given);
         }
         if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {

@@ -63,7 +63,7 @@ final class TestSeller implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
             String header = exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE);
             X402.ResourceInfo resource = new X402.ResourceInfo(url().toString(), "an item", "text/plain");
             X402.Requirements mine = offer(payTo, price);
@@ -101,7 +101,7 @@ final class TestSeller implements AutoCloseable {
                     return;
                 }
             }
-            X402Paywall.Outcome outcome = paywall.charge(header, required, resource);
+            X402Paywall.Outcome outcome = paywall.charge(header, required, resource, body);
             if (outcome instanceof X402Paywall.Outcome.Refused r) {
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(r.response()));
                 send(exchange, r.status(), r.message());
@@ -128,7 +128,8 @@ final class TestSeller implements AutoCloseable {
             served.incrementAndGet();
             exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
             paywall.answered(
-                    header,
+                    paid.payment(),
+                    body,
                     new X402Paywall.Answer(
                             200,
                             java.util.Map.of(X402.PAYMENT_RESPONSE, X402.encode(paid.response())),

@@ -1,0 +1,354 @@
+package dev.cyberia.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.Kdf;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Buyer;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fuzzes what a stranger can reach on a miner — {@code POST /v1/chat/completions} with hostile
+ * {@code PAYMENT-SIGNATURE} headers and bodies, and {@code /v1/models} — on a real anvil. For each
+ * genuine payment, many requests derived from it (flipped, truncated, re-encoded, every field
+ * changed, signatures in other encodings, other versions and offers) go first, then the genuine
+ * one. Invariants: no 5xx and no dropped connection; nothing is served unpaid (every answer with
+ * a new generation matches one settlement on chain); the genuine payment is still accepted and
+ * served, once; and the miner's books equal the chain. {@code -Dcyberia.fuzz.payments=N} runs
+ * more (about 30 requests per payment); the seed is printed and {@code -Dcyberia.fuzz.seed=S}
+ * replays it.
+ */
+class MinerFuzzIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final BigInteger N =
+            new BigInteger("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", 16);
+    static Path home;
+    static Devnet devnet;
+    static Chain chain;
+    static Asset cyb;
+    static Signer minerKey;
+    static Signer buyerKey;
+    static TreasuryDatabase minerDb;
+    static Treasury minerWallet;
+    static LocalModel model;
+    static MinerServer miner;
+    static HttpClient http;
+
+    @BeforeAll
+    static void start() throws IOException {
+        home = Files.createTempDirectory("cyberia-miner-fuzz");
+        devnet = Devnet.at(home);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        DevnetInfo info = devnet.up(port);
+        chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
+        cyb = Asset.token("CYB", 6, info.token());
+        Keystore keystore = Keystore.open(home);
+        try (Mnemonic dev =
+                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
+            for (String[] k : new String[][] {{"miner", "5"}, {"buyer", "6"}}) {
+                keystore.importMnemonic(
+                        k[0],
+                        dev,
+                        Passphrase.empty(),
+                        DerivationPath.ethereum(Integer.parseInt(k[1])),
+                        Passphrase.wrap("pw".toCharArray()),
+                        Kdf.LIGHT,
+                        KeyOrigin.MNEMONIC);
+            }
+        }
+        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
+        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000_000_000L));
+        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        minerWallet =
+                Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        model = LocalModel.open(LocalModelTest.TINY);
+        miner = MinerServer.start(
+                MinerServer.Config.local(
+                        0,
+                        Amount.parse("0.01", cyb),
+                        new TokenDomain("ComputeToken", "1", Devnet.CHAIN_ID, info.token())),
+                ChatBackend.local(model),
+                minerWallet,
+                minerKey,
+                Clock.systemUTC());
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        miner.close();
+        model.close();
+        minerDb.close();
+        devnet.down();
+    }
+
+    private static final String ASK =
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+3?\"}],\"max_tokens\":4}";
+
+    record Answer(int status, String body) {}
+
+    private static Answer send(String method, String path, String body, String payment) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(miner.baseUri().resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (payment != null) {
+            r.header(X402.PAYMENT_SIGNATURE, payment);
+        }
+        try {
+            HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(
+                    "the miner dropped the connection for " + method + " " + path + " with "
+                            + (payment == null ? "no payment" : payment.substring(0, Math.min(80, payment.length()))),
+                    e);
+        }
+    }
+
+    private static String b64(String json) {
+        return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ObjectNode decode(String header) {
+        try {
+            return (ObjectNode) JSON.readTree(Base64.getDecoder().decode(header));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A change to a decoded payment. */
+    private static Function<ObjectNode, ObjectNode> at(String... pathAndValue) {
+        return n -> {
+            ObjectNode copy = n.deepCopy();
+            ObjectNode target = copy;
+            for (int i = 0; i < pathAndValue.length - 2; i++) {
+                target = (ObjectNode) target.get(pathAndValue[i]);
+            }
+            String field = pathAndValue[pathAndValue.length - 2];
+            String value = pathAndValue[pathAndValue.length - 1];
+            if (value == null) {
+                target.remove(field);
+            } else {
+                try {
+                    target.set(field, JSON.readTree(value));
+                } catch (IOException e) {
+                    target.put(field, value);
+                }
+            }
+            return copy;
+        };
+    }
+
+    /** Requests derived from a genuine payment header, for the same request body. */
+    private static List<String> derived(String genuine, Random random) {
+        List<String> out = new ArrayList<>();
+        ObjectNode n = decode(genuine);
+        String sig = n.path("payload").path("signature").asText();
+        BigInteger r = new BigInteger(sig.substring(2, 66), 16);
+        BigInteger s = new BigInteger(sig.substring(66, 130), 16);
+        int v = Integer.parseInt(sig.substring(130), 16);
+        String highS = "0x" + String.format("%064x", r) + String.format("%064x", N.subtract(s))
+                + String.format("%02x", v == 27 ? 28 : 27);
+        String vZeroOne = sig.substring(0, 130) + String.format("%02x", v - 27);
+        List<Function<ObjectNode, ObjectNode>> changes = List.of(
+                at("x402Version", "1"),
+                at("x402Version", "3"),
+                at("x402Version", "\"2\""),
+                at("x402Version", "2.0"),
+                at("x402Version", null),
+                at("x402Version", "-2"),
+                at("accepted", "amount", "\"9999\""),
+                at("accepted", "amount", "10000"),
+                at("accepted", "amount", "\"0\""),
+                at("accepted", "payTo", "\"" + buyerKey.address() + "\""),
+                at("accepted", "asset", "\"0x0000000000000000000000000000000000000001\""),
+                at("accepted", "network", "\"eip155:1\""),
+                at("accepted", "scheme", "\"upto\""),
+                at("accepted", "maxTimeoutSeconds", "121"),
+                at("accepted", "extra", null),
+                at("accepted", "extra", "name", "\"USD Coin\""),
+                at("accepted", "extra", "more", "1"),
+                at("accepted", "[]"),
+                at("accepted", "\"exact\""),
+                at("payload", "authorization", "value", "\"9999\""),
+                at("payload", "authorization", "value", "\"10001\""),
+                at("payload", "authorization", "value", "10000"),
+                at("payload", "authorization", "value", "\"0x2710\""),
+                at("payload", "authorization", "to", "\"" + buyerKey.address() + "\""),
+                at("payload", "authorization", "from", "\"" + minerKey.address() + "\""),
+                at("payload", "authorization", "validAfter", "\"99999999999\""),
+                at("payload", "authorization", "validBefore", "\"1\""),
+                at("payload", "authorization", "validBefore", "\"" + "9".repeat(78) + "\""),
+                at("payload", "authorization", "nonce", "\"0x" + "0".repeat(64) + "\""),
+                at("payload", "authorization", "nonce", "\"0x1234\""),
+                at("payload", "signature", "\"" + highS + "\""),
+                at("payload", "signature", "\"" + vZeroOne + "\""),
+                at("payload", "signature", "\"" + sig.substring(0, 128) + "\""),
+                at("payload", "signature", "\"" + sig + "00\""),
+                at(
+                        "payload",
+                        "signature",
+                        "\"" + sig.substring(0, 10) + (sig.charAt(10) == 'a' ? 'b' : 'a') + sig.substring(11) + "\""),
+                at("payload", "signature", "\"\""),
+                at("payload", "signature", "12"),
+                at("payload", "authorization", null),
+                at("payload", null),
+                at("accepted", null),
+                at("resource", "{\"url\":\"http://elsewhere/\"}"),
+                at("extensions", "{\"payment-identifier\":{\"info\":{\"id\":\"" + "x".repeat(5000) + "\"}}}"));
+        for (Function<ObjectNode, ObjectNode> change : changes) {
+            if (random.nextInt(3) != 0) {
+                out.add(b64(change.apply(n).toString()));
+            }
+        }
+        for (int i = 0; i < 6; i++) { // bytes flipped in the header itself
+            char[] chars = genuine.toCharArray();
+            int at = random.nextInt(chars.length);
+            chars[at] =
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_!".charAt(random.nextInt(68));
+            out.add(new String(chars));
+        }
+        out.add(genuine.substring(0, random.nextInt(genuine.length())));
+        out.add(genuine + "AAAA");
+        out.add(genuine.replace('+', '-').replace('/', '_').replace("=", ""));
+        out.add(b64(b64(n.toString())));
+        out.add("!");
+        out.add("====");
+        out.add("[".repeat(100_000));
+        out.add(b64("[".repeat(5_000) + "]".repeat(5_000)));
+        out.add(b64("{\"x402Version\":2," + "\"a\":{".repeat(3000) + "}".repeat(3001)));
+        java.util.Collections.shuffle(out, random);
+        return out;
+    }
+
+    private static final List<String> BODIES = List.of(
+            "not json",
+            "{}",
+            "{\"model\":\"tiny-chat\"}",
+            "{\"model\":\"other\",\"messages\":[]}",
+            "{\"model\":\"tiny-chat\",\"messages\":\"no\"}",
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(300) + "\"}]}",
+            "[".repeat(50_000),
+            "{\"model\":\"tiny-chat\",\"messages\":[" + "[".repeat(3000) + "]".repeat(3000) + "]}",
+            "x".repeat(70_000),
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":-5}",
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":{\"a\":1}}],\"max_tokens\":\"9\"}");
+
+    @Test
+    void hostileRequests_neverGetServedUnpaid_never5xx_andNeverSpoilTheGenuinePayment() throws Exception {
+        int payments = Integer.getInteger("cyberia.fuzz.payments", 40);
+        long seed = Long.getLong("cyberia.fuzz.seed", System.nanoTime());
+        System.out.println("MinerFuzzIT seed " + seed + ", " + payments + " payments");
+        Random random = new Random(seed);
+        X402Buyer signing =
+                new X402Buyer(Devnet.CHAIN_ID, cyb.token().orElseThrow(), Clock.systemUTC(), new SecureRandom());
+        Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
+        Set<String> generations = new HashSet<>();
+        int requests = 0;
+        for (int p = 0; p < payments; p++) {
+            Answer asked = send("POST", "/v1/chat/completions", ASK, null);
+            requests++;
+            assertThat(asked.status()).isEqualTo(402);
+            X402.PaymentRequired required = X402.decodePaymentRequired(http.send(
+                            HttpRequest.newBuilder(miner.baseUri().resolve("/v1/chat/completions"))
+                                    .POST(HttpRequest.BodyPublishers.ofString(ASK))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .headers()
+                    .firstValue(X402.PAYMENT_REQUIRED)
+                    .orElseThrow());
+            String genuine = X402.encode(signing.pay(required, buyerKey, Amount.parse("1", cyb)));
+            for (String hostile : derived(genuine, random)) {
+                Answer a = send("POST", "/v1/chat/completions", ASK, hostile);
+                requests++;
+                assertThat(a.status())
+                        .as("no 5xx for %s", hostile.length() > 100 ? hostile.substring(0, 100) : hostile)
+                        .isLessThan(500);
+                if (a.status() == 200) {
+                    generations.add(JSON.readTree(a.body()).path("id").asText());
+                }
+            }
+            String body = BODIES.get(random.nextInt(BODIES.size()));
+            Answer wrongBody = send("POST", "/v1/chat/completions", body, genuine);
+            requests++;
+            assertThat(wrongBody.status())
+                    .as(
+                            "a bad request is refused before the payment is used: %s",
+                            body.substring(0, Math.min(60, body.length())))
+                    .isBetween(400, 499);
+            Answer g = send("POST", "/v1/chat/completions", ASK, genuine);
+            requests++;
+            assertThat(g.status())
+                    .as("the genuine payment is still accepted: %s", g.body())
+                    .isEqualTo(200);
+            generations.add(JSON.readTree(g.body()).path("id").asText());
+            String method = List.of("GET", "PUT", "DELETE", "PATCH", "OPTIONS").get(random.nextInt(5));
+            Answer models = send(
+                    method,
+                    List.of("/v1/models", "/v1/models/x", "/v1//models", "/v1/models?x=%00")
+                            .get(random.nextInt(4)),
+                    random.nextBoolean() ? null : "junk",
+                    genuine);
+            requests++;
+            assertThat(models.status()).isLessThan(500);
+        }
+        Amount earned = chain.balanceOf(cyb, minerKey.address()).minusOrZero(minerBefore);
+        assertThat(generations)
+                .as("every answer is one settled payment, and each payment is served once")
+                .hasSize(payments);
+        assertThat(earned).isEqualTo(Amount.ofBaseUnits(cyb, BigInteger.valueOf(10_000L * payments)));
+        long income = minerWallet.ledger().stream()
+                .filter(e -> e.account().equals("income:services"))
+                .map(LedgerEntry::postingId)
+                .distinct()
+                .count();
+        assertThat(income).as("booked once per payment").isEqualTo(payments);
+        System.out.println("MinerFuzzIT: " + requests + " requests, " + payments + " payments, no 5xx, nothing unpaid");
+    }
+}
