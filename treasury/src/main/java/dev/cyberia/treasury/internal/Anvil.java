@@ -108,8 +108,8 @@ public final class Anvil {
         if (stateFile != null) {
             command.addAll(List.of("--state", stateFile.toString()));
         }
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = withoutSecrets(
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
         if (logFile != null) {
             builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         } else {
@@ -139,6 +139,15 @@ public final class Anvil {
         throw new TreasuryException("anvil did not answer on port " + port + " within 30 s");
     }
 
+    /** Variables that carry secrets, which no child process (anvil, npm) is given. */
+    public static final List<String> SECRET_VARIABLES = List.of("CYBERIA_PASSPHRASE");
+
+    /** The builder, with the secret-carrying variables taken out of what the child inherits. */
+    public static ProcessBuilder withoutSecrets(ProcessBuilder builder) {
+        SECRET_VARIABLES.forEach(builder.environment()::remove);
+        return builder;
+    }
+
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
@@ -148,7 +157,7 @@ public final class Anvil {
     }
 
     private static void run(List<String> command, Path dir, Duration timeout) throws IOException {
-        Process process = new ProcessBuilder(command)
+        Process process = withoutSecrets(new ProcessBuilder(command))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .start();
