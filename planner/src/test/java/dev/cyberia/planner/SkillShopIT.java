@@ -117,8 +117,19 @@ class SkillShopIT {
                     .anyMatch(j -> j.contains("\"type\":\"PaymentReceived\"") && j.contains("\"amount\":\"0.05\""));
             assertThat(agent.eventJson).anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("HI HI"));
 
-            HttpResponse<String> replay = post(url, args, payment);
-            assertThat(replay.statusCode()).isEqualTo(402);
+            HttpResponse<String> again = post(url, args, payment);
+            assertThat(again.statusCode())
+                    .as("the same payment for the same call gets the same answer")
+                    .isEqualTo(200);
+            assertThat(again.body()).isEqualTo(paid.body());
+            assertThat(agent.eventJson.stream()
+                            .filter(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("HI HI")))
+                    .as("served once")
+                    .hasSize(1);
+            HttpResponse<String> replay = post(url, args.replace("hi", "ho"), payment);
+            assertThat(replay.statusCode())
+                    .as("the same payment for another call is a replay")
+                    .isEqualTo(402);
             assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
                     .isEqualTo(before.plus(Amount.parse("0.05", bed.cyb)));
 
@@ -187,9 +198,13 @@ class SkillShopIT {
                     .as("a refunded call is no paid job on the ladder")
                     .isZero();
 
-            HttpResponse<String> replay = post(url, args, payment);
+            HttpResponse<String> again = post(url, args, payment);
+            assertThat(again.body())
+                    .as("the same payment for the same call gets the same answer, not a second run or refund")
+                    .isEqualTo(paid.body());
+            HttpResponse<String> replay = post(url, args.replace("boom", "bang"), payment);
             assertThat(replay.statusCode())
-                    .as("a replay is neither served nor refunded")
+                    .as("a replay for another call is neither served nor refunded")
                     .isEqualTo(402);
             assertThat(bed.chain.balanceOf(bed.cyb, buyer.address())).isEqualTo(buyerBefore);
         }

@@ -130,24 +130,24 @@ final class X402Purchases {
     private Choice choose(X402.PaymentRequired required, PurchaseOrder order) {
         String network = X402.network(chain.chainId());
         Address ours = token.token().orElseThrow();
-        List<X402.Requirements> ours_ = required.accepts().stream()
+        List<X402.Requirements> inOurToken = required.accepts().stream()
                 .filter(r -> r.network().equals(network)
                         && r.asset().equals(ours)
                         && r.amount().signum() > 0)
                 .toList();
-        if (ours_.isEmpty()) {
+        if (inOurToken.isEmpty()) {
             return new Choice(
                     Optional.empty(),
                     "the seller accepts no payment in " + token.symbol() + " (" + ours + ") on " + network
                             + "; nothing was signed");
         }
-        List<X402.Requirements> payable = ours_.stream()
+        List<X402.Requirements> payable = inOurToken.stream()
                 .filter(r -> order.payee().map(r.payTo()::equals).orElse(true))
                 .toList();
         if (payable.isEmpty()) {
             return new Choice(
                     Optional.empty(),
-                    "the seller asks to be paid at " + ours_.get(0).payTo() + ", but only "
+                    "the seller asks to be paid at " + inOurToken.get(0).payTo() + ", but only "
                             + order.payee().orElseThrow() + " may be paid for this (its market listing); nothing was"
                             + " signed");
         }

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.internal.Erc20;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,26 +32,19 @@ class CrashRecoveryIT extends OnDevnet {
         String jdbcUrl =
                 "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
 
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(List.of(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        CrashingPayer.class.getName(),
-                        jdbcUrl,
-                        info.rpcUrl().toString(),
-                        info.token().toString(),
-                        home.toString(),
-                        "dev1",
-                        PASSPHRASE,
-                        "crash-" + stopAt,
-                        payee.toString(),
-                        "2.5",
-                        stopAt))
-                .redirectErrorStream(true)
-                .start();
-        String reached = awaitLine(child, "REACHED " + stopAt);
+        Process child = ChildJvm.start(
+                CrashingPayer.class,
+                jdbcUrl,
+                info.rpcUrl().toString(),
+                info.token().toString(),
+                home.toString(),
+                "dev1",
+                PASSPHRASE,
+                "crash-" + stopAt,
+                payee.toString(),
+                "2.5",
+                stopAt);
+        String reached = ChildJvm.awaitLine(child, "REACHED " + stopAt);
         long paymentId = Long.parseLong(reached.split(" ")[2]);
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -94,20 +84,5 @@ class CrashRecoveryIT extends OnDevnet {
                     .filteredOn(e -> e.account().equals("expenses:gas"))
                     .hasSize(1);
         }
-    }
-
-    private static String awaitLine(Process child, String prefix) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-            seen.append(line).append('\n');
-        }
-        child.destroyForcibly();
-        throw new AssertionError("the payer process never reached '" + prefix + "'; it printed:\n" + seen);
     }
 }

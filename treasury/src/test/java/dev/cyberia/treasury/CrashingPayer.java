@@ -19,17 +19,7 @@ public final class CrashingPayer {
 
     public static void main(String[] args) throws Exception {
         String stopAt = args[9];
-        PaymentListener freezeAt = payment -> {
-            if (payment.state().name().equals(stopAt)) {
-                System.out.println("REACHED " + stopAt + " " + payment.id());
-                System.out.flush();
-                try {
-                    Thread.sleep(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        PaymentListener freezeAt = ChildJvm.freezeAt(stopAt);
         Chain chain = Chain.connect(URI.create(args[1]), Devnet.CHAIN_ID);
         Asset cyb = Asset.token("CYB", 6, Address.parse(args[2]));
         try (TreasuryDatabase db = TreasuryDatabase.open(args[0]);

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.internal.Erc20;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,33 +41,26 @@ class PurchaseCrashIT extends OnDevnet {
         try (TestSeller seller = new TestSeller(treasury(address(2)), signer(2), cyb("0.25"), address(3))) {
             seller.mode = stopAt.equals("SETTLED") ? TestSeller.Mode.SETTLE_THEN_DELAY : TestSeller.Mode.HONEST;
             seller.delayMillis = 20_000;
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process child = new ProcessBuilder(List.of(
-                            java,
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            CrashingBuyer.class.getName(),
-                            jdbcUrl,
-                            info.rpcUrl().toString(),
-                            info.token().toString(),
-                            home.toString(),
-                            "dev1",
-                            PASSPHRASE,
-                            key,
-                            seller.url().toString(),
-                            stopAt.equals("SETTLED") ? "NONE" : stopAt))
-                    .redirectErrorStream(true)
-                    .start();
+            Process child = ChildJvm.start(
+                    CrashingBuyer.class,
+                    jdbcUrl,
+                    info.rpcUrl().toString(),
+                    info.token().toString(),
+                    home.toString(),
+                    "dev1",
+                    PASSPHRASE,
+                    key,
+                    seller.url().toString(),
+                    stopAt.equals("SETTLED") ? "NONE" : stopAt);
             if (stopAt.equals("SETTLED")) {
-                awaitLine(child, "BUYING");
+                ChildJvm.awaitLine(child, "BUYING");
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (Erc20.balanceOf(chain, info.token(), address(2)).equals(sellerBefore)) {
                     assertThat(System.nanoTime()).as("the seller settles").isLessThan(deadline);
                     Thread.sleep(20);
                 }
             } else {
-                awaitLine(child, "REACHED " + stopAt);
+                ChildJvm.awaitLine(child, "REACHED " + stopAt);
             }
             child.destroyForcibly(); // SIGKILL
             assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -111,20 +101,5 @@ class PurchaseCrashIT extends OnDevnet {
                 assertThat(restarted.reconcileBooks()).allMatch(Treasury.Drift::none);
             }
         }
-    }
-
-    private static String awaitLine(Process child, String prefix) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String line;
-        while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-            seen.append(line).append('\n');
-        }
-        child.destroyForcibly();
-        throw new AssertionError("the buyer process never reached '" + prefix + "'; it printed:\n" + seen);
     }
 }
