@@ -84,8 +84,9 @@ class PurchaseCrashIT extends OnDevnet {
                                 Duration.ofSeconds(10)),
                         signer,
                         PurchaseGate.NONE);
-                if (stopAt.equals("SETTLED")) {
-                    assertThat(retried.outcome()).isInstanceOf(Purchase.Outcome.PaidNotServed.class);
+                if (stopAt.equals("SETTLED")) { // the seller may have finished its answer by now, and keeps it
+                    assertThat(retried.outcome())
+                            .isInstanceOfAny(Purchase.Outcome.PaidNotServed.class, Purchase.Outcome.Served.class);
                 } else {
                     assertThat(retried.outcome()).isInstanceOf(Purchase.Outcome.Served.class);
                 }
