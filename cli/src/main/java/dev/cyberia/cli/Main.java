@@ -72,7 +72,33 @@ public final class Main {
         return code;
     }
 
-    private static void report(PrintWriter err, PrintWriter out, boolean json, String message, int code) {
+    /**
+     * An error is one line: control characters that came in with the input (a newline in a type
+     * name, say) are written as escapes, so a message can never span lines or move the terminal.
+     */
+    static String oneLine(String message) {
+        StringBuilder b = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)
+                            || Character.getType(c) == Character.LINE_SEPARATOR
+                            || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+                        b.append(String.format("\\u%04x", c));
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return b.toString();
+    }
+
+    private static void report(PrintWriter err, PrintWriter out, boolean json, String rawMessage, int code) {
+        String message = oneLine(rawMessage == null ? "" : rawMessage);
         if (json) {
             var doc = Json.object();
             doc.put("error", message);
