@@ -45,8 +45,26 @@ class AgentNodeIT {
     }
 
     @AfterAll
-    static void devnetDown() {
+    static void devnetDown_andNoSecretIsLeftInTheHomeOrTheNodesLogs() throws IOException {
         cli.run("devnet", "down");
+        // every file the nodes and agents wrote (actions.jsonl, the database, key files, node logs)
+        byte[] secret = "agent-pass".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> forms = List.of(
+                "agent-pass",
+                java.util.HexFormat.of().formatHex(secret),
+                java.util.Base64.getEncoder().encodeToString(secret));
+        List<Path> files;
+        try (var walk = Files.walk(tmp)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).anyMatch(f -> f.getFileName().toString().equals("actions.jsonl"));
+        assertThat(files).anyMatch(f -> f.getFileName().toString().startsWith("node-"));
+        for (Path f : files) {
+            String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (String form : forms) {
+                assertThat(text).as("%s holds the passphrase", f).doesNotContain(form);
+            }
+        }
     }
 
     static String newAgent(String name, String yaml) throws IOException {

@@ -135,6 +135,13 @@ class MinerFuzzIT {
         }
         try {
             HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            String everything = response.headers() + response.body();
+            assertThat(everything)
+                    .as("no secret in any answer")
+                    .doesNotContain("test test test test")
+                    .doesNotContain(
+                            "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba") // the miner's key
+                    .doesNotContain("92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e"); // the buyer's
             return new Answer(response.statusCode(), response.body());
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(
@@ -227,5 +234,32 @@ class MinerFuzzIT {
                 .count();
         assertThat(income).as("booked once per payment").isEqualTo(payments);
         System.out.println("MinerFuzzIT: " + requests + " requests, " + payments + " payments, no 5xx, nothing unpaid");
+    }
+
+    @Test
+    void theModelsList_answersEveryStrangerWithout5xx() {
+        int count = Integer.getInteger("cyberia.fuzz.listings", 2_000);
+        long seed = Long.getLong("cyberia.fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        List<String> methods = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+        List<String> paths = List.of(
+                "/v1/models",
+                "/v1/models/",
+                "/v1/models/tiny-chat",
+                "/v1/models?x=%00",
+                "/v1//models",
+                "/v1/models/" + "a".repeat(5000),
+                "/v1/models/%2e%2e/%2e%2e/etc/passwd",
+                "/v1/models;x=1");
+        for (int i = 0; i < count; i++) {
+            String method = methods.get(random.nextInt(methods.size()));
+            Answer a = send(
+                    method,
+                    paths.get(random.nextInt(paths.size())),
+                    method.equals("HEAD") || random.nextBoolean() ? null : "x".repeat(random.nextInt(100)),
+                    random.nextBoolean() ? null : X402Mutations.b64("{\"x402Version\":" + random.nextInt() + "}"));
+            assertThat(a.status()).isLessThan(500);
+        }
+        System.out.println("MinerFuzzIT /v1/models: " + count + " requests (seed " + seed + "), no 5xx");
     }
 }

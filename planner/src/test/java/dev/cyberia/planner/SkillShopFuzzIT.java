@@ -71,6 +71,11 @@ class SkillShopFuzzIT {
         }
         try {
             HttpResponse<String> response = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.headers() + response.body())
+                    .as("no secret in any answer")
+                    .doesNotContain(Testbed.DEV_MNEMONIC)
+                    .doesNotContain(
+                            "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"); // the seller's key
             return new Answer(
                     response.statusCode(),
                     response.body(),
@@ -158,6 +163,39 @@ class SkillShopFuzzIT {
             assertThat(income).as("booked once per payment").isEqualTo(payments);
             System.out.println(
                     "SkillShopFuzzIT: " + requests + " requests, " + payments + " payments, no 5xx, nothing unpaid");
+        }
+    }
+
+    @Test
+    void theSkillList_answersEveryStrangerWithout5xx() throws IOException {
+        int count = Integer.getInteger("cyberia.fuzz.listings", 2_000);
+        long seed = Long.getLong("cyberia.fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        try (Testbed.Agent agent = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, agent.store, agent.runtime, n -> true, Clock.systemUTC())) {
+            agent.store.setState("a", AgentState.RUNNING);
+            List<String> methods = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+            List<String> paths = List.of(
+                    "/agents/a/skills",
+                    "/agents/a/skills/",
+                    "/agents/A/skills",
+                    "/agents/%00/skills",
+                    "/agents/../skills",
+                    "/agents/a/skills?x=" + "y".repeat(3000),
+                    "/agents/" + "a".repeat(4000) + "/skills",
+                    "/agents",
+                    "/agents/a",
+                    "/agents/a/skills/shout/more/parts");
+            for (int i = 0; i < count; i++) {
+                String method = methods.get(random.nextInt(methods.size()));
+                Answer a = send(
+                        method,
+                        shop.baseUri().resolve(paths.get(random.nextInt(paths.size()))),
+                        method.equals("HEAD") || random.nextBoolean() ? null : "x".repeat(random.nextInt(100)),
+                        random.nextBoolean() ? null : X402Mutations.b64("{\"x402Version\":" + random.nextInt() + "}"));
+                assertThat(a.status()).isLessThan(500);
+            }
+            System.out.println("SkillShopFuzzIT list: " + count + " requests (seed " + seed + "), no 5xx");
         }
     }
 }
