@@ -39,6 +39,36 @@ final class ChildJvm {
         throw new AssertionError("the child process never reached '" + prefix + "'; it printed:\n" + seen);
     }
 
+    /** What a crashing child does with its wallet. */
+    @FunctionalInterface
+    interface WalletWork {
+        String run(Treasury treasury, dev.cyberia.keystore.Signer signer, Asset token) throws Exception;
+    }
+
+    /**
+     * In the child: opens the wallet its first six arguments name (jdbcUrl rpcUrl tokenAddress
+     * keystoreHome keyName passphrase), freezing when the journal reaches {@code stopAt}; runs
+     * {@code work} and prints {@code FINISHED} with what it returns.
+     */
+    static void withWallet(String[] args, String stopAt, WalletWork work) throws Exception {
+        Chain chain = Chain.connect(java.net.URI.create(args[1]), Devnet.CHAIN_ID);
+        Asset cyb = Asset.token("CYB", 6, dev.cyberia.keystore.Address.parse(args[2]));
+        try (TreasuryDatabase db = TreasuryDatabase.open(args[0]);
+                dev.cyberia.keystore.Passphrase passphrase =
+                        dev.cyberia.keystore.Passphrase.wrap(args[5].toCharArray());
+                dev.cyberia.keystore.Signer signer = dev.cyberia.keystore.Keystore.open(java.nio.file.Path.of(args[3]))
+                        .unlock(args[4], passphrase)) {
+            Treasury treasury = Treasury.open(
+                    db,
+                    chain,
+                    cyb,
+                    signer.address(),
+                    java.time.Clock.systemUTC(),
+                    Treasury.Options.DEFAULT.withListener(freezeAt(stopAt)));
+            System.out.println("FINISHED " + work.run(treasury, signer, cyb));
+        }
+    }
+
     /** In the child: a listener that says when the journal reaches {@code state}, then freezes until killed. */
     static PaymentListener freezeAt(String state) {
         return payment -> {

@@ -1,13 +1,7 @@
 package dev.cyberia.treasury;
 
-import dev.cyberia.keystore.Address;
-import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Passphrase;
-import dev.cyberia.keystore.Signer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,20 +16,7 @@ public final class CrashingBuyer {
     private CrashingBuyer() {}
 
     public static void main(String[] args) throws Exception {
-        String stopAt = args[8];
-        PaymentListener freezeAt = ChildJvm.freezeAt(stopAt);
-        Chain chain = Chain.connect(URI.create(args[1]), Devnet.CHAIN_ID);
-        Asset cyb = Asset.token("CYB", 6, Address.parse(args[2]));
-        try (TreasuryDatabase db = TreasuryDatabase.open(args[0]);
-                Passphrase passphrase = Passphrase.wrap(args[5].toCharArray());
-                Signer signer = Keystore.open(Path.of(args[3])).unlock(args[4], passphrase)) {
-            Treasury treasury = Treasury.open(
-                    db,
-                    chain,
-                    cyb,
-                    signer.address(),
-                    Clock.systemUTC(),
-                    Treasury.Options.DEFAULT.withListener(freezeAt));
+        ChildJvm.withWallet(args, args[8], (treasury, signer, cyb) -> {
             System.out.println("BUYING");
             System.out.flush();
             Purchase p = treasury.buy(
@@ -49,7 +30,7 @@ public final class CrashingBuyer {
                             Duration.ofSeconds(30)),
                     signer,
                     PurchaseGate.NONE);
-            System.out.println("FINISHED " + p.outcome().getClass().getSimpleName());
-        }
+            return p.outcome().getClass().getSimpleName();
+        });
     }
 }
