@@ -6,7 +6,6 @@ import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.LedgerEntry;
 import dev.cyberia.treasury.OutcomeUnknownException;
 import dev.cyberia.treasury.Payment;
-import dev.cyberia.treasury.PaymentRequest;
 import dev.cyberia.treasury.Treasury;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -267,16 +266,8 @@ public final class AgentRuntime {
             return new Sale(outcome, Optional.empty());
         }
         // not the buyer's loss: the money goes back, through the journal, once
-        String key = "refund:" + paymentId;
-        Payment refund;
-        try {
-            refund = agent.treasury()
-                    .pay(
-                            new PaymentRequest(key, Address.parse(buyer), price, "expenses:refunds"),
-                            agent.signer().get());
-        } catch (OutcomeUnknownException e) { // signed and journaled: 'treasury reconcile' finishes it
-            refund = agent.treasury().payment(key).orElseThrow(() -> e);
-        }
+        Payment refund = agent.treasury()
+                .refund(paymentId, Address.parse(buyer), price, agent.signer().get());
         events.append(
                 name, saleId, goal.map(AgentDefinition.Goal::text).orElse(null), AgentEvent.PaymentSent.of(refund));
         return new Sale(outcome, Optional.of(refund));

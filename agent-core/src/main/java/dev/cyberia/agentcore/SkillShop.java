@@ -228,17 +228,7 @@ public final class SkillShop implements AutoCloseable {
                 });
                 byte[] bytes = JSON.writeValueAsBytes(answer);
                 paywalls.get(record.address().toString())
-                        .answered(
-                                paid.payment(),
-                                body,
-                                new X402Paywall.Answer(
-                                        200,
-                                        Map.of(
-                                                "Content-Type",
-                                                "application/json",
-                                                X402.PAYMENT_RESPONSE,
-                                                X402.encode(paid.response())),
-                                        bytes));
+                        .answered(paid, body, 200, Map.of("Content-Type", "application/json"), bytes);
                 send(exchange, 200, answer);
             }
         }

@@ -108,15 +108,13 @@ final class TreasuryCommand extends CommandGroup {
             }
             case PaymentState.Denied d -> n.put("reason", d.reason());
             case PaymentState.AwaitingApproval a -> n.put("reason", a.reason());
-            case PaymentState.Authorized a -> {
-                n.put("authorizationNonce", a.authorizationNonce());
-                n.put("validBefore", a.validBefore().toString());
-            }
-            case PaymentState.Sent sent -> {
-                n.put("authorizationNonce", sent.authorizationNonce());
-                n.put("validBefore", sent.validBefore().toString());
-            }
+            case PaymentState.Authorized a -> {}
+            case PaymentState.Sent sent -> {}
             case PaymentState.Intended i -> {}
+        }
+        if (p.state() instanceof PaymentState.InFlightPurchase f) {
+            n.put("authorizationNonce", f.authorizationNonce());
+            n.put("validBefore", f.validBefore().toString());
         }
         p.resource().ifPresent(r -> n.put("resource", r));
         return n;

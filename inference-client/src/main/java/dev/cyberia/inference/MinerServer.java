@@ -165,9 +165,7 @@ public final class MinerServer implements AutoCloseable {
                             "one chat completion from " + model.name(),
                             "application/json"),
                     requestBody);
-            X402.PaymentPayload payment;
-            String transaction;
-            dev.cyberia.treasury.Payment collected;
+            X402Paywall.Outcome.Paid sale;
             switch (outcome) {
                 case X402Paywall.Outcome.Unpaid unpaid -> {
                     exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
@@ -190,20 +188,18 @@ public final class MinerServer implements AutoCloseable {
                 }
                 case X402Paywall.Outcome.Paid paid -> {
                     exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
-                    payment = paid.payment();
-                    transaction = paid.response().transaction();
-                    collected = paid.collected();
+                    sale = paid;
                 }
             }
             if (request.path("stream").asBoolean(false)) {
-                stream(exchange, request, requestBody, new Sold(payment, transaction));
+                stream(exchange, request, requestBody, sale);
                 return;
             }
             byte[] responseBody;
             try {
                 responseBody = answer(request);
             } catch (RuntimeException failed) {
-                refund(exchange, collected, failed);
+                refund(exchange, sale.collected(), failed);
                 return;
             }
             String receipt = Receipt.sign(
@@ -211,22 +207,12 @@ public final class MinerServer implements AutoCloseable {
                             requestBody,
                             responseBody,
                             model.name(),
-                            payment.authorization().value().toString(),
-                            payment.authorization().from(),
-                            transaction)
+                            sale.payment().authorization().value().toString(),
+                            sale.payment().authorization().from(),
+                            sale.response().transaction())
                     .encode();
             exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
-            paywall.answered(
-                    payment,
-                    requestBody,
-                    new X402Paywall.Answer(
-                            200,
-                            java.util.Map.of(
-                                    Receipt.HEADER,
-                                    receipt,
-                                    X402.PAYMENT_RESPONSE,
-                                    exchange.getResponseHeaders().getFirst(X402.PAYMENT_RESPONSE)),
-                            responseBody));
+            paywall.answered(sale, requestBody, 200, java.util.Map.of(Receipt.HEADER, receipt), responseBody);
             sendBytes(exchange, 200, responseBody);
         }
     }
@@ -238,10 +224,8 @@ public final class MinerServer implements AutoCloseable {
      */
     private void refund(HttpExchange exchange, dev.cyberia.treasury.Payment collected, RuntimeException failed)
             throws IOException {
-        dev.cyberia.treasury.Payment refund = wallet.pay(
-                new dev.cyberia.treasury.PaymentRequest(
-                        "refund:" + collected.id(), collected.payee(), collected.amount(), "expenses:refunds"),
-                signer);
+        dev.cyberia.treasury.Payment refund =
+                wallet.refund(collected.id(), collected.payee(), collected.amount(), signer);
         ObjectNode body = error("the model failed after payment: " + failed.getMessage(), "server_error");
         ObjectNode r = body.putObject("refund");
         r.put("amount", collected.amount().toString());
@@ -276,15 +260,13 @@ public final class MinerServer implements AutoCloseable {
                 stops);
     }
 
-    /** A paid request: what the receipt of a stream must name. */
-    private record Sold(X402.PaymentPayload payment, String transaction) {}
-
     /**
      * Streams the answer as server-sent events in OpenAI's chunk format. A paid stream ends with an
      * event carrying the receipt ({@code x_cyberia_receipt}), whose response hash covers the
      * streamed text, since headers leave before the text exists.
      */
-    private void stream(HttpExchange exchange, JsonNode request, byte[] requestBody, Sold sold) throws IOException {
+    private void stream(HttpExchange exchange, JsonNode request, byte[] requestBody, X402Paywall.Outcome.Paid sold)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
@@ -323,7 +305,7 @@ public final class MinerServer implements AutoCloseable {
                         model.name(),
                         sold.payment().authorization().value().toString(),
                         sold.payment().authorization().from(),
-                        sold.transaction());
+                        sold.response().transaction());
                 ObjectNode r = JSON.createObjectNode();
                 r.put("x_cyberia_receipt", receipt.encode());
                 event(out, r);

@@ -29,13 +29,21 @@ public sealed interface PaymentState {
      * An x402 purchase whose EIP-3009 authorization is signed and committed (the exact
      * {@code PAYMENT-SIGNATURE} header); maybe not yet sent. A retry sends these bytes again.
      */
-    record Authorized(String authorizationNonce, java.time.Instant validBefore) implements PaymentState {}
+    record Authorized(String authorizationNonce, java.time.Instant validBefore)
+            implements PaymentState, InFlightPurchase {}
 
     /**
      * An x402 purchase handed to the seller, whose settlement is not known yet: the chain tells
      * ({@code authorizationState}); until its authorization expires it counts as spent.
      */
-    record Sent(String authorizationNonce, java.time.Instant validBefore) implements PaymentState {}
+    record Sent(String authorizationNonce, java.time.Instant validBefore) implements PaymentState, InFlightPurchase {}
+
+    /** A purchase whose signed authorization exists and is not settled or released: what the chain is asked about. */
+    interface InFlightPurchase {
+        String authorizationNonce();
+
+        java.time.Instant validBefore();
+    }
 
     /** Mined and successful (for a purchase: the seller's settlement); booked in the ledger. */
     record Confirmed(String transactionHash, long blockNumber, BigInteger gasFeeWei) implements PaymentState {}

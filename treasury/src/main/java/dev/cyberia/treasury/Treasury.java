@@ -442,6 +442,21 @@ public final class Treasury {
                 signer);
     }
 
+    /**
+     * Gives back money this wallet collected for something it then could not deliver: once per
+     * collected payment (key {@code refund:PAYMENT_ID}), booked {@code expenses:refunds}. A refund
+     * signed whose outcome is not known yet is returned as the journal holds it ({@code treasury
+     * reconcile} finishes it), never sent twice.
+     */
+    public Payment refund(long collectedPaymentId, Address buyer, Amount amount, Signer signer) {
+        String key = "refund:" + collectedPaymentId;
+        try {
+            return pay(new PaymentRequest(key, buyer, amount, "expenses:refunds"), signer);
+        } catch (OutcomeUnknownException e) {
+            return store.byKey(key).orElseThrow(() -> e);
+        }
+    }
+
     /** This wallet's collection of an x402 payment, when it has collected (or begun collecting) it. */
     public Optional<Payment> collected(X402.PaymentPayload payment) {
         TransferAuthorization a = payment.authorization();

@@ -3,6 +3,7 @@ package dev.cyberia.treasury;
 import dev.cyberia.keystore.Signer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The seller's side of one x402 {@code exact} request, whatever is sold: no payment header → ask to
@@ -79,8 +80,10 @@ public final class X402Paywall {
      * for the same request (a retry, or a copy of it) gets this answer again and nothing is served
      * twice.
      */
-    public void answered(X402.PaymentPayload payment, byte[] requestBody, Answer answer) {
-        answers.put(answerKey(payment, requestBody), answer);
+    public void answered(Outcome.Paid paid, byte[] requestBody, int status, Map<String, String> headers, byte[] body) {
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
+        answers.put(answerKey(paid.payment(), requestBody), new Answer(status, all, body));
     }
 
     private static String answerKey(X402.PaymentPayload payment, byte[] requestBody) {
@@ -113,13 +116,11 @@ public final class X402Paywall {
         }
         // the same payment for the same request (the buyer's retry, or a copy of its header) gets the
         // answer it was given; the same payment for another request is a replay, refused below
-        Answer given = answers.get(answerKey(payment, requestBody));
-        if (given != null
-                && seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid
-                && invalid.reason().endsWith("nonce_used")) {
-            return new Outcome.AlreadyServed(given);
-        }
         if (seller.verify(payment, required) instanceof X402Seller.Verification.Invalid invalid) {
+            Answer given = answers.get(answerKey(payment, requestBody));
+            if (given != null && invalid.reason().endsWith("nonce_used")) {
+                return new Outcome.AlreadyServed(given);
+            }
             return refused(402, invalid.reason(), invalid.message(), paymentRequired, payment);
         }
         String claim =

@@ -313,7 +313,7 @@ final class X402Purchases {
                     + payment.id() + "); use a new key");
         }
         return switch (payment.state()) {
-            case PaymentState.Authorized a -> send(order, payment);
+            case PaymentState.Authorized a -> send(order, payment); // the same header, never a new one
             case PaymentState.Sent s -> send(order, payment);
             case PaymentState.Confirmed c -> {
                 JournalStore.PurchaseRecord kept = store.purchaseRecord(payment.id());
@@ -384,7 +384,7 @@ final class X402Purchases {
         List<Payment> out = new java.util.ArrayList<>();
         Instant now = clock.instant();
         for (Payment p : store.inStates(wallet, "AUTHORIZED", "SENT")) {
-            Instant end = validBefore(p);
+            Instant end = inFlight(p).validBefore();
             if (onlyExpired && !now.isAfter(end)) {
                 continue;
             }
@@ -425,20 +425,11 @@ final class X402Purchases {
         resolve(true);
     }
 
-    private static Instant validBefore(Payment p) {
-        return switch (p.state()) {
-            case PaymentState.Authorized a -> a.validBefore();
-            case PaymentState.Sent s -> s.validBefore();
-            default -> Instant.MAX;
-        };
-    }
-
-    private static String authorizationNonce(Payment p) {
-        return switch (p.state()) {
-            case PaymentState.Authorized a -> a.authorizationNonce();
-            case PaymentState.Sent s -> s.authorizationNonce();
-            default -> throw new IllegalStateException("payment #" + p.id() + " carries no authorization");
-        };
+    private static PaymentState.InFlightPurchase inFlight(Payment p) {
+        if (p.state() instanceof PaymentState.InFlightPurchase f) {
+            return f;
+        }
+        throw new IllegalStateException("payment #" + p.id() + " carries no authorization in flight");
     }
 
     /**
@@ -446,7 +437,7 @@ final class X402Purchases {
      * which transaction (its {@code AuthorizationUsed} log).
      */
     private Optional<Chain.Logged> settlement(Payment p) {
-        String nonce = authorizationNonce(p);
+        String nonce = inFlight(p).authorizationNonce();
         Address tokenAddress = token.token().orElseThrow();
         byte[] used =
                 chain.call(tokenAddress, Abi.call("authorizationState(address,bytes32)", wallet, Abi.bytes(nonce)));

@@ -127,13 +127,7 @@ final class TestSeller implements AutoCloseable {
             }
             served.incrementAndGet();
             exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
-            paywall.answered(
-                    paid.payment(),
-                    body,
-                    new X402Paywall.Answer(
-                            200,
-                            java.util.Map.of(X402.PAYMENT_RESPONSE, X402.encode(paid.response())),
-                            "the item".getBytes(StandardCharsets.UTF_8)));
+            paywall.answered(paid, body, 200, java.util.Map.of(), "the item".getBytes(StandardCharsets.UTF_8));
             send(exchange, 200, "the item");
         }
     }
