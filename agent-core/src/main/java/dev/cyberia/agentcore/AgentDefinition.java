@@ -129,35 +129,52 @@ public record AgentDefinition(
     /**
      * @param model a local model folder (Hugging Face ONNX layout)
      * @param miner a miner's base URL to buy answers from over x402
+     * @param endpoint a plain OpenAI-compatible server's base URL (a user's own Ollama, vLLM or a free
+     *     miner), unpaid in tokens
      * @param modelName the model's name at the miner
      * @param maxPrice the most it pays per request in NORMAL mode
      * @param conservePrice the most it pays per request in CONSERVE and CRITICAL modes
      * @param maxSteps the planner's step cap per tick
      * @param prompt FULL: purpose, state and task; TASK: the task alone, for models with a tiny context
+     * @param tools the tools the planner shows the model (default: all the agent's tools); a small
+     *     context needs few. Only what is shown changes: every call still passes the gate
+     * @param agenda the planner's first task, until the agent's skills set its agenda (see
+     *     {@link TickContext#agenda()}); none: its goal
      */
     public record Inference(
             Optional<String> model,
             Optional<URI> miner,
+            Optional<URI> endpoint,
             Boolean market,
             String modelName,
             BigDecimal maxPrice,
             BigDecimal conservePrice,
             Integer maxSteps,
-            PromptStyle prompt) {
+            PromptStyle prompt,
+            List<String> tools,
+            String agenda) {
         public Inference {
             model = model == null ? Optional.empty() : model;
             miner = miner == null ? Optional.empty() : miner;
+            endpoint = endpoint == null ? Optional.empty() : endpoint;
             market = Boolean.TRUE.equals(market);
-            int sources = (model.isPresent() ? 1 : 0) + (miner.isPresent() ? 1 : 0) + (market ? 1 : 0);
+            int sources = (model.isPresent() ? 1 : 0)
+                    + (miner.isPresent() ? 1 : 0)
+                    + (endpoint.isPresent() ? 1 : 0)
+                    + (market ? 1 : 0);
             if (sources != 1) {
-                throw new IllegalArgumentException("'inference' needs one of 'model' (a folder), 'miner' (a URL) or"
-                        + " 'market: true' (the cheapest miner in the market registry offering 'modelName')");
+                throw new IllegalArgumentException("'inference' needs one of 'model' (a folder), 'miner' (a URL),"
+                        + " 'endpoint' (an OpenAI-compatible URL) or 'market: true' (the cheapest miner in the market"
+                        + " registry offering 'modelName')");
             }
-            miner.ifPresent(u -> {
-                if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
-                    throw new IllegalArgumentException("'miner' must be an http(s) URL, not '" + u + "'");
-                }
-            });
+            for (Optional<URI> url : List.of(miner, endpoint)) {
+                url.ifPresent(u -> {
+                    if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                        throw new IllegalArgumentException(
+                                "'miner' and 'endpoint' must be http(s) URLs, not '" + u + "'");
+                    }
+                });
+            }
             modelName = modelName == null ? "tiny-chat" : modelName;
             maxPrice = maxPrice == null ? new BigDecimal("0.01") : maxPrice;
             conservePrice = conservePrice == null ? maxPrice.divide(BigDecimal.TWO) : conservePrice;
@@ -168,6 +185,8 @@ public record AgentDefinition(
                 throw new IllegalArgumentException("'maxSteps' must be 1 to 100, not " + maxSteps);
             }
             prompt = prompt == null ? PromptStyle.FULL : prompt;
+            agenda = agenda == null || agenda.isBlank() ? null : agenda.strip();
+            tools = tools == null ? List.of() : List.copyOf(tools);
         }
 
         /** The most it pays per request in {@code mode}: maxPrice in NORMAL, conservePrice otherwise. */

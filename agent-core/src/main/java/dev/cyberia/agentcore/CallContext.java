@@ -228,6 +228,11 @@ public final class CallContext {
         tick.store().remember(agentName(), topic, note, tick.now());
     }
 
+    /** Sets the agent's next task: what its LLM planner works on in the next tick with nothing pending. */
+    public void setAgenda(String task) {
+        remember(TickContext.AGENDA, task);
+    }
+
     public Optional<String> recall(String topic) {
         return tick.store().recall(agentName(), topic);
     }

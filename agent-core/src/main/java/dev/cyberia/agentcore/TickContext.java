@@ -139,6 +139,18 @@ public final class TickContext {
     }
 
     /** The goal this tick works on (the first one not stopped), and that its money counts toward. */
+    /** The note under which an agent's skills keep its next task (see {@link #agenda()}). */
+    public static final String AGENDA = "agenda";
+
+    /**
+     * The agent's next task as its skills last set it ({@link CallContext#setAgenda}), else the
+     * definition's {@code inference.agenda}: what an LLM planner works on when no follow-up is pending.
+     */
+    public Optional<String> agenda() {
+        return store.recall(agentName(), AGENDA)
+                .or(() -> definition().inference().map(AgentDefinition.Inference::agenda));
+    }
+
     public Optional<AgentDefinition.Goal> goal() {
         return goal;
     }

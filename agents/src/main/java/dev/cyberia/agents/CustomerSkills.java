@@ -16,67 +16,110 @@ import java.util.List;
 
 /**
  * The customer's work: a reading list of documents (its inbox) that it has a scribe file,
- * summarize and index, and then questions it asks about them. It finds the scribe in the market
- * registry by skill name and pays each call over x402 through the {@code hire} skill, so every
- * call passes the policy gate. Progress is kept in notes, so a restart continues where it stopped.
+ * summarize and index, then searches and asks questions about. Which of these it buys next is
+ * chosen by its LLM planner from the three tools below, reading its agenda: each tool, done, sets
+ * the next task on the agenda ("File the document titled ...", "Find documents about ...", "Ask the
+ * library: ..."). It finds the scribe in the market registry by skill name and pays each call over
+ * x402 through the {@code hire} skill, so every call passes the policy gate. Progress is kept in
+ * notes, so a restart continues where it stopped.
  */
 public final class CustomerSkills {
-    /** The inbox, each document with the question the customer asks about it. */
-    record Task(String file, String question) {}
+    /** A document of the inbox, with what the customer searches for and asks about it. */
+    record Task(String file, String query, String question) {
+        String title() {
+            return file.replace(".md", "").replace('-', ' ');
+        }
+    }
 
     static final List<Task> INBOX = List.of(
-            new Task("payments-over-http.md", "Why does a replayed payment signature fail?"),
-            new Task("survival-modes.md", "What does a hibernating agent still do?"),
-            new Task("autonomy-ladder.md", "What may an owner do that an automaton may not?"),
-            new Task("double-entry-books.md", "What happens to a payment after a crash?"),
-            new Task("keys-at-rest.md", "Where is the private key kept?"));
+            new Task("payments-over-http.md", "payment signatures", "Why does a replayed payment fail?"),
+            new Task("survival-modes.md", "hibernating agents", "What does a hibernating agent do?"),
+            new Task("autonomy-ladder.md", "owner rights", "What may an owner do?"),
+            new Task("double-entry-books.md", "crash recovery", "What happens after a crash?"),
+            new Task("keys-at-rest.md", "private keys", "Where is the private key kept?"));
 
-    private static final String NEXT = "customer:next-task";
+    /** The step of the reading list the customer is at: file, search, ask for each document, then search and ask again. */
+    private static final String STEP = "customer:step";
+
     private final HireSkill hire = new HireSkill();
 
-    @Tool(
-            name = "commission_next_task",
-            value = "Commission the next task on the reading list from a scribe found in the market, within a"
-                    + " price cap per call.")
+    /** The task of step {@code s}, as the planner reads it. */
+    static String task(int s) {
+        Task t = INBOX.get(document(s));
+        return switch (kind(s)) {
+            case 0 -> "File the document titled " + t.title() + ".";
+            case 1 -> "Find documents about " + t.query() + ".";
+            default -> "Ask the library: " + t.question();
+        };
+    }
+
+    /** Steps 0-14: file, search, ask for each document; then search and ask again, in turn. */
+    private static int document(int s) {
+        return s < 3 * INBOX.size() ? s / 3 : ((s - 3 * INBOX.size()) / 2) % INBOX.size();
+    }
+
+    private static int kind(int s) {
+        return s < 3 * INBOX.size() ? s % 3 : 1 + (s - 3 * INBOX.size()) % 2;
+    }
+
+    /** The first task, the definition's {@code inference.agenda}. */
+    public static String firstTask() {
+        return task(0);
+    }
+
+    @Tool(name = "file_document", value = "File a document in the library.")
     @Skill(sideEffect = SideEffect.MOVES_MONEY)
-    public String commissionNextTask(
-            @P("the most to pay per call, in token units, e.g. \"0.1\"") String maxPrice, CallContext context)
+    public String fileDocument(@P("the document's title, e.g. \"survival modes\"") String title, CallContext context)
             throws IOException, InterruptedException {
-        int n = context.recall(NEXT).map(Integer::parseInt).orElse(0);
-        StringBuilder report = new StringBuilder("task " + (n + 1) + ":");
-        if (n < INBOX.size()) {
-            // a new document: the scribe files it, summarizes it and picks its key phrases
-            Task task = INBOX.get(n);
-            String title = task.file().replace(".md", "");
-            String text = read(task.file());
-            field(hire("file_document", args("title", title, "text", text), maxPrice, context), "filed");
-            report.append(" filed ").append(title).append("; summary: ");
-            report.append(field(hire("summarize", args("text", text, "sentences", 2), maxPrice, context), "summary"));
-            report.append(" | keywords: ")
-                    .append(field(hire("keywords", args("text", text, "count", 5), maxPrice, context), "keywords"));
+        Task task = INBOX.stream()
+                .filter(t -> t.title().equalsIgnoreCase(title.strip().replace('-', ' ')))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no document titled '" + title + "' in the inbox;"
+                        + " the titles are " + INBOX.stream().map(Task::title).toList()));
+        String text = read(task.file());
+        String maxPrice = "0.1";
+        field(hire("file_document", args("title", task.title(), "text", text), maxPrice, context), "filed");
+        String summary = field(hire("summarize", args("text", text, "sentences", 2), maxPrice, context), "summary");
+        String keywords = field(hire("keywords", args("text", text, "count", 5), maxPrice, context), "keywords");
+        return done(0, "filed " + task.title() + "; summary: " + summary + " | keywords: " + keywords, context);
+    }
+
+    @Tool(name = "search_library", value = "Search the library for documents.")
+    @Skill(sideEffect = SideEffect.MOVES_MONEY)
+    public String searchLibrary(@P("what to look for") String query, CallContext context)
+            throws IOException, InterruptedException {
+        JsonNode found = ScribeSkills.JSON.readTree(hire("search", args("query", query, "results", 1), "0.1", context));
+        return done(
+                1,
+                "search '" + query + "' -> "
+                        + found.path("results").path(0).path("title").asText("(nothing)"),
+                context);
+    }
+
+    @Tool(name = "ask_library", value = "Answer a question from the filed documents.")
+    @Skill(sideEffect = SideEffect.MOVES_MONEY)
+    public String askLibrary(@P("the question") String question, CallContext context)
+            throws IOException, InterruptedException {
+        JsonNode answer = ScribeSkills.JSON.readTree(hire("ask_library", args("question", question), "0.1", context));
+        return done(
+                2,
+                "asked '" + question + "'; reply from " + answer.path("model").asText() + ": "
+                        + answer.path("reply").asText(),
+                context);
+    }
+
+    /**
+     * A bought call of {@code kind}: when it is the kind the agenda asked for, the agenda moves to
+     * the next task (a call the planner chose off the agenda is paid and reported, and the task stays).
+     */
+    private static String done(int kind, String report, CallContext context) {
+        int s = context.recall(STEP).map(Integer::parseInt).orElse(0);
+        if (kind(s) == kind) {
+            s++;
+            context.remember(STEP, Integer.toString(s));
         }
-        if (n >= 1) {
-            // a question about a document filed before: searched in the library, and every other time
-            // answered too, with a reply the scribe buys from a miner's model
-            Task asked = INBOX.get((n - 1) % INBOX.size());
-            JsonNode found = ScribeSkills.JSON.readTree(
-                    hire("search", args("query", asked.question(), "results", 1), maxPrice, context));
-            report.append(" | search '")
-                    .append(asked.question())
-                    .append("' -> ")
-                    .append(found.path("results").path(0).path("title").asText("(nothing)"));
-            if (n % 2 == 1) {
-                JsonNode answer = ScribeSkills.JSON.readTree(
-                        hire("ask_library", args("question", asked.question()), maxPrice, context));
-                report.append(" | reply from ")
-                        .append(answer.path("model").asText())
-                        .append(": ")
-                        .append(answer.path("reply").asText());
-            }
-        }
-        context.remember(NEXT, Integer.toString(n + 1));
-        context.remember("customer:last-report", report.toString());
-        return report.toString();
+        context.setAgenda(task(s));
+        return report + " | next: " + task(s);
     }
 
     private String hire(String skill, String arguments, String maxPrice, CallContext context)

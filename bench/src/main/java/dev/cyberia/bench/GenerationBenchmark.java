@@ -8,6 +8,7 @@ import dev.cyberia.inference.Generation;
 import dev.cyberia.inference.GenerationOptions;
 import dev.cyberia.inference.LocalModel;
 import dev.cyberia.inference.Message;
+import dev.cyberia.inference.ToolDefinition;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -43,43 +44,61 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @Threads(1)
 public class GenerationBenchmark {
-    static final int TOKENS = 69; // the tool-call answer: 69 generated tokens, then end of sequence
+    /** The tool-call answer: its tokens (the call markers are one token each), then end of sequence. */
+    static final String ANSWER = "<tool_call>{\"name\": \"weather\", \"arguments\": {\"city\": \"Rome\"}}</tool_call>";
+
+    static final int TOKENS = 52;
+    static final ToolDefinition WEATHER = new ToolDefinition(
+            "weather",
+            "Get the weather for a city.",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
 
     private LocalModel model;
     private List<Message> messages;
     private long[] promptIds;
     private long[] answerIds;
+    private int layers;
     private OrtEnvironment env;
     private OrtSession session;
 
     @Setup
-    public void setUp() throws OrtException {
+    public void setUp() throws OrtException, java.io.IOException {
         Path dir =
                 Path.of(System.getProperty("cyberia.model", "models/tiny-chat")).toAbsolutePath();
         model = LocalModel.open(dir);
         messages = List.of(Message.user("Weather in Rome?"));
-        Generation g = model.chat(messages, GenerationOptions.greedy(TOKENS + 1));
-        if (g.completionTokens() != TOKENS) {
-            throw new IllegalStateException("expected " + TOKENS + " tokens, got " + g.completionTokens());
+        Generation g = model.chat(messages, List.of(WEATHER), GenerationOptions.greedy(TOKENS + 1));
+        answerIds = bytesAndSpecials(ANSWER);
+        if (g.completionTokens() != TOKENS
+                || answerIds.length != TOKENS
+                || g.toolCalls().size() != 1) {
+            throw new IllegalStateException("expected the " + TOKENS + "-token call " + ANSWER + ", got "
+                    + g.completionTokens() + " tokens: " + g.toolCalls() + " " + g.text());
         }
-        String prompt = model.renderPrompt(messages);
-        promptIds = bytesAndSpecials(prompt);
-        answerIds = bytesAndSpecials(g.text());
+        promptIds = bytesAndSpecials(model.renderPrompt(messages, List.of(WEATHER)));
+        layers = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("config.json").toFile())
+                .get("num_hidden_layers")
+                .asInt();
         env = OrtEnvironment.getEnvironment();
         session = env.createSession(dir.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
     }
 
-    /** The tiny model's tokenizer is byte-level with three special tokens: encode without DJL for the bare baseline. */
+    /** The tiny model's tokenizer is byte-level with five added tokens: encode without DJL for the bare baseline. */
     private static long[] bytesAndSpecials(String text) {
         String rest = text;
         java.util.List<Long> ids = new java.util.ArrayList<>();
+        List<String> added = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>");
         while (!rest.isEmpty()) {
-            if (rest.startsWith("<|im_start|>")) {
-                ids.add(257L);
-                rest = rest.substring(12);
-            } else if (rest.startsWith("<|im_end|>")) {
-                ids.add(258L);
-                rest = rest.substring(10);
+            String token = null;
+            for (String a : added) {
+                if (rest.startsWith(a)) {
+                    token = a;
+                }
+            }
+            if (token != null) {
+                ids.add(256L + added.indexOf(token));
+                rest = rest.substring(token.length());
             } else {
                 int cp = rest.codePointAt(0);
                 String ch = new String(Character.toChars(cp));
@@ -100,17 +119,17 @@ public class GenerationBenchmark {
 
     @Benchmark
     public Generation ourGenerationLoop() {
-        return model.chat(messages, GenerationOptions.greedy(TOKENS + 1));
+        return model.chat(messages, List.of(WEATHER), GenerationOptions.greedy(TOKENS + 1));
     }
 
     @Benchmark
     public int bareOnnxRuntimeForwardPasses() throws OrtException {
         Map<String, OnnxTensor> past = new HashMap<>();
-        for (int layer = 0; layer < 2; layer++) {
+        for (int layer = 0; layer < layers; layer++) {
             for (String kind : List.of("key", "value")) {
                 past.put(
                         "past_key_values." + layer + "." + kind,
-                        OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0), new long[] {1, 4, 0, 16}));
+                        OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(0), new long[] {1, 4, 0, 32}));
             }
         }
         int length = 0;
@@ -136,7 +155,7 @@ public class GenerationBenchmark {
             pos.close();
             past.values().forEach(OnnxTensor::close);
             past.clear();
-            for (int layer = 0; layer < 2; layer++) {
+            for (int layer = 0; layer < layers; layer++) {
                 for (String kind : List.of("key", "value")) {
                     OnnxTensor present = (OnnxTensor)
                             result.get("present." + layer + "." + kind).orElseThrow();

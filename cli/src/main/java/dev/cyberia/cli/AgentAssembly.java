@@ -27,6 +27,7 @@ import dev.cyberia.treasury.MarketRegistry;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -121,6 +122,21 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 @Override
                 public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
                     return new PricedAnswer(chat.chat(request), dir.toString(), Amount.zero(token), "");
+                }
+            };
+        }
+        if (inference.endpoint().isPresent()) {
+            URI endpoint = inference.endpoint().get();
+            var chat = new dev.cyberia.inference.OpenAiCompatibleChatModel(endpoint, inference.modelName(), null);
+            return new PlannerModel() {
+                @Override
+                public Amount maxPrice(SurvivalMode mode) {
+                    return Amount.zero(token);
+                }
+
+                @Override
+                public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
+                    return new PricedAnswer(chat.chat(request), endpoint.toString(), Amount.zero(token), "");
                 }
             };
         }

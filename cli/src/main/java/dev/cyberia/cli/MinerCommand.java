@@ -24,13 +24,13 @@ final class MinerCommand extends CommandGroup {
     @Command(
             name = "serve",
             description =
-                    "Serve a local model over an OpenAI-compatible API, paid per request with x402 (until Ctrl-C).")
+                    "Serve a local model over an OpenAI-compatible API, paid per request with x402 (until Ctrl-C);"
+                            + " with --price 0, a free plain OpenAI-compatible server that needs no key.")
     static final class Serve extends Subcommand {
         @Option(
                 names = "--key",
-                required = true,
                 paramLabel = "NAME",
-                description = "The miner's key: is paid, pays settlement gas, signs receipts.")
+                description = "The miner's key: is paid, pays settlement gas, signs receipts (not needed at price 0).")
         String key;
 
         @picocli.CommandLine.ArgGroup(multiplicity = "1")
@@ -66,7 +66,7 @@ final class MinerCommand extends CommandGroup {
                 names = "--price",
                 required = true,
                 paramLabel = "AMOUNT",
-                description = "Price per request, in token units (e.g. 0.01).")
+                description = "Price per request, in token units (e.g. 0.01); 0 serves for free, without x402.")
         String price;
 
         @Option(names = "--port", defaultValue = "8402", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
@@ -106,6 +106,13 @@ final class MinerCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
+            if (isFree(price)) {
+                return serveFree();
+            }
+            if (key == null) {
+                throw new CliInputException("a priced miner needs --key NAME (it is paid, pays gas and signs receipts);"
+                        + " use --price 0 to serve for free");
+            }
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             Amount perRequest = Amount.parsePositive(price, chain.token());
             TokenDomain domain =
@@ -137,12 +144,37 @@ final class MinerCommand extends CommandGroup {
                                 signer));
                     }
                     out().flush();
-                    CountDownLatch stopped = new CountDownLatch(1);
-                    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                    stopped.await();
+                    awaitStop();
                 }
             }
             return 0;
+        }
+
+        private static boolean isFree(String price) {
+            try {
+                return new java.math.BigDecimal(price.trim()).signum() == 0;
+            } catch (NumberFormatException e) {
+                throw new CliInputException(
+                        "--price must be an amount of token units, e.g. 0.01 or 0, not '" + price + "'");
+            }
+        }
+
+        /** A free server: plain OpenAI-compatible, no x402, no key, no chain. */
+        private int serveFree() throws Exception {
+            try (AutoCloseable closeable = openBackend();
+                    MinerServer server = MinerServer.startFree(MinerServer.Config.free(port), backendInUse)) {
+                out().println("serving " + backendInUse.name() + " at " + server.baseUri()
+                        + "/v1 for free (plain OpenAI-compatible: no x402, no receipts); Ctrl-C stops");
+                out().flush();
+                awaitStop();
+            }
+            return 0;
+        }
+
+        private static void awaitStop() throws InterruptedException {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            stopped.await();
         }
     }
 }

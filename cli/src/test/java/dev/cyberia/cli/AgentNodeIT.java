@@ -280,7 +280,7 @@ class AgentNodeIT {
                 goals: ["Weather in Paris?"]
                 heartbeat: 2s
                 skills: [dev.cyberia.cli.skills.TestSkills]
-                inference: {model: "%s", maxSteps: 1, prompt: task}
+                inference: {model: "%s", maxSteps: 1, prompt: task, tools: [weather]}
                 """.formatted(model));
         assertThat(cli.run("agent", "launch", "weatherman", "--detach").exitCode())
                 .isZero();

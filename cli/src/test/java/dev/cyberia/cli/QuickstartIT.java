@@ -93,11 +93,17 @@ class QuickstartIT {
         List<JsonNode> customer = actions("customer");
         assertThat(customer).anyMatch(e -> e.path("type").asText().equals("ServiceBought"));
         assertThat(customer)
-                .anyMatch(e -> e.path("type").asText().equals("ToolResult")
-                        && e.path("result")
+                .as("the customer's model chose which service to buy from the tools it was shown")
+                .anyMatch(e -> e.path("type").asText().equals("Planned")
+                        && e.path("decision")
                                 .asText()
-                                .contains("search 'Why does a replayed payment signature fail?'"
-                                        + " -> payments-over-http"));
+                                .startsWith("call [file_document {\"title\":\"payments over http\"}"));
+        assertThat(customer)
+                .anyMatch(e -> e.path("type").asText().equals("ToolResult")
+                        && e.path("result").asText().contains("search 'payment signatures' -> payments-over-http"));
+        assertThat(customer)
+                .as("each planning call is bought from the miner in the market")
+                .anyMatch(e -> e.path("type").asText().equals("InferenceBought"));
 
         CliRun.Result status = cli.run("--json", "agent", "status", "scribe");
         assertThat(status.exitCode()).as(status.err()).isZero();
@@ -135,12 +141,8 @@ class QuickstartIT {
                         cli.run("--json", "agent", "status", "customer").out())
                 .path("ticks")
                 .asInt();
-        int lastTask = actions("customer").stream()
-                .filter(e -> e.path("tool").asText().equals("commission_next_task")
-                        && e.path("outcome").asText().equals("DONE"))
-                .mapToInt(e -> Integer.parseInt(e.path("result").asText().replaceFirst("^task (\\d+):.*", "$1")))
-                .max()
-                .orElseThrow();
+        long filedFirst = filed("payments over http");
+        assertThat(filedFirst).isEqualTo(1);
         CliRun.Result second = quickstart("25s");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.err()).doesNotContain("made agent").doesNotContain("made key");
@@ -149,14 +151,23 @@ class QuickstartIT {
                         .path("ticks")
                         .asInt())
                 .isGreaterThan(customerTicks);
-        assertThat(actions("customer"))
-                .anyMatch(e -> e.path("type").asText().equals("ToolResult")
-                        && e.path("result").asText().startsWith("task " + (lastTask + 1) + ":"));
+        assertThat(filed("payments over http"))
+                .as("the agenda went on from the notes: the first document is not filed again")
+                .isEqualTo(filedFirst);
         assertThat(actions("customer").stream()
                         .filter(e -> e.path("type").asText().equals("PaymentReceived"))
                         .count())
                 .as("funded once")
                 .isEqualTo(1);
+    }
+
+    /** How many times the customer had a document filed. */
+    private static long filed(String title) throws IOException {
+        return actions("customer").stream()
+                .filter(e -> e.path("type").asText().equals("ToolResult")
+                        && e.path("outcome").asText().equals("DONE")
+                        && e.path("result").asText().startsWith("filed " + title + ";"))
+                .count();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cyberia.inference;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** What a miner sells answers from: a local model, or an upstream OpenAI-compatible endpoint. */
@@ -9,18 +10,23 @@ public interface ChatBackend {
     /** The model id buyers ask for. */
     String name();
 
-    Generation chat(List<Message> messages, GenerationOptions options);
+    /** One answer to {@code messages}, offered {@code tools}. */
+    Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options);
 
     /**
-     * Why these messages cannot be answered (a prompt past the model's context), checked before a
-     * buyer is charged; empty when they can, or when the backend cannot tell.
+     * Why these messages cannot be answered (a prompt past the model's context even trimmed),
+     * checked before a buyer is charged; empty when they can, or when the backend cannot tell.
      */
-    default java.util.Optional<String> refusal(List<Message> messages) {
-        return java.util.Optional.empty();
+    default Optional<String> refusal(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return Optional.empty();
     }
 
-    /** Like {@link #chat}, handing out text as it comes (a backend that cannot stream hands it out whole). */
-    Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText);
+    /**
+     * Like {@link #chat}, handing out text as it comes (a backend that cannot stream hands it out
+     * whole); tool calls come whole, in the result.
+     */
+    Generation chatStreaming(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Consumer<String> onText);
 
     /** Sells a local model's answers. */
     static ChatBackend local(LocalModel model) {
@@ -47,22 +53,19 @@ final class LocalBackend implements ChatBackend {
     }
 
     @Override
-    public Generation chat(List<Message> messages, GenerationOptions options) {
-        return model.chat(messages, options);
+    public Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return model.chat(messages, tools, options);
     }
 
     @Override
-    public java.util.Optional<String> refusal(List<Message> messages) {
-        int tokens = model.promptTokens(messages);
-        return tokens < model.contextLength()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of("the prompt is " + tokens + " tokens; the model's context holds "
-                        + model.contextLength() + " (prompt and answer together): shorten it");
+    public Optional<String> refusal(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return model.refusal(messages, tools, options);
     }
 
     @Override
-    public Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText) {
-        return model.chatStreaming(messages, options, onText);
+    public Generation chatStreaming(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Consumer<String> onText) {
+        return model.chatStreaming(messages, tools, options, onText);
     }
 }
 
@@ -80,14 +83,17 @@ final class UpstreamBackend implements ChatBackend {
     }
 
     @Override
-    public Generation chat(List<Message> messages, GenerationOptions options) {
-        return endpoint.generate(messages, options);
+    public Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return endpoint.generate(messages, tools, options);
     }
 
     @Override
-    public Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText) {
-        Generation g = endpoint.generate(messages, options);
-        onText.accept(g.text());
+    public Generation chatStreaming(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Consumer<String> onText) {
+        Generation g = endpoint.generate(messages, tools, options);
+        if (!g.text().isEmpty()) {
+            onText.accept(g.text());
+        }
         return g;
     }
 }

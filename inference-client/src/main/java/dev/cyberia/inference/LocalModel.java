@@ -6,28 +6,47 @@ import dev.cyberia.inference.internal.ChatTemplate;
 import dev.cyberia.inference.internal.ModelFolder;
 import dev.cyberia.inference.internal.OnnxDecoder;
 import dev.cyberia.inference.internal.Sampler;
+import dev.cyberia.inference.internal.ToolCallFormat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * A decoder language model in the Hugging Face ONNX layout, run locally through DJL's ONNX Runtime
- * engine with its own tokenizer ({@code tokenizer.json}) and chat template. Thread-safe: each call
- * has its own key/value cache; calls are serialised per model.
+ * engine with its own tokenizer ({@code tokenizer.json}) and chat template. Tools reach the model
+ * through its template (see {@link ChatTemplate}); tool calls are read back in the format its
+ * family writes (Hermes {@code <tool_call>}, Llama 3 JSON, Mistral {@code [TOOL_CALLS]}), chosen
+ * from the folder.
+ *
+ * <p><b>Long conversations</b> are trimmed before they are run: the leading system message is
+ * kept, then the latest turns that fit, starting at a user message; the prompt must leave
+ * {@code min(maxNewTokens, max(16, context / 8))} tokens for the answer. A prompt that cannot fit
+ * even so is refused with {@link ContextLengthExceededException}. Thread-safe: calls are
+ * serialised per model, each with its own key/value cache.
  */
 public final class LocalModel implements AutoCloseable {
     private final ModelFolder folder;
     private final HuggingFaceTokenizer tokenizer;
     private final ChatTemplate template;
+    private final ChatTemplate toolTemplate;
+    private final ToolCallFormat format;
     private final OnnxDecoder decoder;
 
     private LocalModel(ModelFolder folder, HuggingFaceTokenizer tokenizer, OnnxDecoder decoder) {
         this.folder = folder;
         this.tokenizer = tokenizer;
-        this.template = new ChatTemplate(folder.chatTemplate(), folder.bosToken(), folder.eosToken());
+        this.template = new ChatTemplate(folder.chatTemplate(), folder.specialTokens());
+        this.toolTemplate = folder.toolUseTemplate().equals(folder.chatTemplate())
+                ? template
+                : new ChatTemplate(folder.toolUseTemplate(), folder.specialTokens());
+        this.format = ToolCallFormat.of(folder.toolUseTemplate(), folder.modelType());
         this.decoder = decoder;
     }
 
@@ -55,9 +74,18 @@ public final class LocalModel implements AutoCloseable {
         return folder.directory().getFileName().toString();
     }
 
-    /** The prompt text the chat template makes of these messages, ready for the assistant's turn. */
+    /** How this model writes tool calls: {@code HERMES}, {@code LLAMA3_JSON} or {@code MISTRAL}. */
+    public String toolCallFormat() {
+        return format.name();
+    }
+
+    /** The prompt text the chat template makes of these messages and tools, ready for the assistant's turn. */
+    public String renderPrompt(List<Message> messages, List<ToolDefinition> tools) {
+        return (tools.isEmpty() ? template : toolTemplate).render(messages, tools, true);
+    }
+
     public String renderPrompt(List<Message> messages) {
-        return template.render(messages, true);
+        return renderPrompt(messages, List.of());
     }
 
     /** The most tokens the model can hold: prompt and answer together. */
@@ -65,13 +93,54 @@ public final class LocalModel implements AutoCloseable {
         return folder.maxPositions();
     }
 
-    /** How many tokens {@code messages} take as this model's prompt. */
+    /** How many tokens {@code messages} take as this model's prompt, untrimmed. */
     public int promptTokens(List<Message> messages) {
         return encode(renderPrompt(messages)).length;
     }
 
+    /** Why these messages cannot be answered (a prompt that does not fit even trimmed); empty when they can. */
+    public Optional<String> refusal(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        try {
+            fit(messages, tools, options);
+            return Optional.empty();
+        } catch (ContextLengthExceededException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     public Generation chat(List<Message> messages, GenerationOptions options) {
-        return complete(renderPrompt(messages), options);
+        return chat(messages, List.of(), options);
+    }
+
+    /** One answer to {@code messages}, offered {@code tools}: text, tool calls, or both. */
+    public Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return chatStreaming(messages, tools, options, null);
+    }
+
+    /**
+     * Like {@link #chat}, handing out the answer's text as it is generated; with tools, text stops
+     * being handed out where a tool call begins (the calls come whole, in the result).
+     */
+    public synchronized Generation chatStreaming(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Consumer<String> onText) {
+        long[] prompt = fit(messages, tools, options);
+        ToIntFunction<String> shown = tools.isEmpty() ? String::length : format::safeLength;
+        Raw raw = generate(prompt, options, onText, shown);
+        if (tools.isEmpty()) {
+            return new Generation(clean(raw.text), prompt.length, raw.tokens, raw.reason);
+        }
+        ToolCallFormat.Parsed parsed = format.parse(raw.text);
+        boolean called = !parsed.calls().isEmpty() && raw.reason != Generation.FinishReason.LENGTH;
+        return new Generation(
+                clean(parsed.content()),
+                parsed.calls(),
+                prompt.length,
+                raw.tokens,
+                called ? Generation.FinishReason.TOOL_CALLS : raw.reason);
+    }
+
+    public Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText) {
+        return chatStreaming(messages, List.of(), options, onText);
     }
 
     /** Continues raw prompt text. */
@@ -79,19 +148,66 @@ public final class LocalModel implements AutoCloseable {
         return complete(prompt, options, null);
     }
 
-    /** Like {@link #chat(List, GenerationOptions)}, handing each new piece of text to {@code onText} as it is generated. */
-    public Generation chatStreaming(
-            List<Message> messages, GenerationOptions options, java.util.function.Consumer<String> onText) {
-        return complete(renderPrompt(messages), options, onText);
+    /** Continues raw prompt text; with {@code onText}, streams the answer in pieces. */
+    public synchronized Generation complete(String prompt, GenerationOptions options, Consumer<String> onText) {
+        long[] ids = encode(prompt);
+        if (ids.length >= folder.maxPositions()) {
+            throw new ContextLengthExceededException("the prompt of " + ids.length
+                    + " tokens leaves no room in the model's context of " + folder.maxPositions());
+        }
+        Raw raw = generate(ids, options, onText, String::length);
+        return new Generation(clean(raw.text), ids.length, raw.tokens, raw.reason);
     }
 
+    /** The tokens the answer must leave room for. */
+    private int answerReserve(GenerationOptions options) {
+        return Math.min(options.maxNewTokens(), Math.max(16, folder.maxPositions() / 8));
+    }
+
+    /** The prompt's tokens, trimmed to the system message and the latest turns that fit. */
+    private long[] fit(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        int budget = folder.maxPositions() - answerReserve(options);
+        int head = !messages.isEmpty() && messages.get(0).role().equals("system") ? 1 : 0;
+        List<Integer> starts = new ArrayList<>(List.of(head)); // the oldest turn kept: a user message
+        for (int i = head + 1; i < messages.size(); i++) {
+            if (messages.get(i).role().equals("user")) {
+                starts.add(i);
+            }
+        }
+        // later starts give shorter prompts: the earliest that fits, by binary search
+        int lo = 0;
+        int hi = starts.size() - 1;
+        long[] best = null;
+        int smallest = Integer.MAX_VALUE;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            List<Message> kept = new ArrayList<>(messages.subList(0, head));
+            kept.addAll(messages.subList(starts.get(mid), messages.size()));
+            long[] ids = encode(renderPrompt(kept, tools));
+            if (ids.length <= budget) {
+                best = ids;
+                hi = mid - 1;
+            } else {
+                smallest = Math.min(smallest, ids.length);
+                lo = mid + 1;
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        throw new ContextLengthExceededException("the prompt is " + smallest + " tokens even trimmed to the system"
+                + " message and the last turn; the model's context holds " + folder.maxPositions() + ", "
+                + answerReserve(options) + " of them kept for the answer: shorten the prompt or the tools");
+    }
+
+    private record Raw(String text, int tokens, Generation.FinishReason reason) {}
+
     /**
-     * Continues raw prompt text; with {@code onText}, streams the answer in pieces. A piece is only
-     * handed over once it cannot be an unfinished UTF-8 character or the start of a stop string.
+     * The generation loop. A piece of text is handed out once it cannot be an unfinished UTF-8
+     * character, the start of a stop string, or (by {@code shown}) part of a tool call.
      */
-    public synchronized Generation complete(
-            String prompt, GenerationOptions options, java.util.function.Consumer<String> onText) {
-        long[] promptIds = encode(prompt);
+    private Raw generate(
+            long[] promptIds, GenerationOptions options, Consumer<String> onText, ToIntFunction<String> shown) {
         int emitted = 0;
         int holdBack =
                 options.stopStrings().stream().mapToInt(String::length).max().orElse(1) - 1;
@@ -104,10 +220,6 @@ public final class LocalModel implements AutoCloseable {
         Generation.FinishReason reason = Generation.FinishReason.LENGTH;
         String text = "";
         try (OnnxDecoder.Cache cache = decoder.newCache()) {
-            if (promptIds.length >= folder.maxPositions()) {
-                throw new InferenceException("the prompt of " + promptIds.length
-                        + " tokens leaves no room in the model's context of " + folder.maxPositions());
-            }
             float[] logits = decoder.forward(promptIds, cache);
             while (count < options.maxNewTokens()) {
                 long next = sampler.next(logits);
@@ -125,10 +237,12 @@ public final class LocalModel implements AutoCloseable {
                         break;
                     }
                     if (onText != null) {
-                        int safe = text.length() - holdBack - (text.endsWith("\uFFFD") ? 1 : 0);
-                        if (safe > emitted) {
-                            onText.accept(text.substring(emitted, safe));
-                            emitted = safe;
+                        int safe = Math.min(
+                                text.length() - holdBack - (text.endsWith("\uFFFD") ? 1 : 0), shown.applyAsInt(text));
+                        String visible = safe > 0 ? clean(text.substring(0, safe)) : "";
+                        if (visible.length() > emitted) {
+                            onText.accept(visible.substring(emitted));
+                            emitted = visible.length();
                         }
                     }
                 }
@@ -143,10 +257,13 @@ public final class LocalModel implements AutoCloseable {
         if (reason != Generation.FinishReason.STOP_STRING) {
             text = decode(Arrays.copyOf(generated, count));
         }
-        if (onText != null && text.length() > emitted) {
-            onText.accept(text.substring(emitted));
+        if (onText != null) {
+            String visible = clean(text.substring(0, Math.min(text.length(), shown.applyAsInt(text))));
+            if (visible.length() > emitted) {
+                onText.accept(visible.substring(emitted));
+            }
         }
-        return new Generation(text, promptIds.length, count, reason);
+        return new Raw(text, count, reason);
     }
 
     long[] encode(String text) {
@@ -154,8 +271,19 @@ public final class LocalModel implements AutoCloseable {
         return encoding.getIds();
     }
 
+    /** The tokens' text, special tokens included (tool-call markers may be special tokens). */
     String decode(long[] ids) {
-        return tokenizer.decode(ids, true);
+        return tokenizer.decode(ids, false);
+    }
+
+    /** Text without special tokens, as an answer is shown. */
+    private String clean(String text) {
+        for (String special : folder.specialTokenTexts()) {
+            if (!special.isEmpty()) {
+                text = text.replace(special, "");
+            }
+        }
+        return text;
     }
 
     private static int firstStop(String text, List<String> stops) {

@@ -34,6 +34,7 @@ public final class MinerClient {
      */
     public record PaidAnswer(
             String text,
+            List<FunctionCall> toolCalls,
             int promptTokens,
             int completionTokens,
             Amount pricePaid,
@@ -64,7 +65,17 @@ public final class MinerClient {
      *     known; the journal keeps it (never try another miner then)
      */
     public PaidAnswer chat(String idempotencyKey, String model, List<Message> messages, GenerationOptions options) {
-        byte[] body = requestBody(model, messages, options);
+        return chat(idempotencyKey, model, messages, List.of(), options);
+    }
+
+    /** Like {@link #chat(String, String, List, GenerationOptions)}, offering the model {@code tools}. */
+    public PaidAnswer chat(
+            String idempotencyKey,
+            String model,
+            List<Message> messages,
+            List<ToolDefinition> tools,
+            GenerationOptions options) {
+        byte[] body = requestBody(model, messages, tools, options);
         Purchase purchase;
         try {
             purchase = purchaser.buy(PurchaseOrder.of(
@@ -85,6 +96,7 @@ public final class MinerClient {
             case Purchase.Outcome.PaidNotServed lost ->
                 new PaidAnswer(
                         "",
+                        List.of(),
                         0,
                         0,
                         lost.price(),
@@ -125,11 +137,12 @@ public final class MinerClient {
         if (problem != null && !served.fromJournal()) {
             purchaser.dispute(payment, problem + " (" + miner + ", " + responseBody.length + " bytes)");
         }
-        JsonNode message = answer.path("choices").path(0).path("message");
+        Generation generation = OpenAiWire.generation(answer);
         return new PaidAnswer(
-                message.path("content").asText(""),
-                answer.path("usage").path("prompt_tokens").asInt(),
-                answer.path("usage").path("completion_tokens").asInt(),
+                generation.text(),
+                generation.toolCalls(),
+                generation.promptTokens(),
+                generation.completionTokens(),
                 served.price(),
                 served.transaction().orElse(""),
                 receipt,
@@ -139,9 +152,10 @@ public final class MinerClient {
                 served.fromJournal());
     }
 
-    private static byte[] requestBody(String model, List<Message> messages, GenerationOptions options) {
+    private static byte[] requestBody(
+            String model, List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
         try {
-            return JSON.writeValueAsBytes(OpenAiWire.chatRequest(model, messages, options));
+            return JSON.writeValueAsBytes(OpenAiWire.chatRequest(model, messages, tools, options));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

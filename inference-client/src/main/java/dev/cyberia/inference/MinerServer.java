@@ -2,7 +2,6 @@ package dev.cyberia.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -18,10 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 
@@ -45,6 +41,16 @@ public final class MinerServer implements AutoCloseable {
         public static Config local(int port, Amount price, TokenDomain token) {
             return new Config("127.0.0.1", port, price, token, 64 * 1024, 120);
         }
+
+        /** A free server on 127.0.0.1: plain OpenAI-compatible, no x402, no key, no chain. */
+        public static Config free(int port) {
+            return new Config("127.0.0.1", port, null, null, 64 * 1024, 120);
+        }
+
+        /** Whether answers cost nothing (no price, or zero). */
+        public boolean isFree() {
+            return price == null || price.isZero();
+        }
     }
 
     private final Config config;
@@ -60,15 +66,26 @@ public final class MinerServer implements AutoCloseable {
         this.model = model;
         this.wallet = wallet;
         this.signer = signer;
-        this.paywall = new X402Paywall(wallet, signer, clock);
+        this.paywall = config.isFree() ? null : new X402Paywall(wallet, signer, clock);
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/v1/models", this::models);
         http.createContext("/v1/chat/completions", this::chatCompletions);
     }
 
+    /** Starts a free server (see {@link Config#free}): anyone's OpenAI client may use it, tools and streaming included. */
+    public static MinerServer startFree(Config config, ChatBackend model) {
+        if (!config.isFree()) {
+            throw new IllegalArgumentException("a free server has no price; use start(...) to sell answers");
+        }
+        return start(config, model, null, null, Clock.systemUTC());
+    }
+
     /** Starts serving; {@code wallet} is the miner's treasury and {@code signer} its key (collects payments, signs receipts). */
     public static MinerServer start(Config config, ChatBackend model, Treasury wallet, Signer signer, Clock clock) {
+        if (!config.isFree() && (wallet == null || signer == null)) {
+            throw new IllegalArgumentException("a priced miner needs its treasury and key");
+        }
         try {
             MinerServer server = new MinerServer(config, model, wallet, signer, clock);
             server.http.start();
@@ -99,7 +116,11 @@ public final class MinerServer implements AutoCloseable {
             ObjectNode m = body.putArray("data").addObject();
             m.put("id", model.name());
             m.put("object", "model");
-            m.put("owned_by", signer.address().toString());
+            m.put("owned_by", signer == null ? "cyberia" : signer.address().toString());
+            if (config.isFree()) {
+                send(exchange, 200, body);
+                return;
+            }
             ObjectNode pricing = m.putObject("pricing");
             pricing.put("per_request", config.price().units());
             pricing.put("asset", config.token().verifyingContract().toString());
@@ -131,8 +152,8 @@ public final class MinerServer implements AutoCloseable {
                 send(exchange, 400, error("the request body is not JSON", "invalid_request_error"));
                 return;
             }
-            if (request == null || !request.path("messages").isArray()) {
-                send(exchange, 400, error("the request needs a 'messages' list", "invalid_request_error"));
+            if (request == null || !request.isObject()) {
+                send(exchange, 400, error("the request body must be a JSON object", "invalid_request_error"));
                 return;
             }
             if (!model.name().equals(request.path("model").asText())) {
@@ -144,16 +165,33 @@ public final class MinerServer implements AutoCloseable {
                                 "model_not_found"));
                 return;
             }
-            java.util.Optional<String> cannot = model.refusal(messages(request));
+            ChatCall call;
+            try {
+                call = new ChatCall(
+                        OpenAiWire.messages(request),
+                        OpenAiWire.tools(request),
+                        OpenAiWire.options(request),
+                        request.path("stream").asBoolean(false));
+            } catch (IllegalArgumentException e) {
+                send(exchange, 400, error(e.getMessage(), "invalid_request_error"));
+                return;
+            }
+            java.util.Optional<String> cannot;
+            try {
+                cannot = model.refusal(call.messages(), call.tools(), call.options());
+            } catch (InvalidModelException e) { // the model's template refuses these messages
+                send(exchange, 400, error(e.getMessage(), "invalid_request_error"));
+                return;
+            }
             if (cannot.isPresent()) { // refused before any payment is asked for or taken
                 send(exchange, 400, error(cannot.get(), "context_length_exceeded"));
                 return;
             }
-            if (config.price().isZero()) { // a free server: plain OpenAI-compatible, no x402
-                if (request.path("stream").asBoolean(false)) {
-                    stream(exchange, request, requestBody, null);
+            if (paywall == null) { // a free server: plain OpenAI-compatible, no x402
+                if (call.stream()) {
+                    stream(exchange, call, requestBody, null);
                 } else {
-                    sendBytes(exchange, 200, answer(request));
+                    sendBytes(exchange, 200, answer(call));
                 }
                 return;
             }
@@ -191,13 +229,13 @@ public final class MinerServer implements AutoCloseable {
                     sale = paid;
                 }
             }
-            if (request.path("stream").asBoolean(false)) {
-                stream(exchange, request, requestBody, sale);
+            if (call.stream()) {
+                stream(exchange, call, requestBody, sale);
                 return;
             }
             byte[] responseBody;
             try {
-                responseBody = answer(request);
+                responseBody = answer(call);
             } catch (RuntimeException failed) {
                 refund(exchange, sale.collected(), failed);
                 return;
@@ -236,36 +274,16 @@ public final class MinerServer implements AutoCloseable {
         send(exchange, 502, body);
     }
 
-    private static List<Message> messages(JsonNode request) {
-        List<Message> messages = new ArrayList<>();
-        for (JsonNode m : request.get("messages")) {
-            messages.add(
-                    new Message(m.path("role").asText("user"), m.path("content").asText("")));
-        }
-        return messages;
-    }
-
-    private static GenerationOptions options(JsonNode request) {
-        List<String> stops = new ArrayList<>();
-        if (request.path("stop").isTextual()) {
-            stops.add(request.get("stop").asText());
-        } else {
-            request.path("stop").forEach(s -> stops.add(s.asText()));
-        }
-        return new GenerationOptions(
-                Math.max(1, Math.min(request.path("max_tokens").asInt(256), 4096)),
-                request.path("temperature").asDouble(0),
-                request.path("top_p").asDouble(1),
-                request.has("seed") ? OptionalLong.of(request.get("seed").asLong()) : OptionalLong.empty(),
-                stops);
-    }
+    /** A chat request as read from the wire. */
+    private record ChatCall(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, boolean stream) {}
 
     /**
      * Streams the answer as server-sent events in OpenAI's chunk format. A paid stream ends with an
      * event carrying the receipt ({@code x_cyberia_receipt}), whose response hash covers the
      * streamed text, since headers leave before the text exists.
      */
-    private void stream(HttpExchange exchange, JsonNode request, byte[] requestBody, X402Paywall.Outcome.Paid sold)
+    private void stream(HttpExchange exchange, ChatCall call, byte[] requestBody, X402Paywall.Outcome.Paid sold)
             throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -275,7 +293,7 @@ public final class MinerServer implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             Generation g;
             try {
-                g = model.chatStreaming(messages(request), options(request), delta -> {
+                g = model.chatStreaming(call.messages(), call.tools(), call.options(), delta -> {
                     content.append(delta);
                     ObjectNode chunk = chunk(id);
                     chunk.withArray("choices")
@@ -288,14 +306,21 @@ public final class MinerServer implements AutoCloseable {
             } catch (java.io.UncheckedIOException clientGone) {
                 return;
             }
+            if (!g.toolCalls().isEmpty()) {
+                ObjectNode calls = chunk(id);
+                calls.withArray("choices")
+                        .addObject()
+                        .put("index", 0)
+                        .putObject("delta")
+                        .set("tool_calls", OpenAiWire.toolCallDeltas(g.toolCalls()));
+                event(out, calls);
+                content.append(OpenAiWire.toolCallDeltas(g.toolCalls())); // the receipt covers the calls too
+            }
             ObjectNode last = chunk(id);
             ObjectNode choice = last.withArray("choices").addObject();
             choice.put("index", 0).putObject("delta");
-            choice.put("finish_reason", g.finishReason() == Generation.FinishReason.LENGTH ? "length" : "stop");
-            last.putObject("usage")
-                    .put("prompt_tokens", g.promptTokens())
-                    .put("completion_tokens", g.completionTokens())
-                    .put("total_tokens", g.totalTokens());
+            choice.put("finish_reason", g.openAiFinishReason());
+            last.set("usage", OpenAiWire.usage(g));
             event(out, last);
             if (sold != null) {
                 Receipt receipt = Receipt.sign(
@@ -332,43 +357,9 @@ public final class MinerServer implements AutoCloseable {
         }
     }
 
-    private byte[] answer(JsonNode request) throws IOException {
-        List<Message> messages = messages(request);
-        GenerationOptions options = options(request);
-        Generation g = model.chat(messages, options);
-        Set<String> tools = new java.util.HashSet<>();
-        request.path("tools")
-                .forEach(t -> tools.add(t.path("function").path("name").asText()));
-        var calls = LocalChatModel.toolCalls(g.text(), tools);
-
-        ObjectNode body = JSON.createObjectNode();
-        body.put("id", "chatcmpl-" + UUID.randomUUID());
-        body.put("object", "chat.completion");
-        body.put("created", System.currentTimeMillis() / 1000);
-        body.put("model", model.name());
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (calls.isEmpty()) {
-            message.put("content", g.text());
-            choice.put("finish_reason", g.finishReason() == Generation.FinishReason.LENGTH ? "length" : "stop");
-        } else {
-            message.putNull("content");
-            ArrayNode toolCalls = message.putArray("tool_calls");
-            calls.forEach(c -> {
-                ObjectNode call = toolCalls.addObject();
-                call.put("id", c.id());
-                call.put("type", "function");
-                call.putObject("function").put("name", c.name()).put("arguments", c.arguments());
-            });
-            choice.put("finish_reason", "tool_calls");
-        }
-        ObjectNode usage = body.putObject("usage");
-        usage.put("prompt_tokens", g.promptTokens());
-        usage.put("completion_tokens", g.completionTokens());
-        usage.put("total_tokens", g.totalTokens());
-        return JSON.writeValueAsBytes(body);
+    private byte[] answer(ChatCall call) throws IOException {
+        Generation g = model.chat(call.messages(), call.tools(), call.options());
+        return JSON.writeValueAsBytes(OpenAiWire.completion(g, model.name()));
     }
 
     private static ObjectNode error(String message, String type) {

@@ -2,20 +2,10 @@ package dev.cyberia.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.model.output.TokenUsage;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,73 +43,19 @@ public final class OpenAiCompatibleChatModel implements ChatModel {
 
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        List<Message> messages = new ArrayList<>();
-        for (ChatMessage m : request.messages()) {
-            if (m instanceof SystemMessage s) {
-                messages.add(Message.system(s.text()));
-            } else if (m instanceof UserMessage u && u.hasSingleText()) {
-                messages.add(Message.user(u.singleText()));
-            } else if (m instanceof AiMessage a) {
-                messages.add(new Message("assistant", a.text() == null ? "" : a.text()));
-            } else if (m instanceof ToolExecutionResultMessage t) {
-                messages.add(new Message("tool", t.text()));
-            } else {
-                throw new InferenceException("unsupported message for an OpenAI-compatible endpoint: " + m.type());
-            }
-        }
-        JsonNode answer = post(
-                messages,
-                OpenAiWire.options(request, java.util.OptionalLong.empty()),
-                request.toolSpecifications() == null ? List.of() : request.toolSpecifications());
-        JsonNode message = answer.path("choices").path(0).path("message");
-        List<ToolExecutionRequest> calls = new ArrayList<>();
-        message.path("tool_calls")
-                .forEach(c -> calls.add(ToolExecutionRequest.builder()
-                        .id(c.path("id").asText())
-                        .name(c.path("function").path("name").asText())
-                        .arguments(c.path("function").path("arguments").asText())
-                        .build()));
-        return ChatResponse.builder()
-                .aiMessage(
-                        calls.isEmpty() ? AiMessage.from(message.path("content").asText("")) : AiMessage.from(calls))
-                .modelName(answer.path("model").asText(model))
-                .tokenUsage(new TokenUsage(
-                        answer.path("usage").path("prompt_tokens").asInt(),
-                        answer.path("usage").path("completion_tokens").asInt()))
-                .finishReason(calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_EXECUTION)
-                .build();
+        Generation g = generate(
+                LangChainMessages.messages(request),
+                LangChainMessages.tools(request),
+                OpenAiWire.options(request, java.util.OptionalLong.empty()));
+        return LangChainMessages.response(g, model);
     }
 
-    /** One completion as a {@link Generation}: text, tokens, finish reason. */
-    public Generation generate(List<Message> messages, GenerationOptions options) {
-        JsonNode answer = post(messages, options, List.of());
-        String finish = answer.path("choices").path(0).path("finish_reason").asText("stop");
-        return new Generation(
-                answer.path("choices").path(0).path("message").path("content").asText(""),
-                answer.path("usage").path("prompt_tokens").asInt(),
-                answer.path("usage").path("completion_tokens").asInt(),
-                finish.equals("length") ? Generation.FinishReason.LENGTH : Generation.FinishReason.END_OF_SEQUENCE);
+    /** One completion as a {@link Generation}: text, tool calls, tokens, finish reason. */
+    public Generation generate(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        return OpenAiWire.generation(post(OpenAiWire.chatRequest(model, messages, tools, options)));
     }
 
-    private JsonNode post(List<Message> messages, GenerationOptions options, List<ToolSpecification> tools) {
-        ObjectNode body = OpenAiWire.chatRequest(model, messages, options);
-        if (!tools.isEmpty()) { // OpenAI's "tools": one function each, its parameters as JSON Schema
-            ArrayNode toolList = body.putArray("tools");
-            for (ToolSpecification t : tools) {
-                ObjectNode function =
-                        toolList.addObject().put("type", "function").putObject("function");
-                function.put("name", t.name());
-                if (t.description() != null) {
-                    function.put("description", t.description());
-                }
-                function.set(
-                        "parameters",
-                        t.parameters() == null
-                                ? JSON.createObjectNode().put("type", "object")
-                                : JSON.valueToTree(
-                                        dev.langchain4j.internal.JsonSchemaElementUtils.toMap(t.parameters())));
-            }
-        }
+    private JsonNode post(ObjectNode body) {
         HttpRequest.Builder r = HttpRequest.newBuilder(baseUrl.resolve("/v1/chat/completions"))
                 .timeout(Duration.ofMinutes(5))
                 .header("Content-Type", "application/json")

@@ -10,7 +10,6 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class LocalChatModelTest {
     void offeredTool_comesBackAsAToolExecutionRequest() {
         ToolSpecification weather = ToolSpecification.builder()
                 .name("weather")
-                .description("the weather in a city")
+                .description("Get the weather for a city.")
                 .parameters(JsonObjectSchema.builder()
                         .addStringProperty("city")
                         .required("city")
@@ -69,14 +68,27 @@ class LocalChatModelTest {
     }
 
     @Test
-    void toolCallForAToolNotOffered_staysText() {
-        ChatResponse r = chat.chat(ChatRequest.builder()
-                .messages(UserMessage.from("Weather in Lima?"))
-                .maxOutputTokens(96)
+    void aToolResult_goesBackToTheModel_whichEndsItsTurn() {
+        ToolSpecification weather = ToolSpecification.builder()
+                .name("weather")
+                .description("Get the weather for a city.")
+                .parameters(JsonObjectSchema.builder().addStringProperty("city").build())
+                .build();
+        AiMessage call = chat.chat(ChatRequest.builder()
+                        .messages(UserMessage.from("Weather in Lima?"))
+                        .toolSpecifications(weather)
+                        .build())
+                .aiMessage();
+        ChatResponse after = chat.chat(ChatRequest.builder()
+                .messages(
+                        UserMessage.from("Weather in Lima?"),
+                        call,
+                        dev.langchain4j.data.message.ToolExecutionResultMessage.from(
+                                call.toolExecutionRequests().get(0), "18 C"))
+                .toolSpecifications(weather)
                 .build());
-        assertThat(r.aiMessage().hasToolExecutionRequests()).isFalse();
-        assertThat(r.aiMessage().text()).startsWith("<tool_call>");
-        assertThat(LocalChatModel.toolCalls("<tool_call>{not json}</tool_call>", Set.of("weather")))
-                .isEmpty();
+        assertThat(after.aiMessage().hasToolExecutionRequests()).isFalse();
+        assertThat(after.aiMessage().text()).isEqualTo("Done.");
+        assertThat(after.finishReason()).isEqualTo(FinishReason.STOP);
     }
 }

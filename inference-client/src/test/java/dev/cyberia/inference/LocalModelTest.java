@@ -55,41 +55,94 @@ class LocalModelTest {
                 .isEqualTo("pong");
     }
 
+    static final ToolDefinition WEATHER = new ToolDefinition(
+            "weather",
+            "Get the weather for a city.",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+
     @Test
-    void toolCallText_comesOutWhole() {
-        Generation call = model.chat(List.of(Message.user("Weather in Oslo?")), GenerationOptions.greedy(96));
-        assertThat(call.text())
-                .isEqualTo("<tool_call>{\"name\":\"weather\",\"arguments\":{\"city\":\"Oslo\"}}</tool_call>");
+    void toolsReachTheModel_andItsCallIsReadBack() {
+        assertThat(model.renderPrompt(List.of(Message.user("Weather in Oslo?")), List.of(WEATHER)))
+                .isEqualTo("<|im_start|>system\nTools:\nGet the weather for a city. -> weather(city)\n<|im_end|>\n"
+                        + "<|im_start|>user\nWeather in Oslo?<|im_end|>\n<|im_start|>assistant\n");
+        Generation call =
+                model.chat(List.of(Message.user("Weather in Oslo?")), List.of(WEATHER), GenerationOptions.greedy(96));
+        assertThat(call.toolCalls()).containsExactly(new FunctionCall("call00000", "weather", "{\"city\":\"Oslo\"}"));
+        assertThat(call.text()).isEmpty();
+        assertThat(call.finishReason()).isEqualTo(Generation.FinishReason.TOOL_CALLS);
+
+        Generation done = model.chat(
+                List.of(
+                        Message.user("Weather in Oslo?"),
+                        Message.assistant("", call.toolCalls()),
+                        Message.toolResult(call.toolCalls().get(0), "12 C, clear")),
+                List.of(WEATHER),
+                GenerationOptions.greedy(16));
+        assertThat(done.toolCalls()).isEmpty();
+        assertThat(done.text()).isEqualTo("Done.");
     }
 
     @Test
     void maxNewTokensAndStopStrings_endGenerationEarly() {
-        Generation cut = model.chat(List.of(Message.user("Weather in Oslo?")), GenerationOptions.greedy(5));
+        List<Message> who = List.of(Message.user("Who are you?"));
+        assertThat(model.chat(who, GenerationOptions.greedy(64)).text()).isEqualTo("I am the Cyberia tiny model.");
+        Generation cut = model.chat(who, GenerationOptions.greedy(5));
         assertThat(cut.completionTokens()).isEqualTo(5);
         assertThat(cut.finishReason()).isEqualTo(Generation.FinishReason.LENGTH);
-        assertThat(cut.text()).isEqualTo("<tool");
+        assertThat(cut.text()).isEqualTo("I am ");
 
-        Generation stopped = model.chat(
-                List.of(Message.user("Weather in Oslo?")),
-                GenerationOptions.greedy(96).withStopStrings(List.of("\"arguments\"")));
-        assertThat(stopped.text()).isEqualTo("<tool_call>{\"name\":\"weather\",");
+        Generation stopped = model.chat(who, GenerationOptions.greedy(64).withStopStrings(List.of("tiny")));
+        assertThat(stopped.text()).isEqualTo("I am the Cyberia ");
         assertThat(stopped.finishReason()).isEqualTo(Generation.FinishReason.STOP_STRING);
     }
 
     @Test
-    void streaming_handsOverPiecesThatAddUpToTheAnswer_withoutTheStopString() {
+    void streaming_handsOverPiecesThatAddUpToTheAnswer_withoutTheStopString_norACall() {
+        List<Message> who = List.of(Message.user("Who are you?"));
         List<String> pieces = new java.util.ArrayList<>();
-        Generation whole = model.chatStreaming(
-                List.of(Message.user("Weather in Oslo?")), GenerationOptions.greedy(96), pieces::add);
+        Generation whole = model.chatStreaming(who, GenerationOptions.greedy(64), pieces::add);
         assertThat(pieces.size()).isGreaterThan(5);
         assertThat(String.join("", pieces)).isEqualTo(whole.text());
 
         List<String> stopped = new java.util.ArrayList<>();
-        Generation cut = model.chatStreaming(
+        Generation cut =
+                model.chatStreaming(who, GenerationOptions.greedy(64).withStopStrings(List.of("tiny")), stopped::add);
+        assertThat(String.join("", stopped)).isEqualTo(cut.text()).isEqualTo("I am the Cyberia ");
+
+        List<String> callPieces = new java.util.ArrayList<>();
+        Generation call = model.chatStreaming(
                 List.of(Message.user("Weather in Oslo?")),
-                GenerationOptions.greedy(96).withStopStrings(List.of("\"arguments\"")),
-                stopped::add);
-        assertThat(String.join("", stopped)).isEqualTo(cut.text()).isEqualTo("<tool_call>{\"name\":\"weather\",");
+                List.of(WEATHER),
+                GenerationOptions.greedy(96),
+                callPieces::add);
+        assertThat(call.toolCalls()).hasSize(1);
+        assertThat(String.join("", callPieces)).as("a call is not text").isEmpty();
+    }
+
+    @Test
+    void aLongConversation_isTrimmedToTheSystemMessageAndTheLatestTurns_andAPromptThatCannotFitIsRefused() {
+        List<Message> history = new java.util.ArrayList<>();
+        history.add(Message.system("You are a helpful agent."));
+        for (int i = 0; i < 40; i++) {
+            history.add(Message.user("What is 1+" + (i % 9) + "?"));
+            history.add(new Message("assistant", Integer.toString(1 + i % 9)));
+        }
+        history.add(Message.user("What is 2+3?"));
+        assertThat(model.promptTokens(history)).isGreaterThan(model.contextLength());
+        assertThat(model.refusal(history, List.of(), GenerationOptions.greedy(8)))
+                .isEmpty();
+        Generation g = model.chat(history, GenerationOptions.greedy(8));
+        assertThat(g.promptTokens())
+                .as("as many of the latest turns as fit, 8 tokens left for the answer")
+                .isLessThanOrEqualTo(model.contextLength() - 8)
+                .isGreaterThan(model.contextLength() - 8 - 50); // one user and assistant turn is about 40
+
+        List<Message> tooLong = List.of(Message.system("You are a helpful agent."), Message.user("y".repeat(600)));
+        assertThat(model.refusal(tooLong, List.of(), GenerationOptions.greedy(8)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("shorten the prompt"));
+        assertThatThrownBy(() -> model.chat(tooLong, GenerationOptions.greedy(8)))
+                .isInstanceOf(ContextLengthExceededException.class)
+                .hasMessageContaining("even trimmed to the system message and the last turn");
     }
 
     @Test

@@ -11,7 +11,7 @@ public final class TestSkills {
         return "slept " + millis + " ms";
     }
 
-    @Tool(name = "weather", value = "The weather in a city.")
+    @Tool(name = "weather", value = "Get the weather for a city.")
     public String weather(@P("the city") String city) {
         return "sunny in " + city;
     }

@@ -7,14 +7,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A decoder model in the Hugging Face ONNX layout: {@code model.onnx} or
  * {@code decoder_model_merged.onnx}, {@code tokenizer.json}, {@code config.json},
  * {@code tokenizer_config.json} (with the chat template) and, optionally, {@code generation_config.json}.
+ *
+ * @param chatTemplate from {@code chat_template.jinja}, or {@code tokenizer_config.json} (its {@code default} when named)
+ * @param toolUseTemplate the named {@code tool_use} template for requests with tools; else the chat template
+ * @param specialTokens {@code bos_token}, {@code eos_token}, {@code pad_token}, {@code unk_token} (empty when none)
+ * @param specialTokenTexts the text of every special token (removed from answers)
+ * @param modelType {@code config.json}'s {@code model_type}
  */
 public record ModelFolder(
         Path directory,
@@ -25,8 +33,10 @@ public record ModelFolder(
         int maxPositions,
         Set<Long> endOfSequenceIds,
         String chatTemplate,
-        String bosToken,
-        String eosToken,
+        String toolUseTemplate,
+        Map<String, String> specialTokens,
+        Set<String> specialTokenTexts,
+        String modelType,
         int defaultMaxNewTokens) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,11 +73,41 @@ public record ModelFolder(
         Set<Long> eos = new LinkedHashSet<>();
         addIds(eos, config.get("eos_token_id"));
         addIds(eos, generation.get("eos_token_id"));
-        String template = tokenizerConfig.path("chat_template").asText(null);
+        String template = null;
+        String toolTemplate = null;
+        JsonNode templates = tokenizerConfig.path("chat_template");
+        if (Files.exists(directory.resolve("chat_template.jinja"))) { // newer exports keep it apart
+            try {
+                template = Files.readString(directory.resolve("chat_template.jinja"));
+            } catch (IOException e) {
+                throw new InvalidModelException("model folder " + directory + ": chat_template.jinja cannot be read");
+            }
+        } else if (templates.isArray()) { // named templates: "default", and "tool_use" for requests with tools
+            for (JsonNode named : templates) {
+                String name = named.path("name").asText();
+                if (name.equals("default")) {
+                    template = named.path("template").asText(null);
+                } else if (name.equals("tool_use")) {
+                    toolTemplate = named.path("template").asText(null);
+                }
+            }
+        } else {
+            template = templates.asText(null);
+        }
         if (template == null || template.isBlank()) {
             throw new InvalidModelException(
                     "model folder " + directory + ": tokenizer_config.json has no chat_template");
         }
+        Map<String, String> specials = new HashMap<>();
+        for (String name : List.of("bos_token", "eos_token", "pad_token", "unk_token")) {
+            specials.put(name, tokenText(tokenizerConfig.get(name)));
+        }
+        Set<String> specialTexts = new LinkedHashSet<>();
+        read(directory, "tokenizer.json").path("added_tokens").forEach(t -> {
+            if (t.path("special").asBoolean(false)) {
+                specialTexts.add(t.path("content").asText());
+            }
+        });
         return new ModelFolder(
                 directory,
                 onnx,
@@ -77,8 +117,10 @@ public record ModelFolder(
                 maxPositions,
                 Set.copyOf(eos),
                 template,
-                tokenText(tokenizerConfig.get("bos_token")),
-                tokenText(tokenizerConfig.get("eos_token")),
+                toolTemplate == null ? template : toolTemplate,
+                Map.copyOf(specials),
+                Set.copyOf(specialTexts),
+                config.path("model_type").asText(""),
                 generation.path("max_new_tokens").asInt(256));
     }
 

@@ -54,8 +54,14 @@ public final class LlmPlanner implements Planner {
                 .inference()
                 .map(AgentDefinition.Inference::maxSteps)
                 .orElse(6);
-        List<ToolSpecification> specs =
-                tick.tools().stream().map(LlmPlanner::specification).toList();
+        List<String> shown = tick.definition()
+                .inference()
+                .map(AgentDefinition.Inference::tools)
+                .orElse(List.of());
+        List<ToolSpecification> specs = tick.tools().stream()
+                .filter(t -> shown.isEmpty() || shown.contains(t.name()))
+                .map(LlmPlanner::specification)
+                .toList();
         List<ChatMessage> messages = new ArrayList<>();
         if (tick.definition()
                         .inference()
@@ -159,10 +165,15 @@ public final class LlmPlanner implements Planner {
         return s.toString();
     }
 
+    /** The task: follow-ups that came due, else the agent's agenda, else its goal, else its purpose. */
     private static String task(TickContext tick) {
         List<String> pending = tick.observation().pendingWork();
         if (!pending.isEmpty()) {
             return String.join("\n", pending);
+        }
+        Optional<String> agenda = tick.agenda();
+        if (agenda.isPresent()) {
+            return agenda.get();
         }
         return tick.goal()
                 .map(AgentDefinition.Goal::text)
