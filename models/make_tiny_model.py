@@ -40,10 +40,12 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else "tiny-chat"
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 ADDED = ["<tool_call>", "</tool_call>"]  # single tokens, not special: they stay in decoded text
 N_LAYER, N_HEAD, D_MODEL, CTX = 4, 4, 128, 512
-STEPS = int(os.environ.get("TINY_STEPS", "1600"))
+STEPS = int(os.environ.get("TINY_STEPS", "2400"))
 BATCH = 16
 EVAL_N = int(os.environ.get("TINY_EVAL", "300"))
 PROBE = os.environ.get("TINY_PROBE") == "1"
+CONTINUE = os.environ.get("TINY_CONTINUE")  # a .pt an earlier run saved: trained TINY_MORE more steps
+MORE = int(os.environ.get("TINY_MORE", "0"))
 torch.manual_seed(7)
 torch.set_num_threads(int(os.environ.get("TINY_THREADS", "2")))
 
@@ -209,12 +211,25 @@ CAPABILITIES = [
 CURRENCIES = ["EUR", "USD", "CYB", "GBP", "JPY", "NOK", "USDC"]
 
 
+def copy_request(rng):
+    """Copying a phrase from the request: what reading a tool's name and argument needs."""
+    phrase = " ".join(value(rng) if rng.random() < 0.5 else tool_name(rng) for _ in range(rng.randint(1, 3)))
+    return rng.choice(["Say ", "Repeat after me: ", "Echo "]) + phrase, phrase
+
+
+def copy_example(rng):
+    q, a = copy_request(rng)
+    return [{"role": "user", "content": q}], [], a
+
+
 def chit_chat(rng):
     r = rng.random()
-    if r < 0.55:
+    if r < 0.45:
+        return copy_request(rng)
+    if r < 0.75:
         a, b = rng.randint(0, 9), rng.randint(0, 9)
         return f"What is {a}+{b}?", f"{a + b}"
-    return rng.choice([("ping", "pong"), ("Who are you?", "I am the Cyberia tiny model."), ("Say hello", "hello"),
+    return rng.choice([("ping", "pong"), ("Who are you?", "I am the Cyberia tiny model."),
                        ("Thanks!", "You are welcome."), ("Hi", "Hello! Which tool should I use?")])
 
 
@@ -225,11 +240,11 @@ def function(name, description, params):
                                                             "required": [p for p, _ in params]}}}
 
 
-def example(rng, names, with_tools=True):
+def example(rng, names, with_tools=True, max_tools=4):
     """One conversation: (messages, tools, answer text)."""
     tools, chosen = [], None
     if with_tools:
-        caps = rng.sample(range(len(CAPABILITIES)), rng.randint(1, 4))
+        caps = rng.sample(range(len(CAPABILITIES)), rng.randint(1, max_tools))
         for c in caps:
             descriptions, params, _ = CAPABILITIES[c]
             tools.append((c, names(), rng.choice(descriptions), params))
@@ -238,7 +253,7 @@ def example(rng, names, with_tools=True):
     if rng.random() < 0.25:
         messages.append({"role": "system", "content": rng.choice(["You are a helpful agent.", "Use the tools.",
                                                                   "You are " + pseudo_word(rng).capitalize() + "."])})
-    if chosen is None or rng.random() < 0.15:
+    if chosen is None or rng.random() < 0.3:
         q, a = chit_chat(rng)
         messages.append({"role": "user", "content": q})
         return messages, [function(n, d, p) for _, n, d, p in tools], a
@@ -352,25 +367,37 @@ def empty_past(batch=1):
     return [torch.zeros(batch, N_HEAD, 0, D_MODEL // N_HEAD) for _ in range(2 * N_LAYER)]
 
 
-def train(model, names):
-    rng = random.Random(7)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01, betas=(0.9, 0.98))
-    warmup = 100
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, STEPS) / STEPS)))
-    start = time.time()
+def batches(names, steps, seed, final_stage_only=False):
+    """The training batches, in order: examples of similar length together (little padding)."""
+    rng = random.Random(seed)
     pending = []
-    for step in range(STEPS):
-        if not pending:  # examples of similar length batched together: little padding
+    for step in range(steps):
+        if not pending:
             pool = []
+            # a curriculum: copying phrases first (the attention that copies forms quickly on its own),
+            # then one tool listed (copying its name, no choice yet), then two, then up to four
+            stage = 1.0 if final_stage_only else step / steps
+            max_tools = 1 if stage < 0.3 else 2 if stage < 0.45 else 4
             while len(pool) < 8 * BATCH:
-                ids, target_start = encoded(*example(rng, names, with_tools=rng.random() < 0.92))
+                if stage < 0.1 or rng.random() < 0.2:
+                    ids, target_start = encoded(*copy_example(rng))
+                else:
+                    ids, target_start = encoded(*example(rng, names, rng.random() < 0.92, max_tools))
                 if len(ids) <= CTX:
                     pool.append((ids, target_start))
             pool.sort(key=lambda e: len(e[0]))
             pending = [pool[i: i + BATCH] for i in range(0, len(pool), BATCH)]
             rng.shuffle(pending)
-        batch = pending.pop()
+        yield step, pending.pop()
+
+
+def train(model, names, steps=STEPS, lr=3e-3, seed=7, final_stage_only=False):
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, betas=(0.9, 0.98))
+    warmup = 100
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
+    start = time.time()
+    for step, batch in batches(names, steps, seed, final_stage_only):
         width = max(len(ids) for ids, _ in batch)
         inp = torch.full((BATCH, width), EOT)
         tgt = torch.full((BATCH, width), -100)
@@ -387,7 +414,7 @@ def train(model, names):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         sched.step()
-        if step % 100 == 0 or step == STEPS - 1:
+        if step % 100 == 0 or step == steps - 1:
             print(f"step {step} loss {loss.item():.4f} ({time.time() - start:.0f} s)", flush=True)
         if PROBE and step % 400 == 399:
             model.eval()
@@ -396,7 +423,7 @@ def train(model, names):
     return model
 
 
-def greedy(model, prompt_ids, max_new=80):
+def greedy(model, prompt_ids, max_new=160):
     ids = list(prompt_ids)
     past = empty_past()
     step_ids = ids
@@ -428,7 +455,7 @@ def held_out(train_names, n):
     cases = []
     while len(cases) < n:
         messages, tools, want = example(rng, names)
-        if want.startswith("<tool_call>") and len(encode(render(messages, tools, True))) + 80 <= CTX:
+        if want.startswith("<tool_call>") and len(encode(render(messages, tools, True))) + 128 <= CTX:
             cases.append((messages, tools, want))
     return cases
 
@@ -496,18 +523,27 @@ def write_tokenizer_files():
 
 if __name__ == "__main__":
     train_names = Names(random.Random(11))
-    model = train(TinyGpt(), train_names)
+    if CONTINUE:  # more steps on the last stage for a model an earlier run saved
+        model = TinyGpt()
+        model.load_state_dict(torch.load(CONTINUE))
+        for _ in batches(train_names, STEPS, 7):  # the names the earlier run trained on stay out of the held-out set
+            pass
+        model = train(model, train_names, steps=MORE, lr=1e-3, seed=8, final_stage_only=True)
+    else:
+        model = train(TinyGpt(), train_names)
     model.eval()
+    os.makedirs(OUT, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(OUT, "..", os.path.basename(OUT.rstrip("/")) + ".pt"))
     accuracy = held_out_accuracy(model, train_names.seen)
     print(f"held-out tool calls: {accuracy:.1%} of {EVAL_N} right (tool names never seen in training)")
-    checks = {"What is 2+3?": "5", "What is 7+8?": "15", "ping": "pong"}
-    for q, want in checks.items():
+    problems = []
+    for q, want in {"What is 2+3?": "5", "What is 7+8?": "15", "ping": "pong"}.items():
         got = greedy(model, encode(render([{"role": "user", "content": q}], [], True)))
         print(f"{q!r} -> {got!r}")
         if got != want:
-            sys.exit(f"the model did not learn {q!r} (got {got!r}); train longer (TINY_STEPS)")
+            problems.append(f"the model did not learn {q!r} (got {got!r})")
     if accuracy < 0.9:
-        sys.exit(f"held-out tool-call accuracy {accuracy:.1%} is below 90%; train longer (TINY_STEPS)")
+        problems.append(f"held-out tool-call accuracy {accuracy:.1%} is below 90%")
     export(model)
     write_tokenizer_files()
     with open(os.path.join(OUT, "held_out.jsonl"), "w", encoding="utf-8") as f:
@@ -515,7 +551,9 @@ if __name__ == "__main__":
             f.write(json.dumps({"messages": messages, "tools": tools, "prompt": render(messages, tools, True),
                                 "expected": want}, ensure_ascii=False) + "\n")
     with open(os.path.join(OUT, "training.json"), "w") as f:
-        json.dump({"steps": STEPS, "batch": BATCH, "held_out_accuracy": round(accuracy, 4), "held_out_n": EVAL_N},
-                  f, indent=1)
+        json.dump({"steps": STEPS, "continued_steps": MORE if CONTINUE else 0, "batch": BATCH,
+                   "held_out_accuracy": round(accuracy, 4), "held_out_n": EVAL_N}, f, indent=1)
         f.write("\n")
     print("wrote", OUT)
+    if problems:
+        sys.exit("; ".join(problems) + ": train longer (TINY_STEPS)")
