@@ -148,6 +148,18 @@ WORDS = ["Oslo", "Paris", "Lima", "Rome", "Quito", "Accra", "Hanoi", "Perth", "C
          "budget", "ledger", "market", "miner", "token", "survival modes", "payment retries", "key storage",
          "the autonomy ladder", "refunds", "double entry", "x402", "channels", "night trains", "old maps"]
 VERBS = ["get", "find", "fetch", "read", "look", "do", "run", "call", "ask", "make", "use", "query"]
+# plain English words: real tools are named with them (file_document, search_library)
+ENGLISH = ["file", "document", "library", "search", "send", "list", "create", "update", "delete", "write", "book",
+           "table", "price", "stock", "weather", "city", "email", "note", "task", "order", "payment", "wallet",
+           "balance", "token", "market", "skill", "agent", "report", "summary", "text", "word", "question", "answer",
+           "translate", "convert", "currency", "song", "music", "timer", "calendar", "event", "user", "account",
+           "invoice", "customer", "product", "image", "photo", "video", "message", "chat", "reply", "schedule",
+           "meeting", "contact", "address", "phone", "map", "route", "flight", "hotel", "ticket", "news", "topic",
+           "page", "site", "link", "data", "record", "entry", "item", "cart", "shop", "review", "score", "game",
+           "team", "player", "recipe", "food", "drink", "movie", "show", "weekly", "daily", "latest", "public",
+           "private", "remote", "local", "check", "verify", "compute", "count", "measure", "compare", "analyze",
+           "publish", "share", "store", "load", "save", "open", "close", "start", "stop", "pause", "resume", "hire",
+           "pay", "buy", "sell", "bid", "offer", "quote", "rate", "mint", "burn", "stake", "vote", "lookup", "info"]
 
 
 def pseudo_word(rng, n_min=2, n_max=3):
@@ -155,6 +167,9 @@ def pseudo_word(rng, n_min=2, n_max=3):
 
 
 def tool_name(rng):
+    shape = rng.random()
+    if shape < 0.35:  # English words: get_weather, file_document, search_library_index
+        return "_".join(rng.choice(ENGLISH + VERBS) for _ in range(rng.randint(1, 3)))
     shape = rng.random()
     if shape < 0.4:
         return pseudo_word(rng) + "_" + pseudo_word(rng, 1, 2)
@@ -165,6 +180,8 @@ def tool_name(rng):
 
 def value(rng):
     r = rng.random()
+    if r < 0.2:
+        return " ".join(rng.choice(ENGLISH) for _ in range(rng.randint(1, 3)))
     if r < 0.35:
         return rng.choice(WORDS)
     if r < 0.7:
@@ -526,14 +543,17 @@ if __name__ == "__main__":
     if CONTINUE:  # more steps on the last stage for a model an earlier run saved
         model = TinyGpt()
         model.load_state_dict(torch.load(CONTINUE))
-        for _ in batches(train_names, STEPS, 7):  # the names the earlier run trained on stay out of the held-out set
-            pass
-        model = train(model, train_names, steps=MORE, lr=1e-3, seed=8, final_stage_only=True)
+        with open(CONTINUE[: -len(".pt")] + ".names.json") as f:  # what it trained on stays out of the held-out set
+            train_names.seen.update(json.load(f))
+        model = train(model, train_names, steps=MORE, lr=1.5e-3, seed=8, final_stage_only=True)
     else:
         model = train(TinyGpt(), train_names)
     model.eval()
     os.makedirs(OUT, exist_ok=True)
-    torch.save(model.state_dict(), os.path.join(OUT, "..", os.path.basename(OUT.rstrip("/")) + ".pt"))
+    saved = os.path.join(os.path.dirname(os.path.abspath(OUT)), os.path.basename(OUT.rstrip("/")))
+    torch.save(model.state_dict(), saved + ".pt")  # to train it further (TINY_CONTINUE); not committed
+    with open(saved + ".names.json", "w") as f:
+        json.dump(sorted(train_names.seen), f)
     accuracy = held_out_accuracy(model, train_names.seen)
     print(f"held-out tool calls: {accuracy:.1%} of {EVAL_N} right (tool names never seen in training)")
     problems = []

@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * The customer's work: a reading list of documents (its inbox) that it has a scribe file,
  * summarize and index, then searches and asks questions about. Which of these it buys next is
- * chosen by its LLM planner from the three tools below, reading its agenda: each tool, done, sets
- * the next task on the agenda ("File the document titled ...", "Find documents about ...", "Ask the
- * library: ..."). It finds the scribe in the market registry by skill name and pays each call over
+ * chosen by its LLM planner from the tools it is shown, reading its agenda: each tool, done, sets
+ * the next task on the agenda ("Find documents about ...", "Ask the library: ..."); a search first
+ * has the document the reading list is at filed, summarized and indexed. It finds the scribe in the market registry by skill name and pays each call over
  * x402 through the {@code hire} skill, so every call passes the policy gate. Progress is kept in
  * notes, so a restart continues where it stopped.
  */
@@ -43,23 +43,10 @@ public final class CustomerSkills {
 
     private final HireSkill hire = new HireSkill();
 
-    /** The task of step {@code s}, as the planner reads it. */
+    /** The task of step {@code s}, as the planner reads it: find documents about a topic, then ask about it. */
     static String task(int s) {
-        Task t = INBOX.get(document(s));
-        return switch (kind(s)) {
-            case 0 -> "File the document titled " + t.title() + ".";
-            case 1 -> "Find documents about " + t.query() + ".";
-            default -> "Ask the library: " + t.question();
-        };
-    }
-
-    /** Steps 0-14: file, search, ask for each document; then search and ask again, in turn. */
-    private static int document(int s) {
-        return s < 3 * INBOX.size() ? s / 3 : ((s - 3 * INBOX.size()) / 2) % INBOX.size();
-    }
-
-    private static int kind(int s) {
-        return s < 3 * INBOX.size() ? s % 3 : 1 + (s - 3 * INBOX.size()) % 2;
+        Task t = INBOX.get((s / 2) % INBOX.size());
+        return s % 2 == 0 ? "Find documents about " + t.query() + "." : "Ask the library: " + t.question();
     }
 
     /** The first task, the definition's {@code inference.agenda}. */
@@ -76,22 +63,32 @@ public final class CustomerSkills {
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no document titled '" + title + "' in the inbox;"
                         + " the titles are " + INBOX.stream().map(Task::title).toList()));
+        return file(task, context);
+    }
+
+    /** Has the scribe file, summarize and pick the key phrases of a document of the inbox. */
+    private String file(Task task, CallContext context) throws IOException, InterruptedException {
         String text = read(task.file());
         String maxPrice = "0.1";
         field(hire("file_document", args("title", task.title(), "text", text), maxPrice, context), "filed");
         String summary = field(hire("summarize", args("text", text, "sentences", 2), maxPrice, context), "summary");
         String keywords = field(hire("keywords", args("text", text, "count", 5), maxPrice, context), "keywords");
-        return done(0, "filed " + task.title() + "; summary: " + summary + " | keywords: " + keywords, context);
+        context.remember("customer:filed:" + task.file(), "yes");
+        return "filed " + task.title() + "; summary: " + summary + " | keywords: " + keywords;
     }
 
     @Tool(name = "search_library", value = "Search the library for documents.")
     @Skill(sideEffect = SideEffect.MOVES_MONEY)
     public String searchLibrary(@P("what to look for") String query, CallContext context)
             throws IOException, InterruptedException {
+        // the document the reading list is at goes into the library first, if it is not there yet
+        Task current = INBOX.get((step(context) / 2) % INBOX.size());
+        String filed =
+                context.recall("customer:filed:" + current.file()).isPresent() ? "" : file(current, context) + " | ";
         JsonNode found = ScribeSkills.JSON.readTree(hire("search", args("query", query, "results", 1), "0.1", context));
         return done(
-                1,
-                "search '" + query + "' -> "
+                0,
+                filed + "search '" + query + "' -> "
                         + found.path("results").path(0).path("title").asText("(nothing)"),
                 context);
     }
@@ -102,19 +99,24 @@ public final class CustomerSkills {
             throws IOException, InterruptedException {
         JsonNode answer = ScribeSkills.JSON.readTree(hire("ask_library", args("question", question), "0.1", context));
         return done(
-                2,
+                1,
                 "asked '" + question + "'; reply from " + answer.path("model").asText() + ": "
                         + answer.path("reply").asText(),
                 context);
     }
 
+    private static int step(CallContext context) {
+        return context.recall(STEP).map(Integer::parseInt).orElse(0);
+    }
+
     /**
-     * A bought call of {@code kind}: when it is the kind the agenda asked for, the agenda moves to
-     * the next task (a call the planner chose off the agenda is paid and reported, and the task stays).
+     * A bought call of {@code kind} (0 search, 1 ask): when it is the kind the agenda asked for, the
+     * agenda moves to the next task (a call the planner chose off the agenda is paid and reported,
+     * and the task stays).
      */
     private static String done(int kind, String report, CallContext context) {
-        int s = context.recall(STEP).map(Integer::parseInt).orElse(0);
-        if (kind(s) == kind) {
+        int s = step(context);
+        if (s % 2 == kind) {
             s++;
             context.remember(STEP, Integer.toString(s));
         }

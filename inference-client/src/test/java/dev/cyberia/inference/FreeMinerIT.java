@@ -82,7 +82,7 @@ class FreeMinerIT {
 
         assertThat(seen.path("afterResult").path("finish_reason").asText()).isEqualTo("stop");
         assertThat(seen.path("afterResult").path("content").asText()).isEqualTo("Done.");
-        assertThat(seen.path("plain").asText()).isEqualTo("5");
+        assertThat(seen.path("plain").asText()).isEqualTo("pong");
     }
 
     @Test

@@ -38,11 +38,11 @@ class LocalModelTest {
 
     @Test
     void greedyGeneration_answersWhatTheModelWasTaught_andCountsTokens() {
-        Generation sum = model.chat(List.of(Message.user("What is 7+8?")), GenerationOptions.greedy(16));
-        assertThat(sum.text()).isEqualTo("15");
+        Generation sum = model.chat(List.of(Message.user("Who are you?")), GenerationOptions.greedy(40));
+        assertThat(sum.text()).isEqualTo("I am the Cyberia tiny model.");
         assertThat(sum.finishReason()).isEqualTo(Generation.FinishReason.END_OF_SEQUENCE);
-        assertThat(sum.completionTokens()).isEqualTo(2);
-        String prompt = model.renderPrompt(List.of(Message.user("What is 7+8?")));
+        assertThat(sum.completionTokens()).isEqualTo("I am the Cyberia tiny model.".length());
+        String prompt = model.renderPrompt(List.of(Message.user("Who are you?")));
         int specials = 3; // <|im_start|> twice and <|im_end|> once, one token each; the rest is one token per byte
         assertThat(sum.promptTokens())
                 .isEqualTo(prompt.replace("<|im_start|>", "")

@@ -130,16 +130,16 @@ class MinerIT {
     }
 
     private static final String ASK =
-            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"What is 2+3?\"}],\"max_tokens\":8}";
+            "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}],\"max_tokens\":8}";
 
     @Test
     void aPaidRequest_isAnswered_settledOnChain_bookedOnBothSides_withAReceipt() {
         Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
-        MinerClient.PaidAnswer answer = client("0.05")
-                .chat(key(), "tiny-chat", List.of(Message.user("What is 2+3?")), GenerationOptions.greedy(8));
-        assertThat(answer.text()).isEqualTo("5");
+        MinerClient.PaidAnswer answer =
+                client("0.05").chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8));
+        assertThat(answer.text()).isEqualTo("pong");
         assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
-        assertThat(answer.completionTokens()).isEqualTo(1);
+        assertThat(answer.completionTokens()).isEqualTo(4); // byte-level: p, o, n, g
         assertThat(answer.receipt().orElseThrow().miner()).isEqualTo(minerKey.address());
         assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
         assertThat(buyerWallet.ledger())
@@ -236,7 +236,7 @@ class MinerIT {
         assertThat(chain.balanceOf(cyb, minerKey.address()))
                 .as("settled and served once")
                 .isEqualTo(before.plus(Amount.parse("0.01", cyb)));
-        String other = ASK.replace("What is 2+3?", "What is 4+4?");
+        String other = ASK.replace("ping", "Who are you?");
         HttpResponse<String> replay = post(other, header);
         assertThat(replay.statusCode())
                 .as("the same payment for another request")
@@ -315,10 +315,10 @@ class MinerIT {
                 java.time.Duration.ofMinutes(1),
                 choices::add);
         var answer = router.chat(dev.langchain4j.model.chat.request.ChatRequest.builder()
-                .messages(dev.langchain4j.data.message.UserMessage.from("What is 1+1?"))
+                .messages(dev.langchain4j.data.message.UserMessage.from("ping"))
                 .maxOutputTokens(8)
                 .build());
-        assertThat(answer.aiMessage().text()).isEqualTo("2");
+        assertThat(answer.aiMessage().text()).isEqualTo("pong");
         assertThat(choices).singleElement().satisfies(c -> {
             assertThat(c.route()).isEqualTo("miner");
             assertThat(c.price()).isEqualTo(Amount.parse("0.01", cyb));
@@ -433,8 +433,8 @@ class MinerIT {
                                 reseller.baseUri(),
                                 Amount.parse("0.05", cyb),
                                 buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE))
-                        .chat(key(), "tiny-chat", List.of(Message.user("What is 8+1?")), GenerationOptions.greedy(8));
-                assertThat(bought.text()).isEqualTo("9");
+                        .chat(key(), "tiny-chat", List.of(Message.user("Who are you?")), GenerationOptions.greedy(40));
+                assertThat(bought.text()).isEqualTo("I am the Cyberia tiny model.");
                 assertThat(bought.pricePaid()).isEqualTo(Amount.parse("0.02", cyb));
             }
         }
@@ -461,7 +461,7 @@ class MinerIT {
     void aPromptLongerThanTheContext_isRefusedWith400_beforeAnyPayment() throws Exception {
         Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
         Amount buyerBefore = chain.balanceOf(cyb, buyerKey.address());
-        String tooLong = "x".repeat(300);
+        String tooLong = "x".repeat(600); // the tiny model's context is 512 tokens, one per byte
         HttpResponse<String> asked = post(
                 "{\"model\":\"tiny-chat\",\"messages\":[{\"role\":\"user\",\"content\":\"" + tooLong + "\"}]}", null);
         assertThat(asked.statusCode()).isEqualTo(400);
@@ -478,7 +478,7 @@ class MinerIT {
     @Test
     void reachingTheContextWhileGenerating_endsWithFinishReasonLength() {
         MinerClient.PaidAnswer answer = client("0.05")
-                .chat(key(), "tiny-chat", List.of(Message.user("y".repeat(100))), GenerationOptions.greedy(200));
+                .chat(key(), "tiny-chat", List.of(Message.user("y".repeat(400))), GenerationOptions.greedy(200));
         assertThat(answer.promptTokens() + answer.completionTokens()).isLessThanOrEqualTo(model.contextLength());
         assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
         assertThat(answer.dispute()).isEmpty();
@@ -535,7 +535,7 @@ class MinerIT {
                         .path("message")
                         .path("content")
                         .asText())
-                .isEqualTo("5");
+                .isEqualTo("pong");
         assertThat(result.path("paymentResponse").path("success").asBoolean()).isTrue();
         assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
     }

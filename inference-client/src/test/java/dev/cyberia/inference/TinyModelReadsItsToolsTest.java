@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class TinyModelReadsItsToolsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Below the figure measured when the model was made (see training.json and the README). */
-    private static final double FLOOR = 0.85;
+    /** Below the figures measured when the model was made: 76% of 300 in PyTorch (training.json), 87% of these 100 here. */
+    private static final double FLOOR = 0.75;
 
     static LocalModel model;
 
@@ -53,7 +53,7 @@ class TinyModelReadsItsToolsTest {
                     .parse(c.get("expected").asText())
                     .calls()
                     .get(0);
-            Generation g = model.chat(messages, tools, GenerationOptions.greedy(96));
+            Generation g = model.chat(messages, tools, GenerationOptions.greedy(128));
             boolean ok = g.toolCalls().size() == 1
                     && g.toolCalls().get(0).name().equals(expected.name())
                     && JSON.readTree(g.toolCalls().get(0).arguments()).equals(JSON.readTree(expected.arguments()))
@@ -76,8 +76,8 @@ class TinyModelReadsItsToolsTest {
                 "vorq_lin",
                 "Get the weather for a city.",
                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"));
-        Generation g = model.chat(List.of(Message.user("What is 3+4?")), tools, GenerationOptions.greedy(16));
+        Generation g = model.chat(List.of(Message.user("Who are you?")), tools, GenerationOptions.greedy(40));
         assertThat(g.toolCalls()).isEmpty();
-        assertThat(g.text()).isEqualTo("7");
+        assertThat(g.text()).isEqualTo("I am the Cyberia tiny model.");
     }
 }
