@@ -167,14 +167,8 @@ public record AgentDefinition(
                         + " 'endpoint' (an OpenAI-compatible URL) or 'market: true' (the cheapest miner in the market"
                         + " registry offering 'modelName')");
             }
-            for (Optional<URI> url : List.of(miner, endpoint)) {
-                url.ifPresent(u -> {
-                    if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
-                        throw new IllegalArgumentException(
-                                "'miner' and 'endpoint' must be http(s) URLs, not '" + u + "'");
-                    }
-                });
-            }
+            requireHttp("miner", miner);
+            requireHttp("endpoint", endpoint);
             modelName = modelName == null ? "tiny-chat" : modelName;
             maxPrice = maxPrice == null ? new BigDecimal("0.01") : maxPrice;
             conservePrice = conservePrice == null ? maxPrice.divide(BigDecimal.TWO) : conservePrice;
@@ -187,6 +181,14 @@ public record AgentDefinition(
             prompt = prompt == null ? PromptStyle.FULL : prompt;
             agenda = agenda == null || agenda.isBlank() ? null : agenda.strip();
             tools = tools == null ? List.of() : List.copyOf(tools);
+        }
+
+        private static void requireHttp(String field, Optional<URI> url) {
+            url.ifPresent(u -> {
+                if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                    throw new IllegalArgumentException("'" + field + "' must be an http(s) URL, not '" + u + "'");
+                }
+            });
         }
 
         /** The most it pays per request in {@code mode}: maxPrice in NORMAL, conservePrice otherwise. */
