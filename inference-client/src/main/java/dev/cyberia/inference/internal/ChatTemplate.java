@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.filter.AdvancedFilter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -105,14 +104,22 @@ public final class ChatTemplate {
                 knowsTools && !tools.isEmpty()
                         ? tools.stream().map(ToolDefinition::toTemplateValue).toList()
                         : null);
-        RenderResult result;
+        String output;
+        List<TemplateError> errors;
         CLOCK.set(clock);
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(
+                jinja,
+                new com.hubspot.jinjava.interpret.Context(jinja.getGlobalContext(), context),
+                jinja.getGlobalConfig());
+        JinjavaInterpreter.pushCurrent(interpreter);
         try {
-            result = jinja.renderForResult(template, context);
+            output = interpreter.render(parsed(interpreter));
+            errors = interpreter.getErrorsCopy();
         } finally {
+            JinjavaInterpreter.popCurrent();
             CLOCK.remove();
         }
-        for (TemplateError e : result.getErrors()) {
+        for (TemplateError e : errors) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
                 String cause = e.getException() != null && e.getException().getCause() != null
                         ? e.getException().getCause().getMessage()
@@ -120,7 +127,19 @@ public final class ChatTemplate {
                 throw new InvalidModelException("the model's chat template refuses these messages: " + cause);
             }
         }
-        return result.getOutput();
+        return output;
+    }
+
+    private volatile com.hubspot.jinjava.tree.Node parsed;
+
+    /** The template parsed once (parsing costs more than rendering a short conversation). */
+    private com.hubspot.jinjava.tree.Node parsed(JinjavaInterpreter interpreter) {
+        com.hubspot.jinjava.tree.Node tree = parsed;
+        if (tree == null) {
+            tree = interpreter.parse(template);
+            parsed = tree;
+        }
+        return tree;
     }
 
     private static final java.util.regex.Pattern NOT_IS = java.util.regex.Pattern.compile(
