@@ -112,33 +112,13 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         if (inference.model().isPresent()) {
             Path dir = definitionDir.resolve(inference.model().get()).normalize();
             LocalModel local = models.computeIfAbsent(dir, LocalModel::open);
-            LocalChatModel chat = new LocalChatModel(local, OptionalLong.empty());
-            return new PlannerModel() {
-                @Override
-                public Amount maxPrice(SurvivalMode mode) {
-                    return Amount.zero(token);
-                }
-
-                @Override
-                public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
-                    return new PricedAnswer(chat.chat(request), dir.toString(), Amount.zero(token), "");
-                }
-            };
+            return unpaid(new LocalChatModel(local, OptionalLong.empty()), dir.toString());
         }
         if (inference.endpoint().isPresent()) {
             URI endpoint = inference.endpoint().get();
-            var chat = new dev.cyberia.inference.OpenAiCompatibleChatModel(endpoint, inference.modelName(), null);
-            return new PlannerModel() {
-                @Override
-                public Amount maxPrice(SurvivalMode mode) {
-                    return Amount.zero(token);
-                }
-
-                @Override
-                public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
-                    return new PricedAnswer(chat.chat(request), endpoint.toString(), Amount.zero(token), "");
-                }
-            };
+            return unpaid(
+                    new dev.cyberia.inference.OpenAiCompatibleChatModel(endpoint, inference.modelName(), null),
+                    endpoint.toString());
         }
         return new PlannerModel() {
             @Override
@@ -165,6 +145,21 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 var response = paid.chat(request);
                 MinerClient.PaidAnswer bought = paid.lastPurchase();
                 return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
+            }
+        };
+    }
+
+    /** A model that costs nothing in tokens: a local folder, or a plain OpenAI-compatible endpoint. */
+    private PlannerModel unpaid(dev.langchain4j.model.chat.ChatModel chat, String route) {
+        return new PlannerModel() {
+            @Override
+            public Amount maxPrice(SurvivalMode mode) {
+                return Amount.zero(token);
+            }
+
+            @Override
+            public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
+                return new PricedAnswer(chat.chat(request), route, Amount.zero(token), "");
             }
         };
     }

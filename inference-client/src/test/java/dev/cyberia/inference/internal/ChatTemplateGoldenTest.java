@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +35,12 @@ class ChatTemplateGoldenTest {
         List<Arguments> all = new ArrayList<>();
         spec.get("families").fields().forEachRemaining(family -> {
             for (JsonNode c : spec.get("cases")) {
-                all.add(Arguments.of(family.getKey(), c.get("id").asText()));
+                // transformers renders a model's "default" template when no tools are passed, not its
+                // "tool_use" one: the cases it cannot render itself (an .error.txt golden) are not cases
+                String golden = "golden/" + family.getKey() + "." + c.get("id").asText();
+                if (!exists(golden + ".error.txt")) {
+                    all.add(Arguments.of(family.getKey(), c.get("id").asText()));
+                }
             }
         });
         return all.stream();
@@ -84,8 +88,6 @@ class ChatTemplateGoldenTest {
         }
         boolean generationPrompt = c.get("add_generation_prompt").asBoolean();
         String golden = "golden/" + family + "." + caseId;
-        // transformers renders a model's "default" template when no tools are passed, not its "tool_use" one
-        Assumptions.assumeFalse(exists(golden + ".error.txt"), "transformers itself cannot render this case");
         String rendered = template.render(messages, tools, generationPrompt);
         java.nio.file.Path actual = java.nio.file.Path.of("target", "chat-templates", family + "." + caseId + ".txt");
         java.nio.file.Files.createDirectories(actual.getParent());
