@@ -307,14 +307,15 @@ public final class MinerServer implements AutoCloseable {
                 return;
             }
             if (!g.toolCalls().isEmpty()) {
+                com.fasterxml.jackson.databind.node.ArrayNode deltas = OpenAiWire.toolCallDeltas(g.toolCalls());
                 ObjectNode calls = chunk(id);
                 calls.withArray("choices")
                         .addObject()
                         .put("index", 0)
                         .putObject("delta")
-                        .set("tool_calls", OpenAiWire.toolCallDeltas(g.toolCalls()));
+                        .set("tool_calls", deltas);
                 event(out, calls);
-                content.append(OpenAiWire.toolCallDeltas(g.toolCalls())); // the receipt covers the calls too
+                content.append(deltas); // the receipt covers the calls too
             }
             ObjectNode last = chunk(id);
             ObjectNode choice = last.withArray("choices").addObject();

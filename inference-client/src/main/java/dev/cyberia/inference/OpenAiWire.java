@@ -81,24 +81,29 @@ final class OpenAiWire {
         }
         List<Message> messages = new ArrayList<>();
         for (JsonNode m : request.get("messages")) {
-            List<FunctionCall> calls = new ArrayList<>();
-            for (JsonNode c : m.path("tool_calls")) {
-                JsonNode arguments = c.path("function").path("arguments");
-                calls.add(new FunctionCall(
-                        c.path("id").asText(FunctionCall.idFor(calls.size())),
-                        c.path("function").path("name").asText(""),
-                        arguments.isTextual() ? arguments.asText() : arguments.toString()));
-            }
             messages.add(new Message(
                     m.path("role").asText(""),
                     content(m.get("content")),
-                    calls,
+                    functionCalls(m.path("tool_calls")),
                     m.hasNonNull("tool_call_id") ? m.get("tool_call_id").asText() : null,
                     m.path("role").asText().equals("tool") && m.hasNonNull("name")
                             ? m.get("name").asText()
                             : null));
         }
         return messages;
+    }
+
+    /** OpenAI's {@code tool_calls} list: arguments as JSON text (an object sent as one is kept as its text). */
+    private static List<FunctionCall> functionCalls(JsonNode toolCalls) {
+        List<FunctionCall> calls = new ArrayList<>();
+        for (JsonNode c : toolCalls) {
+            JsonNode arguments = c.path("function").path("arguments");
+            calls.add(new FunctionCall(
+                    c.path("id").asText(FunctionCall.idFor(calls.size())),
+                    c.path("function").path("name").asText(""),
+                    arguments.isTextual() ? arguments.asText() : arguments.toString()));
+        }
+        return calls;
     }
 
     private static String content(JsonNode content) {
@@ -195,14 +200,7 @@ final class OpenAiWire {
     static Generation generation(JsonNode answer) {
         JsonNode choice = answer.path("choices").path(0);
         JsonNode message = choice.path("message");
-        List<FunctionCall> calls = new ArrayList<>();
-        for (JsonNode c : message.path("tool_calls")) {
-            JsonNode arguments = c.path("function").path("arguments");
-            calls.add(new FunctionCall(
-                    c.path("id").asText(FunctionCall.idFor(calls.size())),
-                    c.path("function").path("name").asText(""),
-                    arguments.isTextual() ? arguments.asText() : arguments.toString()));
-        }
+        List<FunctionCall> calls = functionCalls(message.path("tool_calls"));
         String finish = choice.path("finish_reason").asText("stop");
         return new Generation(
                 message.path("content").asText(""),
