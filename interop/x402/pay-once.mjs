@@ -4,7 +4,7 @@
 //
 // Usage:
 //   node pay-once.mjs --url http://127.0.0.1:PORT/item --buyer-key 0xPRIVKEY \
-//     [--method POST] [--rpc http://127.0.0.1:8545]
+//     [--method POST] [--rpc http://127.0.0.1:8545] [--chain-id 31337]
 //
 // Prints to stdout one JSON object: the HTTP status and body of the paid response, the decoded
 // PAYMENT-REQUIRED (the seller's 402), PAYMENT-SIGNATURE (what the client sent) and
@@ -18,8 +18,6 @@ import { privateKeyToAccount } from "viem/accounts";
 import { wrapFetchWithPayment, x402Client } from "@x402/fetch";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 
-const NETWORK = "eip155:31337";
-
 const { values } = parseArgs({
   options: {
     url: { type: "string" },
@@ -27,13 +25,16 @@ const { values } = parseArgs({
     method: { type: "string", default: "POST" },
     rpc: { type: "string" },
     body: { type: "string", default: "{}" },
+    "chain-id": { type: "string", default: "31337" },
   },
   strict: true,
 });
-if (!values.url || !values["buyer-key"]) {
-  console.error("usage: node pay-once.mjs --url URL --buyer-key 0xKEY [--method POST] [--body JSON] [--rpc RPC]");
+const CHAIN_ID = Number(values["chain-id"]);
+if (!values.url || !values["buyer-key"] || !/^[0-9]+$/.test(values["chain-id"]) || CHAIN_ID <= 0 || !Number.isSafeInteger(CHAIN_ID)) {
+  console.error("usage: node pay-once.mjs --url URL --buyer-key 0xKEY [--method POST] [--body JSON] [--rpc RPC] [--chain-id N]");
   process.exit(2);
 }
+const NETWORK = `eip155:${CHAIN_ID}`;
 
 const decode = (header) => (header ? JSON.parse(Buffer.from(header, "base64").toString("utf8")) : null);
 
@@ -53,8 +54,8 @@ const recordingFetch = async (request) => {
 
 const account = privateKeyToAccount(values["buyer-key"]);
 // The local token is not one of @x402's built-in "default assets", which the client's spend
-// controls allow by default; `allowedAssets: true` opts non-default assets in. Only eip155:31337
-// is registered, so nothing else can be paid.
+// controls allow by default; `allowedAssets: true` opts non-default assets in. Only
+// eip155:<--chain-id> is registered, so nothing else can be paid.
 const client = new x402Client().register(NETWORK, new ExactEvmScheme(account)).setSpendControls({ allowedAssets: true });
 const payingFetch = wrapFetchWithPayment(recordingFetch, client);
 
@@ -62,8 +63,8 @@ let publicClient;
 if (values.rpc) {
   publicClient = createPublicClient({
     chain: defineChain({
-      id: 31337,
-      name: "Anvil (local)",
+      id: CHAIN_ID,
+      name: `Local chain ${CHAIN_ID}`,
       nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
       rpcUrls: { default: { http: [values.rpc] } },
     }),

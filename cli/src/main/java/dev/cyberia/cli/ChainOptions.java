@@ -6,15 +6,26 @@ import dev.cyberia.treasury.Chain;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.DevnetInfo;
 import dev.cyberia.treasury.MarketRegistry;
+import dev.cyberia.treasury.Network;
+import dev.cyberia.treasury.TokenDomain;
 import java.net.URI;
 import picocli.CommandLine.Option;
 
 /**
- * Which chain and token: {@code --rpc/--chain-id/--token}, else {@code CYBERIA_RPC_URL},
+ * Which chain and token: {@code --network} (a preset: Base, Base Sepolia, with their USDC) and
+ * {@code --rpc/--chain-id/--token}, else {@code CYBERIA_NETWORK}, {@code CYBERIA_RPC_URL},
  * {@code CYBERIA_CHAIN_ID}, {@code CYBERIA_TOKEN}, else the local devnet recorded in the home; the
- * market registry likewise from {@code --registry}, {@code CYBERIA_REGISTRY} or the devnet.
+ * market registry likewise from {@code --registry}, {@code CYBERIA_REGISTRY} or the devnet. A token
+ * is an address, or {@code USDC} (the network's, or the devnet's after {@code devnet up --usdc}) or
+ * {@code CYB} (the devnet's).
  */
 final class ChainOptions {
+    @Option(
+            names = "--network",
+            paramLabel = "NAME",
+            description = "A known chain: base or base-sepolia (chain id and USDC preset; give its --rpc).")
+    String network;
+
     @Option(names = "--rpc", paramLabel = "URL", description = "JSON-RPC endpoint (default: the local devnet).")
     URI rpc;
 
@@ -23,9 +34,16 @@ final class ChainOptions {
 
     @Option(
             names = "--token",
-            paramLabel = "ADDRESS",
-            description = "The EIP-3009 token to keep books in (default: the devnet's CYB).")
+            paramLabel = "ADDRESS|USDC|CYB",
+            description = "The EIP-3009 token to keep books in (default: the network's USDC, else the devnet's CYB).")
     String token;
+
+    @Option(
+            names = "--token-domain",
+            paramLabel = "NAME:VERSION",
+            description = "The token's EIP-712 name and version, for a token that publishes neither"
+                    + " eip712Domain() nor version().")
+    String tokenDomain;
 
     @Option(
             names = "--registry",
@@ -33,13 +51,32 @@ final class ChainOptions {
             description = "The market Registry contract (default: CYBERIA_REGISTRY, else the devnet's).")
     String registry;
 
-    /** @param market the market registry, when one is configured or the devnet has one */
-    record Resolved(Chain chain, Asset token, java.util.Optional<MarketRegistry> market) {
+    /**
+     * @param market the market registry, when one is configured or the devnet has one
+     * @param declaredDomain the token's EIP-712 domain as the user gave it ({@code NAME:VERSION})
+     */
+    record Resolved(
+            Chain chain,
+            Asset token,
+            java.util.Optional<MarketRegistry> market,
+            java.util.Optional<String> declaredDomain) {
+        Resolved(Chain chain, Asset token, java.util.Optional<MarketRegistry> market) {
+            this(chain, token, market, java.util.Optional.empty());
+        }
+
         /** The wallet's treasury on this chain, keeping books in this token, in {@code db}. */
         dev.cyberia.treasury.Treasury treasury(
                 dev.cyberia.treasury.TreasuryDatabase db, Address wallet, java.time.Clock clock) {
             return dev.cyberia.treasury.Treasury.open(
                     db, chain, token, wallet, clock, dev.cyberia.treasury.Treasury.Options.DEFAULT);
+        }
+
+        /** The token's EIP-712 domain: as declared, else as the token publishes it. */
+        TokenDomain domain() {
+            Address contract = token.token().orElseThrow();
+            return declaredDomain
+                    .map(d -> TokenDomain.declared(chain, contract, d))
+                    .orElseGet(() -> TokenDomain.readFrom(chain, contract));
         }
 
         MarketRegistry requireMarket() {
@@ -49,6 +86,8 @@ final class ChainOptions {
     }
 
     Resolved resolve(Environment env, java.nio.file.Path home) {
+        String networkName = network != null ? network : env.variable("CYBERIA_NETWORK");
+        Network preset = networkName == null ? null : Network.named(networkName);
         URI rpcUrl = rpc != null
                 ? rpc
                 : env.variable("CYBERIA_RPC_URL") == null ? null : URI.create(env.variable("CYBERIA_RPC_URL"));
@@ -57,27 +96,57 @@ final class ChainOptions {
                 : env.variable("CYBERIA_CHAIN_ID") == null ? null : parseId(env.variable("CYBERIA_CHAIN_ID"));
         String tokenText = token != null ? token : env.variable("CYBERIA_TOKEN");
         String registryText = registry != null ? registry : env.variable("CYBERIA_REGISTRY");
+        String domainText = tokenDomain != null ? tokenDomain : env.variable("CYBERIA_TOKEN_DOMAIN");
+        if (preset != null) {
+            if (rpcUrl == null) {
+                throw new CliInputException("--network " + preset.name() + " needs --rpc URL (a JSON-RPC endpoint of"
+                        + " chain " + preset.chainId() + ")");
+            }
+            if (id != null && id != preset.chainId()) {
+                throw new CliInputException("--network " + preset.name() + " is chain " + preset.chainId()
+                        + ", not the --chain-id " + id + " given");
+            }
+            id = preset.chainId();
+            if (tokenText == null || tokenText.equalsIgnoreCase("USDC")) {
+                tokenText = preset.usdc().toString();
+            }
+        }
         if (rpcUrl == null) {
             Devnet devnet = Devnet.at(home);
             DevnetInfo info = devnet.recorded()
                     .filter(i -> devnet.isRunning())
                     .orElseThrow(() -> new CliInputException("no chain configured and the devnet is not running: run"
-                            + " 'cyberia devnet up', or pass --rpc, --chain-id and --token"));
+                            + " 'cyberia devnet up', or pass --network and --rpc, or --rpc, --chain-id and --token"));
             rpcUrl = info.rpcUrl();
             id = id == null ? info.chainId() : id;
-            tokenText = tokenText == null ? info.token().toString() : tokenText;
+            if (tokenText == null || tokenText.equalsIgnoreCase("CYB")) {
+                tokenText = info.token().toString();
+            } else if (tokenText.equalsIgnoreCase("USDC")) {
+                tokenText = java.util.Optional.ofNullable(info.usdc())
+                        .orElseThrow(() -> new CliInputException(
+                                "the devnet has no USDC: run 'cyberia devnet up --usdc' to deploy Circle's USDC"))
+                        .toString();
+            }
             if (registryText == null && info.registry() != null) {
                 registryText = info.registry().toString();
             }
         }
         if (id == null || tokenText == null) {
-            throw new CliInputException(
-                    "with --rpc, also give --chain-id and --token (or CYBERIA_CHAIN_ID and CYBERIA_TOKEN)");
+            throw new CliInputException("with --rpc, also give --chain-id and --token (or CYBERIA_CHAIN_ID and"
+                    + " CYBERIA_TOKEN), or name a --network");
+        }
+        if (!tokenText.trim().startsWith("0x")) {
+            throw new CliInputException("--token is a 0x address, or USDC or CYB where the network or devnet has"
+                    + " one; got '" + tokenText + "'");
         }
         Chain chain = Chain.connect(rpcUrl, id);
         java.util.Optional<MarketRegistry> market = java.util.Optional.ofNullable(registryText)
                 .map(r -> new MarketRegistry(chain, Address.parse(r.trim())));
-        return new Resolved(chain, Asset.readFrom(chain, Address.parse(tokenText)), market);
+        return new Resolved(
+                chain,
+                Asset.readFrom(chain, Address.parse(tokenText.trim())),
+                market,
+                java.util.Optional.ofNullable(domainText));
     }
 
     private static long parseId(String text) {

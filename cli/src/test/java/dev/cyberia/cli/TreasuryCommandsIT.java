@@ -193,4 +193,100 @@ class TreasuryCommandsIT {
         assertBadInput(
                 cli.run("treasury", "approvals", "approve", held2.get("id").asText()), "not waiting for approval");
     }
+
+    @Test
+    @Order(4)
+    void usdc_deployedFundedAndPaidWith_aMinerSellsInIt() throws Exception {
+        JsonNode up = json(cli.run("--json", "devnet", "up", "--usdc"));
+        String usdc = up.get("usdc").asText();
+        assertThat(usdc).startsWith("0x");
+        assertThat(json(cli.run("--json", "devnet", "up", "--usdc")).get("usdc").asText())
+                .as("deployed once")
+                .isEqualTo(usdc);
+        assertThat(cli.run("devnet", "fund", "customer", "--eth", "0", "--tokens", "0", "--usdc", "5")
+                        .exitCode())
+                .isZero();
+        assertThat(cli.run("devnet", "fund", "scribe", "--eth", "1", "--tokens", "0")
+                        .exitCode())
+                .isZero();
+        JsonNode balance = json(cli.run("--json", "treasury", "balance", "customer", "--token", "USDC"));
+        assertThat(balance.get("balances").get(1).get("asset").asText()).isEqualTo("USDC");
+        assertThat(balance.get("balances").get(1).get("chain").asText()).isEqualTo("5");
+
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(java.util.List.of(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.cyberia.cli.Main",
+                        "miner",
+                        "serve",
+                        "--key",
+                        "scribe",
+                        "--model",
+                        Path.of("../models/tiny-chat")
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString(),
+                        "--price",
+                        "0.01",
+                        "--token",
+                        "USDC",
+                        "--port",
+                        Integer.toString(port)))
+                .redirectErrorStream(true);
+        pb.environment().putAll(cli.variables);
+        Process miner = pb.start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(miner.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String line = out.readLine();
+            while (line != null && !line.contains("serving")) {
+                line = out.readLine();
+            }
+            assertThat(line).as("the miner starts in USDC").contains("0.01 USDC per request");
+            JsonNode paid = json(cli.run(
+                    "--json",
+                    "infer",
+                    "ping",
+                    "--miner",
+                    "http://127.0.0.1:" + port,
+                    "--key",
+                    "customer",
+                    "--max-price",
+                    "0.05",
+                    "--token",
+                    "USDC"));
+            assertThat(paid.get("answer").asText()).isEqualTo("pong");
+            assertThat(paid.get("pricePaid").asText()).isEqualTo("0.01");
+            assertThat(paid.get("asset").asText()).isEqualTo("USDC");
+        } finally {
+            miner.destroy();
+            miner.waitFor();
+        }
+        JsonNode after = json(cli.run("--json", "treasury", "balance", "customer", "--token", "USDC"));
+        assertThat(after.get("balances").get(1).get("chain").asText()).isEqualTo("4.99");
+        assertThat(json(cli.run("--json", "treasury", "reconcile", "customer", "--token", "USDC"))
+                        .get("inAgreement")
+                        .asBoolean())
+                .isTrue();
+
+        assertBadInput(cli.run("treasury", "balance", "customer", "--network", "base-sepolia"), "needs --rpc URL");
+        assertBadInput(
+                cli.run(
+                        "treasury",
+                        "balance",
+                        "customer",
+                        "--network",
+                        "base-sepolia",
+                        "--rpc",
+                        up.get("rpcUrl").asText()),
+                "serves chain id 31337, not the configured 84532");
+        assertBadInput(cli.run("treasury", "balance", "customer", "--network", "mars"), "unknown network 'mars'");
+        assertBadInput(cli.run("treasury", "balance", "customer", "--token", "DOGE"), "--token is a 0x address");
+    }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class Devnet {
     public static final long CHAIN_ID = 31337;
     public static final int DEFAULT_PORT = 8545;
     private static final String FAUCET = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    /** Anvil's tenth development account: the USDC proxy's admin, which may not call the token itself. */
+    private static final String USDC_PROXY_ADMIN = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
     private final Path dir;
 
@@ -62,6 +65,7 @@ public final class Devnet {
                     n.get("port").asInt(),
                     n.hasNonNull("token") ? Address.parse(n.get("token").asText()) : null,
                     n.hasNonNull("registry") ? Address.parse(n.get("registry").asText()) : null,
+                    n.hasNonNull("usdc") ? Address.parse(n.get("usdc").asText()) : null,
                     Address.parse(n.get("faucet").asText()),
                     n.path("pid").asLong(-1),
                     funded));
@@ -94,9 +98,24 @@ public final class Devnet {
      * on first start. {@code anvilInstallDir} is where the pinned anvil is installed if none is on PATH.
      */
     public DevnetInfo up(int port) {
-        if (isRunning()) {
-            return recorded().orElseThrow();
+        return up(port, false);
+    }
+
+    /**
+     * {@link #up(int)}, and with {@code usdc} also Circle's USDC (FiatTokenV2_2 behind
+     * FiatTokenProxy, as Circle deploys it: "USD Coin", symbol USDC, 6 decimals, EIP-712 version 2),
+     * unless the devnet has it already. The faucet is its owner and master minter.
+     */
+    public DevnetInfo up(int port, boolean usdc) {
+        DevnetInfo info = isRunning() ? recorded().orElseThrow() : start(port);
+        if (usdc && (info.usdc() == null || !hasCode(JsonRpcChain.open(info.rpcUrl()), info.usdc()))) {
+            info = info.withUsdc(deployUsdc(JsonRpcChain.open(info.rpcUrl())));
+            write(info);
         }
+        return info;
+    }
+
+    private DevnetInfo start(int port) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -125,6 +144,7 @@ public final class Devnet {
                 chosenPort,
                 token,
                 registry,
+                previous.map(DevnetInfo::usdc).filter(u -> hasCode(chain, u)).orElse(null),
                 Address.parse(FAUCET),
                 process.pid(),
                 previous.map(DevnetInfo::funded).orElse(List.of()));
@@ -166,10 +186,24 @@ public final class Devnet {
 
     /** Sends {@code wei} ETH and mints {@code tokens} base units of ComputeToken to {@code to}, from the faucet. */
     public List<Funding> fund(Address to, BigInteger wei, BigInteger tokens) {
+        return fund(to, wei, tokens, BigInteger.ZERO);
+    }
+
+    /**
+     * {@link #fund(Address, BigInteger, BigInteger)}, and mints {@code usdc} base units of the
+     * devnet's USDC.
+     *
+     * @throws InvalidTreasuryInputException for USDC on a devnet without it
+     */
+    public List<Funding> fund(Address to, BigInteger wei, BigInteger tokens, BigInteger usdc) {
         DevnetInfo info = recorded()
                 .filter(i -> isRunning())
                 .orElseThrow(() -> new InvalidTreasuryInputException(
                         "the devnet is not running; start it with 'cyberia devnet up'"));
+        if (usdc.signum() > 0 && info.usdc() == null) {
+            throw new InvalidTreasuryInputException(
+                    "the devnet has no USDC: run 'cyberia devnet up --usdc' to deploy Circle's USDC");
+        }
         JsonRpcChain chain = JsonRpcChain.open(info.rpcUrl());
         List<Funding> done = new ArrayList<>();
         if (wei.signum() > 0) {
@@ -180,12 +214,68 @@ public final class Devnet {
             JsonNode r = sendFromFaucet(chain, info.token(), BigInteger.ZERO, Erc20.mintData(to, tokens));
             done.add(new Funding("CYB", tokens, r.get("transactionHash").asText()));
         }
+        if (usdc.signum() > 0) {
+            JsonNode r = sendFromFaucet(chain, info.usdc(), BigInteger.ZERO, Erc20.mintData(to, usdc));
+            done.add(new Funding("USDC", usdc, r.get("transactionHash").asText()));
+        }
         if (!info.funded().contains(to)) {
             List<Address> funded = new ArrayList<>(info.funded());
             funded.add(to);
             write(info.withFunded(funded));
         }
         return done;
+    }
+
+    /**
+     * Deploys USDC the way Circle's deployment script does: the SignatureChecker library, the
+     * FiatTokenV2_2 implementation linked to it, a FiatTokenProxy owned by a separate admin account
+     * (a proxy's admin cannot call the token), then the four initializers through the proxy, and the
+     * faucet made a minter without limit.
+     */
+    private static Address deployUsdc(JsonRpcChain chain) {
+        Address faucet = Address.parse(FAUCET);
+        Address library = deploy(chain, "SignatureChecker");
+        JsonNode implementation = sendFrom(
+                chain,
+                faucet,
+                null,
+                BigInteger.ZERO,
+                Erc20.bytecode("FiatTokenV2_2", Map.of("SignatureChecker", library)));
+        Address logic = Address.parse(implementation.get("contractAddress").asText());
+        byte[] proxyCode = Erc20.bytecode("FiatTokenProxy");
+        byte[] constructorArgument = Arrays.copyOfRange(Abi.call("f(address)", logic), 4, 36);
+        byte[] creation = Arrays.copyOf(proxyCode, proxyCode.length + 32);
+        System.arraycopy(constructorArgument, 0, creation, proxyCode.length, 32);
+        Address proxy = Address.parse(sendFrom(chain, Address.parse(USDC_PROXY_ADMIN), null, BigInteger.ZERO, creation)
+                .get("contractAddress")
+                .asText());
+        sendFromFaucet(
+                chain,
+                proxy,
+                BigInteger.ZERO,
+                Abi.call(
+                        "initialize(string,string,string,uint8,address,address,address,address)",
+                        "USD Coin",
+                        "USDC",
+                        "USD",
+                        6,
+                        faucet,
+                        faucet,
+                        faucet,
+                        faucet));
+        sendFromFaucet(chain, proxy, BigInteger.ZERO, Abi.call("initializeV2(string)", "USD Coin"));
+        sendFromFaucet(chain, proxy, BigInteger.ZERO, Abi.call("initializeV2_1(address)", faucet));
+        sendFromFaucet(
+                chain, proxy, BigInteger.ZERO, Abi.call("initializeV2_2(address[],string)", new Address[0], "USDC"));
+        sendFromFaucet(
+                chain,
+                proxy,
+                BigInteger.ZERO,
+                Abi.call(
+                        "configureMinter(address,uint256)",
+                        faucet,
+                        BigInteger.TWO.pow(256).subtract(BigInteger.ONE)));
+        return proxy;
     }
 
     private static boolean hasCode(JsonRpcChain chain, Address address) {
@@ -200,8 +290,13 @@ public final class Devnet {
     }
 
     private static JsonNode sendFromFaucet(JsonRpcChain chain, Address to, BigInteger value, byte[] data) {
+        return sendFrom(chain, Address.parse(FAUCET), to, value, data);
+    }
+
+    /** A transaction from an unlocked anvil development account, waited for until mined. */
+    private static JsonNode sendFrom(JsonRpcChain chain, Address from, Address to, BigInteger value, byte[] data) {
         Map<String, String> tx = new LinkedHashMap<>();
-        tx.put("from", FAUCET);
+        tx.put("from", from.toString());
         if (to != null) {
             tx.put("to", to.toString());
         }
@@ -234,6 +329,7 @@ public final class Devnet {
         n.put("port", info.port());
         n.put("token", info.token() == null ? null : info.token().toString());
         n.put("registry", info.registry() == null ? null : info.registry().toString());
+        n.put("usdc", info.usdc() == null ? null : info.usdc().toString());
         n.put("faucet", info.faucet().toString());
         n.put("pid", info.pid());
         ArrayNode funded = n.putArray("funded");

@@ -8,6 +8,7 @@ import java.util.List;
  * What {@code cyberia devnet up} records in {@code HOME/devnet/devnet.json}.
  *
  * @param registry the market registry contract; null in a record written before it existed
+ * @param usdc Circle's USDC (FiatTokenV2_2 behind its proxy), after {@code devnet up --usdc}; else null
  * @param faucet the unlocked anvil account that deployed ComputeToken and mints it
  * @param funded addresses funded through {@code devnet fund}
  */
@@ -17,6 +18,7 @@ public record DevnetInfo(
         int port,
         Address token,
         Address registry,
+        Address usdc,
         Address faucet,
         long pid,
         List<Address> funded) {
@@ -26,10 +28,14 @@ public record DevnetInfo(
     }
 
     DevnetInfo withPid(long newPid) {
-        return new DevnetInfo(chainId, rpcUrl, port, token, registry, faucet, newPid, funded);
+        return new DevnetInfo(chainId, rpcUrl, port, token, registry, usdc, faucet, newPid, funded);
     }
 
     DevnetInfo withFunded(List<Address> newFunded) {
-        return new DevnetInfo(chainId, rpcUrl, port, token, registry, faucet, pid, newFunded);
+        return new DevnetInfo(chainId, rpcUrl, port, token, registry, usdc, faucet, pid, newFunded);
+    }
+
+    DevnetInfo withUsdc(Address newUsdc) {
+        return new DevnetInfo(chainId, rpcUrl, port, token, registry, newUsdc, faucet, pid, funded);
     }
 }

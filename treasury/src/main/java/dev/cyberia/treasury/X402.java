@@ -79,9 +79,18 @@ public final class X402 {
                     null);
         }
 
+        /** The token domain {@code extra} states ({@code name}, {@code version}); blank when the seller gave none. */
         public TokenDomain tokenDomain() {
             long chainId = Long.parseLong(network.substring("eip155:".length()));
             return new TokenDomain(tokenName, tokenVersion, chainId, asset);
+        }
+
+        /**
+         * The domain a buyer signs for: the one {@code extra} states, else the one the token
+         * publishes on {@code chain} ({@link TokenDomain#readFrom}).
+         */
+        public TokenDomain tokenDomain(Chain chain) {
+            return tokenName.isEmpty() || tokenVersion.isEmpty() ? TokenDomain.readFrom(chain, asset) : tokenDomain();
         }
     }
 

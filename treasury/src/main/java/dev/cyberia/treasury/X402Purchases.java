@@ -211,7 +211,7 @@ final class X402Purchases {
                     Instant validBefore = now.plusSeconds(seconds);
                     TransferAuthorization authorization = TransferAuthorization.sign(
                             signer,
-                            offer.tokenDomain(),
+                            offer.tokenDomain(treasury.chain()),
                             offer.payTo(),
                             payment.amount(),
                             now.minusSeconds(60),

@@ -4,18 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.internal.Erc20;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,58 +22,34 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialX402SellerIT extends OnDevnet {
     /** anvil's dev account #3 (the facilitator pays the gas of settling). */
-    private static final String FACILITATOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+    static final String FACILITATOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 
-    private static Process seller;
+    private static OfficialX402 seller;
     private static URI item;
 
     @BeforeAll
     static void startOfficialSeller() throws Exception {
-        Path fixture = Path.of("..", "interop", "x402").toAbsolutePath().normalize();
-        if (!Files.isDirectory(fixture.resolve("node_modules/@x402/express"))) {
-            Process install = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
-                    .directory(fixture.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                            fixture.resolve("npm-ci.log").toFile()))
-                    .start();
-            assertThat(install.waitFor(5, TimeUnit.MINUTES))
-                    .as("npm ci finishes")
-                    .isTrue();
-            assertThat(install.exitValue())
-                    .as("npm ci in %s (see npm-ci.log)", fixture)
-                    .isZero();
-        }
-        seller = new ProcessBuilder(
-                        "node",
-                        "seller.mjs",
-                        "--rpc",
-                        info.rpcUrl().toString(),
-                        "--token",
-                        info.token().toString(),
-                        "--pay-to",
-                        address(2).toString(),
-                        "--price-units",
-                        "250000",
-                        "--facilitator-key",
-                        FACILITATOR_KEY,
-                        "--port",
-                        "0")
-                .directory(fixture.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.appendTo(
-                        Files.createTempFile("x402-seller", ".log").toFile()))
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(seller.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line).as("the official seller starts").isNotNull().startsWith("LISTENING ");
-        item = URI.create(line.substring("LISTENING ".length()).trim());
+        seller = OfficialX402.start(
+                "seller.mjs",
+                "--rpc",
+                info.rpcUrl().toString(),
+                "--token",
+                info.token().toString(),
+                "--pay-to",
+                address(2).toString(),
+                "--price-units",
+                "250000",
+                "--facilitator-key",
+                FACILITATOR_KEY,
+                "--port",
+                "0");
+        item = seller.url();
     }
 
     @AfterAll
-    static void stopOfficialSeller() throws IOException {
+    static void stopOfficialSeller() {
         if (seller != null) {
-            seller.destroy();
+            seller.close();
         }
     }
 

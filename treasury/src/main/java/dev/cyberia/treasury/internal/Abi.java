@@ -22,7 +22,7 @@ public final class Abi {
 
     /**
      * Call data for a function whose arguments are static (Address, BigInteger as uint256, byte[32],
-     * Integer as uint8, Boolean) or dynamic strings: heads in order, then each string's tail.
+     * Integer as uint8, Boolean) or dynamic (String, Address[]): heads in order, then the dynamic tails.
      */
     public static byte[] call(String signature, Object... args) {
         java.io.ByteArrayOutputStream heads = new java.io.ByteArrayOutputStream();
@@ -34,6 +34,12 @@ public final class Abi {
                 byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
                 tails.writeBytes(word(BigInteger.valueOf(utf8.length)));
                 tails.writeBytes(Arrays.copyOf(utf8, (utf8.length + 31) / 32 * 32));
+            } else if (arg instanceof Address[] list) {
+                heads.writeBytes(word(BigInteger.valueOf(headSize + tails.size())));
+                tails.writeBytes(word(BigInteger.valueOf(list.length)));
+                for (Address a : list) {
+                    tails.writeBytes(word(a));
+                }
             } else {
                 heads.writeBytes(word(arg));
             }

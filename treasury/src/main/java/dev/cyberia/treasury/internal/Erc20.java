@@ -37,6 +37,28 @@ public final class Erc20 {
         return Abi.bytes(artifact(contract).get("bytecode").asText());
     }
 
+    /**
+     * The creation bytecode of a contract that calls external libraries, with each library's
+     * placeholders (the artifact's {@code linkReferences}) replaced by its deployed address.
+     */
+    public static byte[] bytecode(String contract, java.util.Map<String, Address> libraries) {
+        JsonNode a = artifact(contract);
+        StringBuilder hex = new StringBuilder(a.get("bytecode").asText());
+        a.path("linkReferences")
+                .forEach(file -> file.fields().forEachRemaining(library -> {
+                    Address address = libraries.get(library.getKey());
+                    if (address == null) {
+                        throw new TreasuryException(contract + " needs library " + library.getKey() + " linked");
+                    }
+                    String digits = address.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+                    for (JsonNode ref : library.getValue()) {
+                        int at = 2 + 2 * ref.get("start").asInt();
+                        hex.replace(at, at + 2 * ref.get("length").asInt(), digits);
+                    }
+                }));
+        return Abi.bytes(hex.toString());
+    }
+
     /** The runtime bytecode a deployment of the contract holds, as hex ("0x..."). */
     public static String deployedBytecode(String contract) {
         return artifact(contract).get("deployedBytecode").asText();
