@@ -31,6 +31,7 @@ public final class Treasury {
     private final Clock clock;
     private final Options options;
     private final X402Purchases purchases;
+    private final X402Collections collections;
 
     /**
      * @param maxFeePerGasCap refuse to sign when the network asks more than this (wei per gas)
@@ -65,6 +66,7 @@ public final class Treasury {
         this.clock = clock;
         this.options = options;
         this.purchases = new X402Purchases(this, store, chain, token, wallet, clock);
+        this.collections = new X402Collections(this, store, chain, token, wallet, clock);
     }
 
     public static Treasury open(
@@ -457,13 +459,29 @@ public final class Treasury {
         }
     }
 
+    /**
+     * Collects a verified x402 payment made to this wallet through a facilitator, which submits the
+     * authorization and pays the gas: journaled before the facilitator is asked, booked once as
+     * {@code income:services} from what the chain shows (no gas of ours). Verify with {@link
+     * X402Seller} first.
+     *
+     * @param header the buyer's {@code PAYMENT-SIGNATURE} header as it came
+     * @return CONFIRMED (settled), FAILED (the facilitator did not settle it), or as an earlier call left it
+     * @throws OutcomeUnknownException when neither the facilitator nor the chain tells yet ({@link
+     *     #reconcilePending} finishes it)
+     */
+    public Payment collectThrough(
+            X402Facilitator facilitator, X402.PaymentPayload payment, String header, X402.Requirements required) {
+        return collections.collect(facilitator, payment, header, required);
+    }
+
     /** This wallet's collection of an x402 payment, when it has collected (or begun collecting) it. */
     public Optional<Payment> collected(X402.PaymentPayload payment) {
         TransferAuthorization a = payment.authorization();
         return store.byKey(collectionKey(a)).filter(p -> p.state() instanceof PaymentState.Confirmed);
     }
 
-    private static String collectionKey(TransferAuthorization a) {
+    static String collectionKey(TransferAuthorization a) {
         return "x402:" + a.from() + ":" + a.nonce();
     }
 
@@ -511,6 +529,7 @@ public final class Treasury {
             out.add(sendAndSettle(p));
         }
         out.addAll(purchases.resolve(false));
+        out.addAll(collections.resolve());
         return out;
     }
 

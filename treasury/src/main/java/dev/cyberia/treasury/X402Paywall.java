@@ -9,13 +9,15 @@ import java.util.Map;
  * The seller's side of one x402 {@code exact} request, whatever is sold: no payment header → ask to
  * be paid; a malformed, wrong, underpaid, expired or replayed payment → refused with the x402
  * reason; otherwise the authorization is settled on chain through the seller's own journal
- * ({@link Treasury#collect}, booked as {@code income:services}) and the caller serves.
+ * ({@link Treasury#collect}: the seller pays the gas; or {@link Treasury#collectThrough} a
+ * facilitator, which pays it), booked as {@code income:services}, and the caller serves.
  */
 public final class X402Paywall {
     private static final int REMEMBERED_ANSWERS = 1024;
 
     private final Treasury wallet;
     private final Signer signer;
+    private final X402Facilitator facilitator;
     private final X402Seller seller;
     /** Authorizations this paywall has taken in (payer:nonce): each is served once. */
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -41,9 +43,19 @@ public final class X402Paywall {
         }
     }
 
+    /** A paywall that settles each payment itself: {@code signer} submits it and pays the gas. */
     public X402Paywall(Treasury wallet, Signer signer, Clock clock) {
         this.wallet = wallet;
         this.signer = signer;
+        this.facilitator = null;
+        this.seller = new X402Seller(wallet.chain(), clock);
+    }
+
+    /** A paywall that hands settlement to a facilitator: the wallet needs no ETH and signs nothing. */
+    public X402Paywall(Treasury wallet, X402Facilitator facilitator, Clock clock) {
+        this.wallet = wallet;
+        this.signer = null;
+        this.facilitator = facilitator;
         this.seller = new X402Seller(wallet.chain(), clock);
     }
 
@@ -143,7 +155,9 @@ public final class X402Paywall {
                         paymentRequired,
                         payment);
             }
-            collected = wallet.collect(payment, signer);
+            collected = facilitator == null
+                    ? wallet.collect(payment, signer)
+                    : wallet.collectThrough(facilitator, payment, paymentSignature, required);
         } catch (OutcomeUnknownException e) {
             return refused(
                     402, "unexpected_settle_error", "settlement outcome unknown; not served", paymentRequired, payment);

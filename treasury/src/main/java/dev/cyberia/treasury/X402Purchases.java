@@ -6,7 +6,6 @@ import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Purchase.Answer;
 import dev.cyberia.treasury.Purchase.Outcome;
-import dev.cyberia.treasury.internal.Abi;
 import dev.cyberia.treasury.internal.JournalStore;
 import dev.cyberia.treasury.internal.JournalStore.Leg;
 import dev.cyberia.treasury.internal.JournalStore.SignedPurchase;
@@ -40,7 +39,6 @@ final class X402Purchases {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String AUTHORIZATION_USED = Abi.topic("AuthorizationUsed(address,bytes32)");
     /** An authorization we sign lives at most this long, however long a seller offers: a refused one is free again soon. */
     private static final long MAX_VALIDITY_SECONDS = 300;
 
@@ -437,22 +435,12 @@ final class X402Purchases {
      * which transaction (its {@code AuthorizationUsed} log).
      */
     private Optional<Chain.Logged> settlement(Payment p) {
-        String nonce = inFlight(p).authorizationNonce();
-        Address tokenAddress = token.token().orElseThrow();
-        byte[] used =
-                chain.call(tokenAddress, Abi.call("authorizationState(address,bytes32)", wallet, Abi.bytes(nonce)));
-        if (Abi.uint(Abi.hex(used)).signum() == 0) {
-            return Optional.empty();
-        }
-        List<Chain.Logged> logs = chain.logs(
-                tokenAddress,
-                List.of(
-                        AUTHORIZATION_USED,
-                        "0x" + "0".repeat(24) + wallet.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
-                        nonce),
+        return AuthorizationUse.of(
+                chain,
+                token.token().orElseThrow(),
+                wallet,
+                inFlight(p).authorizationNonce(),
                 store.signedAtBlock(p.id()));
-        return Optional.of(
-                logs.isEmpty() ? new Chain.Logged("authorization:" + nonce, chain.blockNumber()) : logs.get(0));
     }
 
     private Purchase paidNotServed(Payment payment, Chain.Logged settled, Answer answer, String dispute) {

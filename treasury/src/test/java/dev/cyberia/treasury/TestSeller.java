@@ -42,9 +42,18 @@ final class TestSeller implements AutoCloseable {
     final AtomicInteger paidRequests = new AtomicInteger();
 
     TestSeller(Treasury wallet, Signer signer, Amount price, Address other) throws IOException {
-        this.paywall = new X402Paywall(wallet, signer, Clock.systemUTC());
+        this(wallet, new X402Paywall(wallet, signer, Clock.systemUTC()), price, other);
+    }
+
+    /** A seller that hands settlement to {@code facilitator} (its wallet needs no ETH). */
+    TestSeller(Treasury wallet, X402Facilitator facilitator, Amount price) throws IOException {
+        this(wallet, new X402Paywall(wallet, facilitator, Clock.systemUTC()), price, wallet.wallet());
+    }
+
+    private TestSeller(Treasury wallet, X402Paywall paywall, Amount price, Address other) throws IOException {
+        this.paywall = paywall;
         this.domain = TokenDomain.readFrom(wallet.chain(), price.asset().token().orElseThrow());
-        this.payTo = signer.address();
+        this.payTo = wallet.wallet();
         this.price = price;
         this.other = other;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);

@@ -85,6 +85,88 @@ public final class JournalStore {
         return intend(request, payer, chainId, "TRANSFER", null, now);
     }
 
+    /**
+     * Writes the intent to collect an x402 payment through a facilitator (kind {@code X402_IN}): the
+     * buyer's payment header as it came, when its authorization ends, and the block before which it
+     * cannot have settled; or returns the collection under this key. It stays INTENDED until the
+     * chain shows the authorization used (CONFIRMED, booked) or expired unused (FAILED).
+     */
+    public Payment intendCollection(
+            PaymentRequest request,
+            Address wallet,
+            long chainId,
+            String header,
+            long validBefore,
+            long head,
+            Instant now) {
+        Payment p = intend(request, wallet, chainId, "X402_IN", null, now);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET x402_payment = ?, valid_before = ?,"
+                    + " signed_at_block = ? WHERE id = ? AND x402_payment IS NULL")) {
+                ps.setString(1, header);
+                ps.setLong(2, validBefore);
+                ps.setLong(3, head);
+                ps.setLong(4, p.id());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        return p;
+    }
+
+    /** This wallet's collections through a facilitator whose outcome the chain has not told yet. */
+    public List<Payment> collectionsInFlight(Address wallet) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE payer = ?"
+                    + " AND kind = 'X402_IN' AND state = 'INTENDED' ORDER BY id")) {
+                ps.setString(1, wallet.toString());
+                List<Payment> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** When a collection's authorization ends (epoch seconds). */
+    public long validBefore(long id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT valid_before FROM payments WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Marks a collection settled (CONFIRMED) by the transaction the chain shows, with no gas of
+     * ours, and books its legs in one transaction; one already settled is returned as it is.
+     */
+    public Payment settleCollection(long id, String txHash, long block, List<Leg> legs, Address wallet, Instant now) {
+        return inTransaction(c -> {
+            Payment current = byIdIn(c, id);
+            if (current.state() instanceof PaymentState.Confirmed
+                    || !moveUnlessFinal(c, id, List.of("INTENDED", "FAILED"), "CONFIRMED", null, now)) {
+                return byIdIn(c, id);
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET tx_hash = ?, block_number = ?, gas_fee = 0 WHERE id = ?")) {
+                ps.setString(1, txHash);
+                ps.setLong(2, block);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+            bookIn(c, wallet, "payment-" + id + "-0", legs, id, txHash, "x402 " + current.purpose(), now);
+            return byIdIn(c, id);
+        });
+    }
+
     /** Writes the intent of an x402 purchase of {@code resource}; or returns the one under this key. */
     public Payment intendPurchase(PaymentRequest request, Address payer, long chainId, String resource, Instant now) {
         return intend(request, payer, chainId, "X402", resource, now);
@@ -258,6 +340,14 @@ public final class JournalStore {
             "FAILED", java.util.Set.of("CONFIRMED"));
 
     /**
+     * The moves a collection through a facilitator may make: the chain settles it or it expires; a
+     * released one is settled after all if the chain says so.
+     */
+    private static final java.util.Map<String, java.util.Set<String>> COLLECTION_MOVES = java.util.Map.of(
+            "INTENDED", java.util.Set.of("CONFIRMED", "FAILED"),
+            "FAILED", java.util.Set.of("CONFIRMED"));
+
+    /**
      * The one place a payment's state changes: only a legal move for its kind, only from one of
      * {@code from}, as a compare-and-set ({@code UPDATE ... WHERE state = <current>}); anything
      * else is an error and changes nothing.
@@ -266,12 +356,13 @@ public final class JournalStore {
             throws SQLException {
         Payment current = byIdIn(c, id);
         String at = current.state().name();
-        var moves = current.isPurchase() ? PURCHASE_MOVES : TRANSFER_MOVES;
+        var moves = current.isPurchase() ? PURCHASE_MOVES : isCollection(c, id) ? COLLECTION_MOVES : TRANSFER_MOVES;
         if (!from.contains(at) || !moves.getOrDefault(at, java.util.Set.of()).contains(state)) {
             throw new IllegalPaymentTransitionException("payment #" + id + " is " + at
                     + (from.contains(at) ? "" : ", not " + String.join(" or ", from)) + ": it cannot become " + state
                     + (from.contains(at)
-                            ? " (not a move a " + (current.isPurchase() ? "purchase" : "transfer") + " makes)"
+                            ? " (not a move a " + (current.isPurchase() ? "purchase" : "transfer or collection")
+                                    + " makes)"
                             : " (another call moved it first)")
                     + "; nothing was changed");
         }
@@ -288,6 +379,15 @@ public final class JournalStore {
         }
         throw new IllegalPaymentTransitionException("payment #" + id + " was " + at + " and was moved by another"
                 + " call before it could become " + state + "; nothing was changed");
+    }
+
+    private static boolean isCollection(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT kind FROM payments WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "X402_IN".equals(rs.getString(1));
+            }
+        }
     }
 
     /** Like {@link #move}, but a payment a twin call already settled (a final state) is left as it is: false. */
