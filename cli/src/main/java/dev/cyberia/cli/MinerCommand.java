@@ -76,6 +76,12 @@ final class MinerCommand extends CommandGroup {
         Path passphraseFile;
 
         @Option(
+                names = "--facilitator",
+                paramLabel = "URL",
+                description = "Hand settlement to this x402 facilitator (it pays the gas: the key needs no ETH).")
+        java.net.URI facilitator;
+
+        @Option(
                 names = "--no-publish",
                 negatable = true,
                 defaultValue = "true",
@@ -116,6 +122,18 @@ final class MinerCommand extends CommandGroup {
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             Amount perRequest = Amount.parsePositive(price, chain.token());
             TokenDomain domain = chain.domain();
+            MinerServer.Config config = MinerServer.Config.local(port, perRequest, domain);
+            String settlement = "settled by the miner";
+            if (facilitator != null) {
+                dev.cyberia.treasury.X402Facilitator settler = dev.cyberia.treasury.X402Facilitator.at(facilitator);
+                String network = dev.cyberia.treasury.X402.network(chain.chain().chainId());
+                if (!settler.supports(network)) {
+                    throw new CliInputException(
+                            "the facilitator at " + facilitator + " does not settle x402 exact on " + network);
+                }
+                config = config.settledBy(settler);
+                settlement = "settled by " + settler;
+            }
             try (Passphrase passphrase =
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
                     Signer signer = keystore().unlock(key, passphrase);
@@ -125,16 +143,12 @@ final class MinerCommand extends CommandGroup {
                 Treasury wallet =
                         chain.treasury(db, signer.address(), environment().clock());
                 try (MinerServer server = MinerServer.start(
-                        MinerServer.Config.local(port, perRequest, domain),
-                        local,
-                        wallet,
-                        signer,
-                        environment().clock())) {
+                        config, local, wallet, signer, environment().clock())) {
                     out().println("miner " + signer.address() + " serving " + local.name() + " at " + server.baseUri()
                             + " for "
                             + perRequest + " per request (x402 exact, "
                             + dev.cyberia.treasury.X402.network(chain.chain().chainId())
-                            + "); Ctrl-C stops");
+                            + ", " + settlement + "); Ctrl-C stops");
                     if (publish && chain.market().isPresent()) {
                         out().println(Offers.publish(
                                 chain.market().get(),

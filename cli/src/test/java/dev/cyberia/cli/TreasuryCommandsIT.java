@@ -289,4 +289,124 @@ class TreasuryCommandsIT {
         assertBadInput(cli.run("treasury", "balance", "customer", "--network", "mars"), "unknown network 'mars'");
         assertBadInput(cli.run("treasury", "balance", "customer", "--token", "DOGE"), "--token is a 0x address");
     }
+
+    @Test
+    @Order(5)
+    void aMinerWithoutEth_sellsInUsdcThroughTheOfficialFacilitator() throws Exception {
+        String broke = address(cli.run(
+                "--json",
+                "keys",
+                "new",
+                "broke-miner",
+                "--mnemonic-out",
+                tmp.resolve("b.words").toString(),
+                "--light-kdf"));
+        JsonNode devnet = json(cli.run("--json", "devnet", "up", "--usdc"));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (dev.cyberia.treasury.NodeFixture facilitator = dev.cyberia.treasury.NodeFixture.start(
+                "x402",
+                "facilitator.mjs",
+                "--rpc",
+                devnet.get("rpcUrl").asText(),
+                // anvil's dev account #3: the facilitator pays the gas
+                "--key",
+                "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+                "--port",
+                "0")) {
+            CliRun.Result unreachable = cli.run(
+                    "miner",
+                    "serve",
+                    "--key",
+                    "broke-miner",
+                    "--model",
+                    "../models/tiny-chat",
+                    "--price",
+                    "0.01",
+                    "--facilitator",
+                    "http://127.0.0.1:1/");
+            assertThat(unreachable.exitCode())
+                    .as("an unreachable facilitator is a failure at run time, like an unreachable node")
+                    .isEqualTo(1);
+            assertThat(unreachable.err()).contains("the facilitator http://127.0.0.1:1/ does not answer");
+            assertBadInput(
+                    cli.run(
+                            "miner",
+                            "serve",
+                            "--key",
+                            "broke-miner",
+                            "--model",
+                            "../models/tiny-chat",
+                            "--price",
+                            "0.01",
+                            "--facilitator",
+                            "ftp://127.0.0.1/"),
+                    "a facilitator is an http(s) URL");
+            ProcessBuilder pb = new ProcessBuilder(java.util.List.of(
+                            ProcessHandle.current().info().command().orElse("java"),
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "dev.cyberia.cli.Main",
+                            "miner",
+                            "serve",
+                            "--key",
+                            "broke-miner",
+                            "--model",
+                            Path.of("../models/tiny-chat")
+                                    .toAbsolutePath()
+                                    .normalize()
+                                    .toString(),
+                            "--price",
+                            "0.01",
+                            "--token",
+                            "USDC",
+                            "--facilitator",
+                            facilitator.url().toString(),
+                            "--no-publish",
+                            "--port",
+                            Integer.toString(port)))
+                    .redirectErrorStream(true);
+            pb.environment().putAll(cli.variables);
+            Process miner = pb.start();
+            try {
+                java.io.BufferedReader out = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(miner.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                String line = out.readLine();
+                while (line != null && !line.contains("serving")) {
+                    line = out.readLine();
+                }
+                assertThat(line).as("the miner starts").contains("settled by facilitator " + facilitator.url());
+                JsonNode paid = json(cli.run(
+                        "--json",
+                        "infer",
+                        "ping",
+                        "--miner",
+                        "http://127.0.0.1:" + port,
+                        "--key",
+                        "customer",
+                        "--max-price",
+                        "0.05",
+                        "--token",
+                        "USDC"));
+                assertThat(paid.get("answer").asText()).isEqualTo("pong");
+                assertThat(paid.get("transaction").asText()).startsWith("0x");
+            } finally {
+                miner.destroy();
+                miner.waitFor();
+            }
+        }
+        JsonNode books = json(cli.run("--json", "treasury", "balance", "broke-miner", "--token", "USDC"));
+        assertThat(books.get("balances").get(0).get("chain").asText())
+                .as("the miner never held ETH")
+                .isEqualTo("0");
+        assertThat(books.get("balances").get(1).get("chain").asText()).isEqualTo("0.01");
+        assertThat(json(cli.run("--json", "treasury", "reconcile", "broke-miner", "--token", "USDC"))
+                        .get("inAgreement")
+                        .asBoolean())
+                .isTrue();
+        assertThat(broke).startsWith("0x");
+    }
 }

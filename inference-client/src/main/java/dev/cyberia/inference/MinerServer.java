@@ -10,6 +10,7 @@ import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Facilitator;
 import dev.cyberia.treasury.X402Paywall;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,16 +36,30 @@ public final class MinerServer implements AutoCloseable {
     /**
      * @param price the price of one chat completion
      * @param maxBodyBytes larger requests get 413
+     * @param facilitator who settles payments: a standard x402 facilitator (the miner needs no ETH),
+     *     or empty for the miner's own transaction (it pays the gas)
      */
     public record Config(
-            String host, int port, Amount price, TokenDomain token, int maxBodyBytes, int maxTimeoutSeconds) {
+            String host,
+            int port,
+            Amount price,
+            TokenDomain token,
+            int maxBodyBytes,
+            int maxTimeoutSeconds,
+            java.util.Optional<X402Facilitator> facilitator) {
         public static Config local(int port, Amount price, TokenDomain token) {
-            return new Config("127.0.0.1", port, price, token, 64 * 1024, 120);
+            return new Config("127.0.0.1", port, price, token, 64 * 1024, 120, java.util.Optional.empty());
         }
 
         /** A free server on 127.0.0.1: plain OpenAI-compatible, no x402, no key, no chain. */
         public static Config free(int port) {
-            return new Config("127.0.0.1", port, null, null, 64 * 1024, 120);
+            return new Config("127.0.0.1", port, null, null, 64 * 1024, 120, java.util.Optional.empty());
+        }
+
+        /** This configuration, settling through {@code settlement} instead of the miner's own transactions. */
+        public Config settledBy(X402Facilitator settlement) {
+            return new Config(
+                    host, port, price, token, maxBodyBytes, maxTimeoutSeconds, java.util.Optional.of(settlement));
         }
 
         /** Whether answers cost nothing (no price, or zero). */
@@ -66,7 +81,11 @@ public final class MinerServer implements AutoCloseable {
         this.model = model;
         this.wallet = wallet;
         this.signer = signer;
-        this.paywall = config.isFree() ? null : new X402Paywall(wallet, signer, clock);
+        this.paywall = config.isFree()
+                ? null
+                : config.facilitator()
+                        .map(f -> new X402Paywall(wallet, f, clock))
+                        .orElseGet(() -> new X402Paywall(wallet, signer, clock));
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/v1/models", this::models);

@@ -41,7 +41,7 @@ class FreeMinerIT {
 
     @Test
     void theOfficialOpenAiClient_getsToolCalls_streamedOrNot_andPlainAnswers() throws Exception {
-        Path fixture = NodeFixture.installed("openai", "openai");
+        Path fixture = dev.cyberia.treasury.NodeFixture.installed("openai");
         Process run = new ProcessBuilder(
                         "node", "tools.mjs", "--base-url", miner.baseUri() + "/v1", "--model", "tiny-chat")
                 .directory(fixture.toFile())

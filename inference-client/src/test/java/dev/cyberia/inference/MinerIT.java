@@ -490,7 +490,7 @@ class MinerIT {
 
     @Test
     void theOfficialX402Client_paysTheMiner_exactlyTheAskedPrice_andGetsTheAnswer() throws Exception {
-        java.nio.file.Path fixture = NodeFixture.installed("x402", "@x402/fetch");
+        java.nio.file.Path fixture = dev.cyberia.treasury.NodeFixture.installed("x402");
         dev.cyberia.keystore.Address official;
         try (Mnemonic dev =
                 Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {

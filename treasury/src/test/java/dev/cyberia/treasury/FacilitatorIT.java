@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
  * the facilitator's answer is lost or its settlement comes late.
  */
 class FacilitatorIT extends OnDevnet {
-    private static OfficialX402 facilitator;
+    private static NodeFixture facilitator;
 
     @BeforeAll
     static void startFacilitator() throws Exception {
-        facilitator = OfficialX402.start(
+        facilitator = NodeFixture.start(
+                "x402",
                 "facilitator.mjs",
                 "--rpc",
                 info.rpcUrl().toString(),

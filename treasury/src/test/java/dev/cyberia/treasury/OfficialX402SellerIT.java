@@ -24,12 +24,13 @@ class OfficialX402SellerIT extends OnDevnet {
     /** anvil's dev account #3 (the facilitator pays the gas of settling). */
     static final String FACILITATOR_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 
-    private static OfficialX402 seller;
+    private static NodeFixture seller;
     private static URI item;
 
     @BeforeAll
     static void startOfficialSeller() throws Exception {
-        seller = OfficialX402.start(
+        seller = NodeFixture.start(
+                "x402",
                 "seller.mjs",
                 "--rpc",
                 info.rpcUrl().toString(),

@@ -97,7 +97,8 @@ class UsdcIT extends OnDevnet {
     @Test
     void aWalletPaysTheOfficialX402SellerInUsdc() throws Exception {
         Treasury buyer = fundedBuyer();
-        try (OfficialX402 official = OfficialX402.start(
+        try (NodeFixture official = NodeFixture.start(
+                        "x402",
                         "seller.mjs",
                         "--rpc",
                         info.rpcUrl().toString(),
