@@ -60,6 +60,7 @@ public final class RuntimeNode implements AutoCloseable {
      * @param syncEvery how often the node looks for launched and stopped agents
      * @param hosts which agents this node may host (all, or one for a foreground launch)
      * @param shopPort where the node sells its agents' skills on 127.0.0.1 (0: any free port), or -1 for no shop
+     * @param settlement the x402 facilitator the shop hands settlement to, or empty: each agent settles itself
      */
     public record Config(
             String schedulerName,
@@ -67,9 +68,23 @@ public final class RuntimeNode implements AutoCloseable {
             Duration lease,
             Duration syncEvery,
             Predicate<String> hosts,
-            int shopPort) {
+            int shopPort,
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         public static Config shared(int shopPort) {
-            return new Config("cyberia", 4, Duration.ofSeconds(15), Duration.ofSeconds(2), n -> true, shopPort);
+            return new Config(
+                    "cyberia",
+                    4,
+                    Duration.ofSeconds(15),
+                    Duration.ofSeconds(2),
+                    n -> true,
+                    shopPort,
+                    java.util.Optional.empty());
+        }
+
+        /** This configuration, its shop settling sales through {@code facilitator} (the agents need no ETH for it). */
+        public Config settledBy(dev.cyberia.treasury.X402Facilitator facilitator) {
+            return new Config(
+                    schedulerName, threads, lease, syncEvery, hosts, shopPort, java.util.Optional.of(facilitator));
         }
 
         public static Config foreground(String agent, int shopPort) {
@@ -84,7 +99,8 @@ public final class RuntimeNode implements AutoCloseable {
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(1),
                     Set.copyOf(agents)::contains,
-                    shopPort);
+                    shopPort,
+                    java.util.Optional.empty());
         }
     }
 
@@ -141,7 +157,8 @@ public final class RuntimeNode implements AutoCloseable {
             RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
             if (config.shopPort() >= 0) {
-                node.shop = SkillShop.start(config.shopPort(), store, node.runtime, node.hosted::contains, clock);
+                node.shop = SkillShop.start(
+                        config.shopPort(), store, node.runtime, node.hosted::contains, clock, config.settlement());
             }
             node.syncOnce();
             node.scheduler.start();

@@ -43,17 +43,25 @@ public final class SkillShop implements AutoCloseable {
     private final AgentRuntime runtime;
     private final Predicate<String> open;
     private final Clock clock;
+    private final java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement;
     private final PolicyGate gate = new PolicyGate();
     private final Map<String, TokenDomain> domains = new ConcurrentHashMap<>();
     /** One paywall per selling wallet: it serves each payment once, and a buyer's retry gets the same answer. */
     private final Map<String, X402Paywall> paywalls = new ConcurrentHashMap<>();
 
-    private SkillShop(HttpServer server, AgentStore store, AgentRuntime runtime, Predicate<String> open, Clock clock) {
+    private SkillShop(
+            HttpServer server,
+            AgentStore store,
+            AgentRuntime runtime,
+            Predicate<String> open,
+            Clock clock,
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         this.server = server;
         this.store = store;
         this.runtime = runtime;
         this.open = open;
         this.clock = clock;
+        this.settlement = settlement;
     }
 
     /**
@@ -64,9 +72,23 @@ public final class SkillShop implements AutoCloseable {
      */
     public static SkillShop start(
             int port, AgentStore store, AgentRuntime runtime, Predicate<String> open, Clock clock) {
+        return start(port, store, runtime, open, clock, java.util.Optional.empty());
+    }
+
+    /**
+     * Starts the shop on 127.0.0.1, each sale settled through {@code settlement} (a facilitator
+     * that pays the gas) when given, else by the selling agent's own transaction.
+     */
+    public static SkillShop start(
+            int port,
+            AgentStore store,
+            AgentRuntime runtime,
+            Predicate<String> open,
+            Clock clock,
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-            SkillShop shop = new SkillShop(server, store, runtime, open, clock);
+            SkillShop shop = new SkillShop(server, store, runtime, open, clock, settlement);
             server.createContext("/agents/", shop::handle);
             server.setExecutor(Executors.newFixedThreadPool(8, r -> {
                 Thread t = new Thread(r, "cyberia-shop");
@@ -177,7 +199,10 @@ public final class SkillShop implements AutoCloseable {
                 X402.Requirements.exact(domain(agent).chainId(), domain(agent), price, record.address(), 120);
         X402Paywall.Outcome outcome = paywalls.computeIfAbsent(
                         record.address().toString(),
-                        a -> new X402Paywall(agent.treasury(), agent.signer().get(), clock))
+                        a -> settlement
+                                .map(f -> new X402Paywall(agent.treasury(), f, clock))
+                                .orElseGet(() -> new X402Paywall(
+                                        agent.treasury(), agent.signer().get(), clock)))
                 .charge(
                         exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
                         required,

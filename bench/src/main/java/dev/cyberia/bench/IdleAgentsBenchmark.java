@@ -57,7 +57,14 @@ public class IdleAgentsBenchmark {
         baselineHeap = heapAfterGc();
         bench.createAgents(agents, true);
         node = RuntimeNode.start(
-                new RuntimeNode.Config("bench", 4, Duration.ofMinutes(5), Duration.ofSeconds(10), n -> true, -1),
+                new RuntimeNode.Config(
+                        "bench",
+                        4,
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(10),
+                        n -> true,
+                        -1,
+                        java.util.Optional.empty()),
                 bench.store,
                 bench.events,
                 bench.assembler(),

@@ -236,6 +236,9 @@ final class AgentCommand extends CommandGroup {
         @Mixin
         LadderOption ladderOption;
 
+        @Mixin
+        FacilitatorOption facilitatorOption;
+
         @Override
         public Integer call() throws InterruptedException {
             try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
@@ -294,7 +297,10 @@ final class AgentCommand extends CommandGroup {
                         chain,
                         passphrase,
                         ladderOption.resolve(root().home()),
-                        RuntimeNode.Config.foreground(name, shopPort))) {
+                        facilitatorOption
+                                .resolve(chain)
+                                .map(RuntimeNode.Config.foreground(name, shopPort)::settledBy)
+                                .orElse(RuntimeNode.Config.foreground(name, shopPort)))) {
                     if (!json()) {
                         err().println("agent '" + name + "' running in the foreground; Ctrl-C stops it");
                         err().flush();

@@ -75,11 +75,8 @@ final class MinerCommand extends CommandGroup {
         @Option(names = "--passphrase-file", paramLabel = "FILE")
         Path passphraseFile;
 
-        @Option(
-                names = "--facilitator",
-                paramLabel = "URL",
-                description = "Hand settlement to this x402 facilitator (it pays the gas: the key needs no ETH).")
-        java.net.URI facilitator;
+        @Mixin
+        FacilitatorOption facilitatorOption;
 
         @Option(
                 names = "--no-publish",
@@ -123,17 +120,11 @@ final class MinerCommand extends CommandGroup {
             Amount perRequest = Amount.parsePositive(price, chain.token());
             TokenDomain domain = chain.domain();
             MinerServer.Config config = MinerServer.Config.local(port, perRequest, domain);
-            String settlement = "settled by the miner";
-            if (facilitator != null) {
-                dev.cyberia.treasury.X402Facilitator settler = dev.cyberia.treasury.X402Facilitator.at(facilitator);
-                String network = dev.cyberia.treasury.X402.network(chain.chain().chainId());
-                if (!settler.supports(network)) {
-                    throw new CliInputException(
-                            "the facilitator at " + facilitator + " does not settle x402 exact on " + network);
-                }
-                config = config.settledBy(settler);
-                settlement = "settled by " + settler;
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settler = facilitatorOption.resolve(chain);
+            if (settler.isPresent()) {
+                config = config.settledBy(settler.get());
             }
+            String settlement = settler.map(f -> "settled by " + f).orElse("settled by the miner");
             try (Passphrase passphrase =
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
                     Signer signer = keystore().unlock(key, passphrase);

@@ -40,6 +40,9 @@ final class NodeCommand extends CommandGroup {
         @Mixin
         LadderOption ladderOption;
 
+        @Mixin
+        FacilitatorOption facilitatorOption;
+
         @Override
         public Integer call() throws InterruptedException {
             dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
@@ -50,7 +53,15 @@ final class NodeCommand extends CommandGroup {
                         Passphrases.existing(passphraseFile, environment(), "Passphrase for the agents' keys: ");
                 try (ShutdownSignal ctrlC = new ShutdownSignal();
                         NodeRunner.Running running = NodeRunner.start(
-                                this, agents, chain, passphrase, ladder, RuntimeNode.Config.shared(shopPort))) {
+                                this,
+                                agents,
+                                chain,
+                                passphrase,
+                                ladder,
+                                facilitatorOption
+                                        .resolve(chain)
+                                        .map(RuntimeNode.Config.shared(shopPort)::settledBy)
+                                        .orElse(RuntimeNode.Config.shared(shopPort)))) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted()

@@ -360,4 +360,44 @@ class SkillShopIT {
                             && j.contains("paid jobs 1"));
         }
     }
+
+    @Test
+    void aShopThatSettlesThroughAFacilitator_paysNoGasForTheSale_andBooksItOnce() throws Exception {
+        try (dev.cyberia.treasury.NodeFixture facilitator = dev.cyberia.treasury.NodeFixture.start(
+                        "x402",
+                        "facilitator.mjs",
+                        "--rpc",
+                        bed.chain.rpc().toString(),
+                        // anvil's dev account #3 pays the gas of settling
+                        "--key",
+                        "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+                        "--port",
+                        "0");
+                Testbed.Agent agent = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(
+                        0,
+                        agent.store,
+                        agent.runtime,
+                        n -> true,
+                        Clock.systemUTC(),
+                        java.util.Optional.of(dev.cyberia.treasury.X402Facilitator.at(facilitator.url())))) {
+            agent.store.setState("a", AgentState.RUNNING);
+            URI url = shop.baseUri().resolve("/agents/a/skills/shout");
+            String args = "{\"text\": \"hi\", \"times\": 2}";
+            HttpResponse<String> unpaid = post(url, args, null);
+            X402.PaymentRequired required = X402.decodePaymentRequired(
+                    unpaid.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
+            java.math.BigInteger ethBefore = bed.chain.balance(bed.signer.address());
+            HttpResponse<String> paid =
+                    post(url, args, X402.encode(wallet.pay(required, buyer, Amount.parse("0.05", bed.cyb))));
+            assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+            assertThat(JSON.readTree(paid.body()).path("result").asText()).isEqualTo("HI HI");
+            assertThat(bed.chain.balance(bed.signer.address()))
+                    .as("the facilitator paid the gas")
+                    .isEqualTo(ethBefore);
+            assertThat(agent.treasury.ledger())
+                    .extracting(LedgerEntry::account, LedgerEntry::units)
+                    .containsOnlyOnce(org.assertj.core.groups.Tuple.tuple("income:services", "-0.05"));
+        }
+    }
 }
