@@ -6,7 +6,8 @@ reads the tools listed in its prompt and calls the one a request needs, in the H
 tool fits. It is trained for a few minutes on generated conversations: a random set of tools, each
 with a random name never reused, a short description and one or two parameters, and a request that
 matches one of them; the answer copies the listed tool's name and parameter names, and the
-argument from the request. After a tool's result it answers "Done.".
+argument from the request. After a tool's result it answers "Done.". The loss is on the answer
+only, and the called tool's name counts three times: choosing it is what reading the tools is for.
 
 The chat template is the model's own (Hermes/Qwen layout, tools listed compactly in the system
 turn, as `description -> name(param,...)`: the description first, so that a name can see what its
@@ -40,10 +41,13 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else "tiny-chat"
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 ADDED = ["<tool_call>", "</tool_call>"]  # single tokens, not special: they stay in decoded text
 N_LAYER, N_HEAD, D_MODEL, CTX = 4, 4, 128, 512
-STEPS = int(os.environ.get("TINY_STEPS", "2400"))
+STEPS = int(os.environ.get("TINY_STEPS", "3200"))
 BATCH = 16
 EVAL_N = int(os.environ.get("TINY_EVAL", "300"))
 PROBE = os.environ.get("TINY_PROBE") == "1"
+# the share of tool calls whose parameter names are drawn at random too, so that the model copies
+# them from the chosen tool's line instead of knowing them from the request
+RANDOM_PARAMS = float(os.environ.get("TINY_RANDOM_PARAMS", "0.5"))
 CONTINUE = os.environ.get("TINY_CONTINUE")  # a .pt an earlier run saved: trained TINY_MORE more steps
 MORE = int(os.environ.get("TINY_MORE", "0"))
 torch.manual_seed(7)
@@ -250,6 +254,10 @@ def chit_chat(rng):
                        ("Thanks!", "You are welcome."), ("Hi", "Hello! Which tool should I use?")])
 
 
+def param_name(rng):
+    return rng.choice(ENGLISH) if rng.random() < 0.6 else pseudo_word(rng, 1, 2)
+
+
 def function(name, description, params):
     props = {p: {"type": "integer" if kind == "int" else "string"} for p, kind in params}
     return {"type": "function", "function": {"name": name, "description": description,
@@ -262,26 +270,36 @@ def example(rng, names, with_tools=True, max_tools=4):
     tools, chosen = [], None
     if with_tools:
         caps = rng.sample(range(len(CAPABILITIES)), rng.randint(1, max_tools))
+        renamed = rng.random() < RANDOM_PARAMS
         for c in caps:
             descriptions, params, _ = CAPABILITIES[c]
+            if renamed:  # same kinds and order, other names: only the listing tells them
+                fresh = []
+                for _, kind in params:
+                    n = param_name(rng)
+                    while n in [f for f, _ in fresh]:
+                        n = param_name(rng)
+                    fresh.append((n, kind))
+                params = fresh
             tools.append((c, names(), rng.choice(descriptions), params))
         chosen = rng.choice(tools)
     messages = []
     if rng.random() < 0.25:
         messages.append({"role": "system", "content": rng.choice(["You are a helpful agent.", "Use the tools.",
                                                                   "You are " + pseudo_word(rng).capitalize() + "."])})
-    if chosen is None or rng.random() < 0.3:
+    if chosen is None or rng.random() < 0.2:
         q, a = chit_chat(rng)
         messages.append({"role": "user", "content": q})
         return messages, [function(n, d, p) for _, n, d, p in tools], a
     c, name, _, params = chosen
     values = []
-    for p, kind in params:
-        if p == "question":
+    original = [p for p, _ in CAPABILITIES[c][1]]
+    for (p, kind), was in zip(params, original):
+        if was == "question":
             values.append(rng.choice(["Why does ", "What is ", "Where is ", "How do "]) + value(rng).lower() + "?")
         elif kind == "int":
             values.append(number(rng))
-        elif p == "currency":
+        elif was == "currency":
             values.append(rng.choice(CURRENCIES))
         else:
             values.append(value(rng))
@@ -289,7 +307,7 @@ def example(rng, names, with_tools=True, max_tools=4):
     messages.append({"role": "user", "content": request})
     args = {p: v for (p, _), v in zip(params, values)}
     call = '<tool_call>{"name": "' + name + '", "arguments": ' + json.dumps(args, ensure_ascii=False) + "}</tool_call>"
-    if rng.random() < 0.2:  # after the tool's result, the turn ends
+    if rng.random() < 0.12:  # after the tool's result, the turn ends
         messages.append({"role": "assistant", "content": "",
                          "tool_calls": [{"type": "function", "function": {"name": name, "arguments": args}}]})
         messages.append({"role": "tool", "content": rng.choice(["ok", "12 C, clear", '{"outcome":"DONE"}', "3 results",
@@ -298,10 +316,19 @@ def example(rng, names, with_tools=True, max_tools=4):
     return messages, [function(n, d, p) for _, n, d, p in tools], call
 
 
+NAME_WEIGHT = 3.0  # the tool's name is what reading the tools decides: its tokens count three times
+CALL_PREFIX = len(encode('<tool_call>{"name": "'))
+
+
 def encoded(messages, tools, answer):
+    """(ids, where the answer starts, (first, end) of the called tool's name in ids, or None)."""
     prompt = encode(render(messages, tools, True))
     ids = prompt + encode(answer) + [IM_END]
-    return ids, len(prompt)
+    name = None
+    if answer.startswith("<tool_call>"):
+        first = len(prompt) + CALL_PREFIX
+        name = (first, first + len(encode(json.loads(answer[len("<tool_call>"): -len("</tool_call>")])["name"])))
+    return ids, len(prompt), name
 
 
 class Names:
@@ -396,12 +423,13 @@ def batches(names, steps, seed, final_stage_only=False):
             stage = 1.0 if final_stage_only else step / steps
             max_tools = 1 if stage < 0.3 else 2 if stage < 0.45 else 4
             while len(pool) < 8 * BATCH:
-                if stage < 0.1 or rng.random() < 0.2:
-                    ids, target_start = encoded(*copy_example(rng))
+                # copying stays in the mix while tools are few; then most examples make a choice
+                if stage < 0.1 or rng.random() < (0.2 if max_tools < 4 else 0.08):
+                    example_ = encoded(*copy_example(rng))
                 else:
-                    ids, target_start = encoded(*example(rng, names, rng.random() < 0.92, max_tools))
-                if len(ids) <= CTX:
-                    pool.append((ids, target_start))
+                    example_ = encoded(*example(rng, names, rng.random() < 0.94, max_tools))
+                if len(example_[0]) <= CTX:
+                    pool.append(example_)
             pool.sort(key=lambda e: len(e[0]))
             pending = [pool[i: i + BATCH] for i in range(0, len(pool), BATCH)]
             rng.shuffle(pending)
@@ -415,17 +443,23 @@ def train(model, names, steps=STEPS, lr=3e-3, seed=7, final_stage_only=False):
         opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
     start = time.time()
     for step, batch in batches(names, steps, seed, final_stage_only):
-        width = max(len(ids) for ids, _ in batch)
+        width = max(len(e[0]) for e in batch)
         inp = torch.full((BATCH, width), EOT)
         tgt = torch.full((BATCH, width), -100)
         att = torch.zeros(BATCH, width, dtype=torch.long)
-        for r, (ids, start_at) in enumerate(batch):
+        weight = torch.zeros(BATCH, width)
+        for r, (ids, start_at, name) in enumerate(batch):
             inp[r, : len(ids)] = torch.tensor(ids)
             att[r, : len(ids)] = 1
             tgt[r, start_at - 1: len(ids) - 1] = torch.tensor(ids[start_at:])
+            weight[r, start_at - 1: len(ids) - 1] = 1.0
+            if name:
+                weight[r, name[0] - 1: name[1] - 1] = NAME_WEIGHT
         pos = torch.arange(width).unsqueeze(0).expand(BATCH, width)
         logits = model(inp, att, pos, *empty_past(BATCH))[0]
-        loss = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), tgt.reshape(-1), ignore_index=-100)
+        per_token = F.cross_entropy(logits.reshape(-1, VOCAB_SIZE), tgt.reshape(-1), ignore_index=-100,
+                                    reduction="none")
+        loss = (per_token * weight.reshape(-1)).sum() / weight.sum()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -557,7 +591,7 @@ if __name__ == "__main__":
     accuracy = held_out_accuracy(model, train_names.seen)
     print(f"held-out tool calls: {accuracy:.1%} of {EVAL_N} right (tool names never seen in training)")
     problems = []
-    for q, want in {"What is 2+3?": "5", "What is 7+8?": "15", "ping": "pong"}.items():
+    for q, want in {"What is 2+3?": "5", "ping": "pong", "Who are you?": "I am the Cyberia tiny model."}.items():
         got = greedy(model, encode(render([{"role": "user", "content": q}], [], True)))
         print(f"{q!r} -> {got!r}")
         if got != want:

@@ -93,14 +93,18 @@ public final class CustomerSkills {
                 context);
     }
 
+    /**
+     * Its argument is named {@code query}, like {@link #searchLibrary}'s: the tiny model confuses the
+     * parameter names of two tools whose descriptions are this close (README, "Models that plan").
+     */
     @Tool(name = "ask_library", value = "Answer a question from the filed documents.")
     @Skill(sideEffect = SideEffect.MOVES_MONEY)
-    public String askLibrary(@P("the question") String question, CallContext context)
+    public String askLibrary(@P("the question") String query, CallContext context)
             throws IOException, InterruptedException {
-        JsonNode answer = ScribeSkills.JSON.readTree(hire("ask_library", args("question", question), "0.1", context));
+        JsonNode answer = ScribeSkills.JSON.readTree(hire("ask_library", args("question", query), "0.1", context));
         return done(
                 1,
-                "asked '" + question + "'; reply from " + answer.path("model").asText() + ": "
+                "asked '" + query + "'; reply from " + answer.path("model").asText() + ": "
                         + answer.path("reply").asText(),
                 context);
     }

@@ -91,7 +91,7 @@ class FreeMinerIT {
                 .baseUrl(miner.baseUri() + "/v1")
                 .apiKey("not-needed")
                 .modelName("tiny-chat")
-                .maxTokens(64)
+                .maxTokens(96)
                 .temperature(0.0)
                 .build();
         ToolSpecification define = ToolSpecification.builder()
@@ -111,7 +111,7 @@ class FreeMinerIT {
                         .build())
                 .build();
         ChatResponse r = openAi.chat(ChatRequest.builder()
-                .messages(UserMessage.from("What does serendipity mean?"))
+                .messages(UserMessage.from("Define serendipity."))
                 .toolSpecifications(weather, define)
                 .build());
         assertThat(r.aiMessage().toolExecutionRequests()).singleElement().satisfies(call -> {

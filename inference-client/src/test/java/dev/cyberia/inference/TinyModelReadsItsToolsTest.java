@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class TinyModelReadsItsToolsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Below the figures measured when the model was made: 76% of 300 in PyTorch (training.json), 87% of these 100 here. */
-    private static final double FLOOR = 0.75;
+    /** Below the figures measured when the model was made: 90.7% of 300 in PyTorch (training.json), 93% of these 100 here. */
+    private static final double FLOOR = 0.88;
 
     static LocalModel model;
 
