@@ -1,7 +1,6 @@
 package dev.cyberia.inference.internal;
 
 import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import dev.cyberia.inference.InferenceException;
 import dev.cyberia.inference.InvalidModelException;
 import java.io.IOException;
@@ -29,7 +27,14 @@ public final class OnnxDecoder implements AutoCloseable {
 
     private final ModelFolder folder;
     private final ZooModel<NDList, NDList> model;
-    private final Predictor<NDList, NDList> predictor;
+    /** The graph, run directly: a predictor's translator plumbing costs more than this loop needs. */
+    private final ai.djl.nn.Block block;
+
+    private final ai.djl.training.ParameterStore parameters;
+    /** {@code present.N.key}, {@code present.N.value}, ... and the cache input each one becomes. */
+    private final String[] presentNames;
+
+    private final String[] pastNames;
 
     public OnnxDecoder(ModelFolder folder) {
         this.folder = folder;
@@ -47,7 +52,16 @@ public final class OnnxDecoder implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
-        this.predictor = model.newPredictor();
+        this.block = model.getBlock();
+        this.parameters = new ai.djl.training.ParameterStore(model.getNDManager(), false);
+        this.presentNames = new String[2 * folder.layers()];
+        this.pastNames = new String[2 * folder.layers()];
+        for (int i = 0; i < folder.layers(); i++) {
+            presentNames[2 * i] = "present." + i + ".key";
+            presentNames[2 * i + 1] = "present." + i + ".value";
+            pastNames[2 * i] = "past_key_values." + i + ".key";
+            pastNames[2 * i + 1] = "past_key_values." + i + ".value";
+        }
     }
 
     /** The cache of one sequence: the present tensors of the last step, owned by {@link #manager}. */
@@ -108,7 +122,7 @@ public final class OnnxDecoder implements AutoCloseable {
             positions.setName("position_ids");
             NDList inputs = new NDList(ids, mask, positions);
             inputs.addAll(cache.past);
-            NDList outputs = predictor.predict(inputs);
+            NDList outputs = block.forward(parameters, inputs, false);
             NDArray logits = outputs.get("logits");
             if (logits == null) {
                 logits = outputs.get(0);
@@ -119,31 +133,28 @@ public final class OnnxDecoder implements AutoCloseable {
                 throw new InferenceException("unexpected logits shape " + logits.getShape());
             }
             float[] last = java.util.Arrays.copyOfRange(all, (tokens.length - 1) * vocab, tokens.length * vocab);
-            NDList next = new NDList();
-            for (int i = 0; i < folder.layers(); i++) {
-                for (String kind : List.of("key", "value")) {
-                    NDArray present = outputs.get("present." + i + "." + kind);
-                    if (present == null) {
-                        throw new InvalidModelException("the ONNX model has no output present." + i + "." + kind
-                                + "; export it with past key/values (use_cache)");
-                    }
-                    present.setName("past_key_values." + i + "." + kind);
-                    present.attach(cache.manager);
-                    next.add(present);
+            NDList next = new NDList(presentNames.length);
+            for (int i = 0; i < presentNames.length; i++) {
+                NDArray present = outputs.get(presentNames[i]);
+                if (present == null) {
+                    throw new InvalidModelException("the ONNX model has no output " + presentNames[i]
+                            + "; export it with past key/values (use_cache)");
                 }
+                present.setName(pastNames[i]);
+                present.attach(cache.manager);
+                next.add(present);
             }
             cache.past.forEach(NDArray::close);
             cache.past = next;
             cache.length = total;
             return last;
-        } catch (TranslateException e) {
+        } catch (ai.djl.engine.EngineException e) {
             throw new InferenceException("forward pass failed: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void close() {
-        predictor.close();
         model.close();
     }
 }
