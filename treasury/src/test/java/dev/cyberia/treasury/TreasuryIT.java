@@ -223,16 +223,25 @@ class TreasuryIT extends OnDevnet {
                     .nonce();
             // the same key spends that nonce outside the treasury (another wallet app, say)
             Fees fees = chain.suggestFees();
-            chain.sendRawTransaction(signer.signTransaction(new dev.cyberia.keystore.Eip1559Transaction(
-                            Devnet.CHAIN_ID,
-                            journaledNonce,
-                            fees.maxPriorityFeePerGas(),
-                            fees.maxFeePerGas(),
-                            BigInteger.valueOf(21_000),
-                            address(4),
-                            BigInteger.ONE,
-                            new byte[0]))
-                    .raw());
+            String elsewhere =
+                    chain.sendRawTransaction(signer.signTransaction(new dev.cyberia.keystore.Eip1559Transaction(
+                                    Devnet.CHAIN_ID,
+                                    journaledNonce,
+                                    fees.maxPriorityFeePerGas(),
+                                    fees.maxFeePerGas(),
+                                    BigInteger.valueOf(21_000),
+                                    address(4),
+                                    BigInteger.ONE,
+                                    new byte[0]))
+                            .raw());
+            // anvil mines it on its own schedule, a moment later under load: the nonce is taken once it is mined
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (chain.receipt(elsewhere).isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(chain.receipt(elsewhere))
+                    .as("the other transaction is mined")
+                    .isPresent();
 
             Treasury treasury = treasury(payer);
             assertThat(treasury.reconcilePending()).singleElement().satisfies(p -> {
