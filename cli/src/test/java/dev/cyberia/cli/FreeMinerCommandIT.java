@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,39 +22,9 @@ class FreeMinerCommandIT {
 
     @Test
     void servesToolCallsForFree_withoutAKeyOrAChain() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(List.of(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.cyberia.cli.Main",
-                        "miner",
-                        "serve",
-                        "--model",
-                        Path.of("../models/tiny-chat")
-                                .toAbsolutePath()
-                                .normalize()
-                                .toString(),
-                        "--price",
-                        "0",
-                        "--port",
-                        Integer.toString(port)))
-                .redirectErrorStream(true);
-        pb.environment().put("CYBERIA_HOME", home.toString());
-        Process miner = pb.start();
-        try {
-            BufferedReader out =
-                    new BufferedReader(new InputStreamReader(miner.getInputStream(), StandardCharsets.UTF_8));
-            String line = out.readLine();
-            while (line != null && !line.contains("serving")) { // log lines may come first
-                line = out.readLine();
-            }
-            assertThat(line).contains("serving tiny-chat at http://127.0.0.1:" + port + "/v1 for free");
+        try (MinerProcess miner = MinerProcess.start(Map.of("CYBERIA_HOME", home.toString()), "--price", "0")) {
+            int port = miner.port;
+            assertThat(miner.banner).contains("serving tiny-chat at http://127.0.0.1:" + port + "/v1 for free");
             String ask = """
                     {"model": "tiny-chat", "messages": [{"role": "user", "content": "What is the weather in Oslo?"}],
                      "tools": [{"type": "function", "function": {"name": "get_weather",
@@ -81,9 +47,6 @@ class FreeMinerCommandIT {
                             .path("city")
                             .asText())
                     .isEqualTo("Oslo");
-        } finally {
-            miner.destroy();
-            miner.waitFor();
         }
     }
 

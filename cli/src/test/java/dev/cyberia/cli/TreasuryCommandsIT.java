@@ -213,42 +213,10 @@ class TreasuryCommandsIT {
         assertThat(balance.get("balances").get(1).get("asset").asText()).isEqualTo("USDC");
         assertThat(balance.get("balances").get(1).get("chain").asText()).isEqualTo("5");
 
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(java.util.List.of(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "dev.cyberia.cli.Main",
-                        "miner",
-                        "serve",
-                        "--key",
-                        "scribe",
-                        "--model",
-                        Path.of("../models/tiny-chat")
-                                .toAbsolutePath()
-                                .normalize()
-                                .toString(),
-                        "--price",
-                        "0.01",
-                        "--token",
-                        "USDC",
-                        "--port",
-                        Integer.toString(port)))
-                .redirectErrorStream(true);
-        pb.environment().putAll(cli.variables);
-        Process miner = pb.start();
-        try {
-            java.io.BufferedReader out = new java.io.BufferedReader(
-                    new java.io.InputStreamReader(miner.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-            String line = out.readLine();
-            while (line != null && !line.contains("serving")) {
-                line = out.readLine();
-            }
-            assertThat(line).as("the miner starts in USDC").contains("0.01 USDC per request");
+        try (MinerProcess miner =
+                MinerProcess.start(cli.variables, "--key", "scribe", "--price", "0.01", "--token", "USDC")) {
+            int port = miner.port;
+            assertThat(miner.banner).as("the miner starts in USDC").contains("0.01 USDC per request");
             JsonNode paid = json(cli.run(
                     "--json",
                     "infer",
@@ -264,9 +232,6 @@ class TreasuryCommandsIT {
             assertThat(paid.get("answer").asText()).isEqualTo("pong");
             assertThat(paid.get("pricePaid").asText()).isEqualTo("0.01");
             assertThat(paid.get("asset").asText()).isEqualTo("USDC");
-        } finally {
-            miner.destroy();
-            miner.waitFor();
         }
         JsonNode after = json(cli.run("--json", "treasury", "balance", "customer", "--token", "USDC"));
         assertThat(after.get("balances").get(1).get("chain").asText()).isEqualTo("4.99");
@@ -302,10 +267,6 @@ class TreasuryCommandsIT {
                 tmp.resolve("b.words").toString(),
                 "--light-kdf"));
         JsonNode devnet = json(cli.run("--json", "devnet", "up", "--usdc"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         try (dev.cyberia.treasury.NodeFixture facilitator = dev.cyberia.treasury.NodeFixture.start(
                 "x402",
                 "facilitator.mjs",
@@ -344,41 +305,19 @@ class TreasuryCommandsIT {
                             "--facilitator",
                             "ftp://127.0.0.1/"),
                     "a facilitator is an http(s) URL");
-            ProcessBuilder pb = new ProcessBuilder(java.util.List.of(
-                            ProcessHandle.current().info().command().orElse("java"),
-                            "--enable-native-access=ALL-UNNAMED",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            "dev.cyberia.cli.Main",
-                            "miner",
-                            "serve",
-                            "--key",
-                            "broke-miner",
-                            "--model",
-                            Path.of("../models/tiny-chat")
-                                    .toAbsolutePath()
-                                    .normalize()
-                                    .toString(),
-                            "--price",
-                            "0.01",
-                            "--token",
-                            "USDC",
-                            "--facilitator",
-                            facilitator.url().toString(),
-                            "--no-publish",
-                            "--port",
-                            Integer.toString(port)))
-                    .redirectErrorStream(true);
-            pb.environment().putAll(cli.variables);
-            Process miner = pb.start();
-            try {
-                java.io.BufferedReader out = new java.io.BufferedReader(
-                        new java.io.InputStreamReader(miner.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-                String line = out.readLine();
-                while (line != null && !line.contains("serving")) {
-                    line = out.readLine();
-                }
-                assertThat(line).as("the miner starts").contains("settled by facilitator " + facilitator.url());
+            try (MinerProcess miner = MinerProcess.start(
+                    cli.variables,
+                    "--key",
+                    "broke-miner",
+                    "--price",
+                    "0.01",
+                    "--token",
+                    "USDC",
+                    "--facilitator",
+                    facilitator.url().toString(),
+                    "--no-publish")) {
+                int port = miner.port;
+                assertThat(miner.banner).as("the miner starts").contains("settled by facilitator " + facilitator.url());
                 JsonNode paid = json(cli.run(
                         "--json",
                         "infer",
@@ -393,9 +332,6 @@ class TreasuryCommandsIT {
                         "USDC"));
                 assertThat(paid.get("answer").asText()).isEqualTo("pong");
                 assertThat(paid.get("transaction").asText()).startsWith("0x");
-            } finally {
-                miner.destroy();
-                miner.waitFor();
             }
         }
         JsonNode books = json(cli.run("--json", "treasury", "balance", "broke-miner", "--token", "USDC"));

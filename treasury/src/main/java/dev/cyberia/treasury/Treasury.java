@@ -420,21 +420,7 @@ public final class Treasury {
     public Payment collect(X402.PaymentPayload payment, Signer signer) {
         requireOwnSigner(signer);
         TransferAuthorization a = payment.authorization();
-        if (!a.to().equals(wallet)) {
-            throw new X402Exception(
-                    "invalid_exact_evm_payload_recipient_mismatch",
-                    402,
-                    "the authorization pays " + a.to() + ", not this wallet " + wallet);
-        }
-        if (!token.token().orElseThrow().equals(a.domain().verifyingContract())) {
-            throw new X402Exception(
-                    "invalid_payment_requirements",
-                    402,
-                    "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
-                            + token.symbol());
-        }
-        PaymentRequest request =
-                new PaymentRequest(collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), "income:services");
+        PaymentRequest request = collection(a);
         return journaledCall(
                 request,
                 "collecting an x402 payment from " + a.from(),
@@ -481,7 +467,30 @@ public final class Treasury {
         return store.byKey(collectionKey(a)).filter(p -> p.state() instanceof PaymentState.Confirmed);
     }
 
-    static String collectionKey(TransferAuthorization a) {
+    /**
+     * The payment a collection of {@code a} books: income from its payer, under a key unique to the
+     * authorization.
+     *
+     * @throws X402Exception when it does not pay this wallet in this treasury's token
+     */
+    PaymentRequest collection(TransferAuthorization a) {
+        if (!a.to().equals(wallet)) {
+            throw new X402Exception(
+                    "invalid_exact_evm_payload_recipient_mismatch",
+                    402,
+                    "the authorization pays " + a.to() + ", not this wallet " + wallet);
+        }
+        if (!token.token().orElseThrow().equals(a.domain().verifyingContract())) {
+            throw new X402Exception(
+                    "invalid_payment_requirements",
+                    402,
+                    "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
+                            + token.symbol());
+        }
+        return new PaymentRequest(collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), "income:services");
+    }
+
+    private static String collectionKey(TransferAuthorization a) {
         return "x402:" + a.from() + ":" + a.nonce();
     }
 

@@ -40,21 +40,7 @@ final class X402Collections {
     Payment collect(
             X402Facilitator facilitator, X402.PaymentPayload payment, String header, X402.Requirements required) {
         TransferAuthorization a = payment.authorization();
-        if (!a.to().equals(wallet)) {
-            throw new X402Exception(
-                    "invalid_exact_evm_payload_recipient_mismatch",
-                    402,
-                    "the authorization pays " + a.to() + ", not this wallet " + wallet);
-        }
-        if (!token.token().orElseThrow().equals(a.domain().verifyingContract())) {
-            throw new X402Exception(
-                    "invalid_payment_requirements",
-                    402,
-                    "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
-                            + token.symbol());
-        }
-        PaymentRequest request = new PaymentRequest(
-                Treasury.collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), "income:services");
+        PaymentRequest request = treasury.collection(a);
         Payment p = treasury.told(store.intendCollection(
                 request,
                 wallet,
