@@ -362,6 +362,8 @@ public final class Treasury {
 
     private Payment awaitReceipt(Payment payment, String hash) {
         long deadline = System.nanoTime() + options.confirmationTimeout().toNanos();
+        // a devnet mines within a millisecond or two, a real chain within seconds: ask soon, then back off
+        long wait = 1;
         while (true) {
             Optional<Receipt> receipt = chain.receipt(hash);
             if (receipt.isPresent()) {
@@ -371,7 +373,8 @@ public final class Treasury {
                 return payment;
             }
             try {
-                Thread.sleep(options.pollInterval().toMillis());
+                Thread.sleep(wait);
+                wait = Math.min(wait * 2, options.pollInterval().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return payment;
