@@ -71,6 +71,22 @@ class TreasuryCommandsIT {
         }
     }
 
+    /** The customer buys one answer to "ping" from the miner, paying at most 0.05 USDC. */
+    private static JsonNode customerAsksPingInUsdc(MinerProcess miner) throws IOException {
+        return json(cli.run(
+                "--json",
+                "infer",
+                "ping",
+                "--miner",
+                miner.baseUrl(),
+                "--key",
+                "customer",
+                "--max-price",
+                "0.05",
+                "--token",
+                "USDC"));
+    }
+
     private static JsonNode json(CliRun.Result r) throws IOException {
         return JSON.readTree(r.out());
     }
@@ -215,20 +231,8 @@ class TreasuryCommandsIT {
 
         try (MinerProcess miner =
                 MinerProcess.start(cli.variables, "--key", "scribe", "--price", "0.01", "--token", "USDC")) {
-            int port = miner.port;
             assertThat(miner.banner).as("the miner starts in USDC").contains("0.01 USDC per request");
-            JsonNode paid = json(cli.run(
-                    "--json",
-                    "infer",
-                    "ping",
-                    "--miner",
-                    "http://127.0.0.1:" + port,
-                    "--key",
-                    "customer",
-                    "--max-price",
-                    "0.05",
-                    "--token",
-                    "USDC"));
+            JsonNode paid = customerAsksPingInUsdc(miner);
             assertThat(paid.get("answer").asText()).isEqualTo("pong");
             assertThat(paid.get("pricePaid").asText()).isEqualTo("0.01");
             assertThat(paid.get("asset").asText()).isEqualTo("USDC");
@@ -316,20 +320,8 @@ class TreasuryCommandsIT {
                     "--facilitator",
                     facilitator.url().toString(),
                     "--no-publish")) {
-                int port = miner.port;
                 assertThat(miner.banner).as("the miner starts").contains("settled by facilitator " + facilitator.url());
-                JsonNode paid = json(cli.run(
-                        "--json",
-                        "infer",
-                        "ping",
-                        "--miner",
-                        "http://127.0.0.1:" + port,
-                        "--key",
-                        "customer",
-                        "--max-price",
-                        "0.05",
-                        "--token",
-                        "USDC"));
+                JsonNode paid = customerAsksPingInUsdc(miner);
                 assertThat(paid.get("answer").asText()).isEqualTo("pong");
                 assertThat(paid.get("transaction").asText()).startsWith("0x");
             }

@@ -106,10 +106,11 @@ final class X402Collections {
     private Optional<Payment> settledWithin(Payment p, Duration patience) {
         X402.PaymentPayload payload = X402.decodePaymentPayload(store.purchaseHeader(p.id()));
         TransferAuthorization a = payload.authorization();
+        long fromBlock = store.signedAtBlock(p.id());
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
-            Optional<Chain.Logged> used = AuthorizationUse.of(
-                    chain, token.token().orElseThrow(), a.from(), a.nonce(), store.signedAtBlock(p.id()));
+            Optional<Chain.Logged> used =
+                    AuthorizationUse.of(chain, token.token().orElseThrow(), a.from(), a.nonce(), fromBlock);
             if (used.isPresent()) {
                 Amount amount = p.amount();
                 return Optional.of(treasury.told(store.settleCollection(

@@ -16,9 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -70,17 +67,6 @@ class FacilitatorIT extends OnDevnet {
         return buyer;
     }
 
-    private static PurchaseOrder order(String key, TestSeller seller) {
-        return new PurchaseOrder(
-                key,
-                seller.url(),
-                "{}".getBytes(StandardCharsets.UTF_8),
-                cyb("1"),
-                "expenses:services",
-                Optional.empty(),
-                Duration.ofSeconds(30));
-    }
-
     private static void assertBookedOnce(Treasury seller, long units) {
         assertThat(seller.ledger())
                 .filteredOn(e -> e.account().equals("income:services"))
@@ -105,12 +91,12 @@ class FacilitatorIT extends OnDevnet {
         Treasury sellerWallet = treasury(broke);
         try (TestSeller seller = new TestSeller(sellerWallet, X402Facilitator.at(facilitator.url()), cyb("0.25"));
                 Signer key = signer(1)) {
-            Purchase bought = buyer.buy(order("through-facilitator", seller), key, PurchaseGate.NONE);
+            Purchase bought = buyer.buy(order("through-facilitator", seller.url(), cyb("1")), key, PurchaseGate.NONE);
             assertThat(bought.outcome()).isInstanceOfSatisfying(Purchase.Outcome.Served.class, s -> {
                 assertThat(s.answer().text()).isEqualTo("the item");
                 assertThat(s.transaction()).isPresent();
             });
-            Purchase again = buyer.buy(order("through-facilitator", seller), key, PurchaseGate.NONE);
+            Purchase again = buyer.buy(order("through-facilitator", seller.url(), cyb("1")), key, PurchaseGate.NONE);
             assertThat(again.outcome())
                     .isInstanceOfSatisfying(
                             Purchase.Outcome.Served.class,
@@ -133,7 +119,7 @@ class FacilitatorIT extends OnDevnet {
         try (Blackhole hole = new Blackhole(facilitator.url());
                 TestSeller seller = new TestSeller(sellerWallet, X402Facilitator.at(hole.url()), cyb("0.25"));
                 Signer key = signer(1)) {
-            Purchase bought = buyer.buy(order("lost-settle", seller), key, PurchaseGate.NONE);
+            Purchase bought = buyer.buy(order("lost-settle", seller.url(), cyb("1")), key, PurchaseGate.NONE);
             assertThat(bought.outcome()).isNotInstanceOf(Purchase.Outcome.Served.class);
             assertThat(seller.served).hasValue(0);
             assertThat(sellerWallet.ledger()).noneMatch(e -> e.account().equals("income:services"));

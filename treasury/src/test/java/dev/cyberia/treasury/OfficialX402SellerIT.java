@@ -6,7 +6,6 @@ import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.internal.Erc20;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -54,17 +53,6 @@ class OfficialX402SellerIT extends OnDevnet {
         }
     }
 
-    private static PurchaseOrder order(String key) {
-        return new PurchaseOrder(
-                key,
-                item,
-                "{}".getBytes(StandardCharsets.UTF_8),
-                cyb("1"),
-                "expenses:services",
-                Optional.empty(),
-                Duration.ofSeconds(30));
-    }
-
     @Test
     void aCyberiaWallet_paysTheOfficialSeller_once_andItsBooksEqualTheChain() throws Exception {
         fundTokens(address(1), "10");
@@ -73,7 +61,7 @@ class OfficialX402SellerIT extends OnDevnet {
         buyer.bookInflow(buyer.balance(Asset.ether()), "equity:faucet", "funding-eth", "faucet");
         BigInteger before = Erc20.balanceOf(chain, info.token(), address(2));
         try (Signer key = signer(1)) {
-            Purchase bought = buyer.buy(order("official-1"), key, PurchaseGate.NONE);
+            Purchase bought = buyer.buy(order("official-1", item, cyb("1")), key, PurchaseGate.NONE);
             assertThat(bought.outcome()).isInstanceOfSatisfying(Purchase.Outcome.Served.class, s -> {
                 assertThat(s.answer().status()).isEqualTo(200);
                 assertThat(s.answer().text()).contains("the item");
@@ -81,7 +69,7 @@ class OfficialX402SellerIT extends OnDevnet {
                 assertThat(s.transaction()).isPresent();
                 assertThat(s.seller()).isEqualTo(address(2));
             });
-            Purchase again = buyer.buy(order("official-1"), key, PurchaseGate.NONE);
+            Purchase again = buyer.buy(order("official-1", item, cyb("1")), key, PurchaseGate.NONE);
             assertThat(again.outcome())
                     .isInstanceOfSatisfying(
                             Purchase.Outcome.Served.class,

@@ -98,6 +98,18 @@ abstract class OnDevnet {
         return Amount.parse(units, cyb);
     }
 
+    /** A purchase of {@code url} with an empty JSON body, within {@code cap}, booked to {@code expenses:services}. */
+    static PurchaseOrder order(String key, java.net.URI url, Amount cap) {
+        return new PurchaseOrder(
+                key,
+                url,
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                cap,
+                "expenses:services",
+                java.util.Optional.empty(),
+                java.time.Duration.ofSeconds(30));
+    }
+
     static void fundTokens(Address to, String units) {
         devnet.fund(to, BigInteger.ZERO, cyb(units).baseUnits());
     }

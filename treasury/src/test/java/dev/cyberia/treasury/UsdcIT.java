@@ -7,10 +7,7 @@ import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.internal.Erc20;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,17 +42,6 @@ class UsdcIT extends OnDevnet {
         return buyer;
     }
 
-    private static PurchaseOrder order(String key, java.net.URI url) {
-        return new PurchaseOrder(
-                key,
-                url,
-                "{}".getBytes(StandardCharsets.UTF_8),
-                usdc("1"),
-                "expenses:services",
-                Optional.empty(),
-                Duration.ofSeconds(30));
-    }
-
     @Test
     void usdcIsCirclesToken_andItsDomainIsReadFromNameAndVersion_checkedAgainstItsSeparator() {
         assertThat(usdc.symbol()).isEqualTo("USDC");
@@ -81,7 +67,7 @@ class UsdcIT extends OnDevnet {
         sellerWallet.bookInflow(sellerWallet.balance(Asset.ether()), "equity:faucet", "funding-eth", "faucet");
         try (TestSeller seller = new TestSeller(sellerWallet, signer(2), usdc("0.25"), address(3));
                 Signer key = signer(1)) {
-            Purchase bought = buyer.buy(order("usdc-1", seller.url()), key, PurchaseGate.NONE);
+            Purchase bought = buyer.buy(order("usdc-1", seller.url(), usdc("1")), key, PurchaseGate.NONE);
             assertThat(bought.outcome()).isInstanceOf(Purchase.Outcome.Served.class);
         }
         assertThat(Erc20.balanceOf(chain, usdcToken, address(2))).isEqualTo(BigInteger.valueOf(250_000));
@@ -117,7 +103,7 @@ class UsdcIT extends OnDevnet {
                         "--port",
                         "0");
                 Signer key = signer(1)) {
-            Purchase bought = buyer.buy(order("usdc-official", official.url()), key, PurchaseGate.NONE);
+            Purchase bought = buyer.buy(order("usdc-official", official.url(), usdc("1")), key, PurchaseGate.NONE);
             assertThat(bought.outcome())
                     .isInstanceOfSatisfying(
                             Purchase.Outcome.Served.class,
