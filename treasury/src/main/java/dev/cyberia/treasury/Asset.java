@@ -46,4 +46,14 @@ public record Asset(String symbol, int decimals, Optional<Address> token) {
     public String walletAccount() {
         return "assets:wallet:" + symbol;
     }
+
+    /** What a buyer holds of this asset in x402 channels (deposited, not yet charged): {@code assets:channels:CYB}. */
+    public String channelAccount() {
+        return "assets:channels:" + symbol;
+    }
+
+    /** What a seller is owed in this asset on x402 channels (charged, not yet paid out): {@code assets:receivable:CYB}. */
+    public String receivableAccount() {
+        return "assets:receivable:" + symbol;
+    }
 }

@@ -138,6 +138,7 @@ public final class Devnet {
                         .asText()
                         .equalsIgnoreCase(Erc20.deployedBytecode("Registry")))
                 .orElseGet(() -> deploy(chain, "Registry"));
+        placeChannelContracts(chain);
         DevnetInfo info = new DevnetInfo(
                 CHAIN_ID,
                 rpc,
@@ -276,6 +277,35 @@ public final class Devnet {
                         faucet,
                         BigInteger.TWO.pow(256).subtract(BigInteger.ONE)));
         return proxy;
+    }
+
+    /**
+     * Puts the x402 {@code batch-settlement} contracts (ours, written from the scheme's spec) where
+     * the scheme's clients look for them, as on a real chain: each is deployed, then its code is
+     * copied to the scheme's address ({@code anvil_setCode}). A devnet that has them keeps them.
+     */
+    static void placeChannelContracts(JsonRpcChain chain) {
+        if (BatchSettlement.deployedOn(chain)) {
+            return;
+        }
+        place(chain, deploy(chain, "X402BatchSettlement"), BatchSettlement.SETTLEMENT);
+        byte[] collector = Erc20.bytecode("ERC3009DepositCollector");
+        byte[] withSettlement = java.util.Arrays.copyOf(collector, collector.length + 32);
+        System.arraycopy(BatchSettlement.SETTLEMENT.toBytes(), 0, withSettlement, collector.length + 12, 20);
+        Address deployed = Address.parse(sendFromFaucet(chain, null, BigInteger.ZERO, withSettlement)
+                .get("contractAddress")
+                .asText());
+        place(chain, deployed, BatchSettlement.ERC3009_COLLECTOR);
+        if (!hasCode(chain, BatchSettlement.MULTICALL3)) {
+            place(chain, deploy(chain, "Multicall3"), BatchSettlement.MULTICALL3);
+        }
+    }
+
+    private static void place(JsonRpcChain chain, Address deployed, Address at) {
+        String code = chain.client()
+                .call("eth_getCode", deployed.toString(), "latest")
+                .asText();
+        chain.client().call("anvil_setCode", at.toString(), code);
     }
 
     private static boolean hasCode(JsonRpcChain chain, Address address) {

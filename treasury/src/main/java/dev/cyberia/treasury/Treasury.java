@@ -32,6 +32,7 @@ public final class Treasury {
     private final Options options;
     private final X402Purchases purchases;
     private final X402Collections collections;
+    private final dev.cyberia.treasury.internal.ChannelStore channels;
 
     /**
      * @param maxFeePerGasCap refuse to sign when the network asks more than this (wei per gas)
@@ -65,8 +66,23 @@ public final class Treasury {
         this.wallet = wallet;
         this.clock = clock;
         this.options = options;
+        this.channels = new dev.cyberia.treasury.internal.ChannelStore(store);
         this.purchases = new X402Purchases(this, store, chain, token, wallet, clock);
         this.collections = new X402Collections(this, store, chain, token, wallet, clock);
+    }
+
+    /** The token this treasury buys and sells in. */
+    Asset token() {
+        return token;
+    }
+
+    /** The x402 channel tables of this treasury's database. */
+    dev.cyberia.treasury.internal.ChannelStore channels() {
+        return channels;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     public static Treasury open(

@@ -24,6 +24,8 @@ public final class X402 {
     public static final String PAYMENT_SIGNATURE = "PAYMENT-SIGNATURE";
     public static final String PAYMENT_RESPONSE = "PAYMENT-RESPONSE";
     public static final String EXACT = "exact";
+    /** Channels: one deposit, then a signed cumulative voucher per request, claimed in batches. */
+    public static final String BATCH_SETTLEMENT = "batch-settlement";
     /** The x402 extension a buyer names its payment with, so that a seller can deduplicate retries. */
     public static final String PAYMENT_IDENTIFIER = "payment-identifier";
 
@@ -77,6 +79,70 @@ public final class X402 {
                     token.name(),
                     token.version(),
                     null);
+        }
+
+        /**
+         * A {@code batch-settlement} offer: at most {@code price} per request, from a channel whose
+         * receiver is {@code payTo} and whose claims and refunds {@code receiverAuthorizer} authorizes.
+         */
+        public static Requirements channel(
+                long chainId,
+                TokenDomain token,
+                Amount price,
+                Address payTo,
+                Address receiverAuthorizer,
+                long withdrawDelay,
+                Amount minDeposit,
+                int maxTimeoutSeconds) {
+            ObjectNode wire = requirements(
+                    BATCH_SETTLEMENT,
+                    X402.network(chainId),
+                    price.baseUnits(),
+                    token.verifyingContract(),
+                    payTo,
+                    maxTimeoutSeconds,
+                    token.name(),
+                    token.version());
+            ObjectNode extra = (ObjectNode) wire.get("extra");
+            extra.put("receiverAuthorizer", receiverAuthorizer.toString());
+            extra.put("withdrawDelay", withdrawDelay);
+            extra.put("minDeposit", minDeposit.baseUnits().toString());
+            return new Requirements(
+                    BATCH_SETTLEMENT,
+                    X402.network(chainId),
+                    price.baseUnits(),
+                    token.verifyingContract(),
+                    payTo,
+                    maxTimeoutSeconds,
+                    token.name(),
+                    token.version(),
+                    wire);
+        }
+
+        /** Whether this is a channel offer ({@code batch-settlement}). */
+        public boolean isChannel() {
+            return BATCH_SETTLEMENT.equals(scheme);
+        }
+
+        /** The chain id of {@code network}. */
+        public long chainId() {
+            return Long.parseLong(network.substring("eip155:".length()));
+        }
+
+        /** A channel offer's claim and refund authorizer ({@code extra.receiverAuthorizer}). */
+        public Address receiverAuthorizer() {
+            return Address.parse(wire.path("extra").path("receiverAuthorizer").asText());
+        }
+
+        /** A channel offer's withdrawal delay in seconds ({@code extra.withdrawDelay}, 900 when absent). */
+        public long withdrawDelay() {
+            return wire.path("extra").path("withdrawDelay").asLong(ChannelConfig.MIN_WITHDRAW_DELAY);
+        }
+
+        /** The smallest deposit a channel offer asks for ({@code extra.minDeposit}), else zero. */
+        public BigInteger minDeposit() {
+            String text = wire.path("extra").path("minDeposit").asText("0");
+            return text.matches("[0-9]{1,40}") ? new BigInteger(text) : BigInteger.ZERO;
         }
 
         /** The token domain {@code extra} states ({@code name}, {@code version}); blank when the seller gave none. */
@@ -137,9 +203,145 @@ public final class X402 {
         }
     }
 
-    /** The seller's settlement result. */
+    /**
+     * The seller's settlement result. {@code extra} carries a channel's state after the request
+     * ({@code channelState}) and what the request was charged ({@code chargedAmount}); null for
+     * {@code exact}.
+     */
     public record SettlementResponse(
-            boolean success, String errorReason, String transaction, String network, Address payer) {}
+            boolean success, String errorReason, String transaction, String network, Address payer, JsonNode extra) {
+        public SettlementResponse(
+                boolean success, String errorReason, String transaction, String network, Address payer) {
+            this(success, errorReason, transaction, network, payer, null);
+        }
+
+        /** What a channel request was charged ({@code extra.chargedAmount}), when the seller says. */
+        public java.util.Optional<BigInteger> chargedAmount() {
+            String text = extra == null ? "" : extra.path("chargedAmount").asText("");
+            return text.matches("[0-9]{1,40}")
+                    ? java.util.Optional.of(new BigInteger(text))
+                    : java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * A payment over a channel ({@code batch-settlement}): a voucher for the new running total, and
+     * on the first request or a top-up a deposit into the channel; or a request to refund the rest.
+     */
+    public record ChannelPayment(
+            ResourceInfo resource,
+            Requirements accepted,
+            String type,
+            ChannelConfig config,
+            Voucher voucher,
+            java.util.Optional<ChannelDeposit> deposit,
+            java.util.Optional<String> paymentId) {
+        public static final String DEPOSIT = "deposit";
+        public static final String VOUCHER = "voucher";
+        public static final String REFUND = "refund";
+    }
+
+    /** The scheme a {@code PAYMENT-SIGNATURE} header pays with ({@code accepted.scheme}). */
+    public static String schemeOf(String header) {
+        JsonNode n = parse(header, PAYMENT_SIGNATURE);
+        return n.path("accepted").path("scheme").asText("");
+    }
+
+    /** The {@code PAYMENT-SIGNATURE} header of a channel payment. */
+    public static String encode(ChannelPayment payment, JsonNode resourceWire) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("x402Version", VERSION);
+        if (resourceWire != null) {
+            n.set("resource", resourceWire);
+        } else if (payment.resource() != null) {
+            n.set("resource", resource(payment.resource()));
+        }
+        n.set("accepted", payment.accepted().wire());
+        ObjectNode payload = n.putObject("payload");
+        payload.put("type", payment.type());
+        payload.set("channelConfig", payment.config().toJson());
+        payload.putObject("voucher")
+                .put("channelId", payment.voucher().channelId())
+                .put("maxClaimableAmount", payment.voucher().maxClaimable().toString())
+                .put("signature", payment.voucher().signature().toHex());
+        payment.deposit()
+                .ifPresent(d -> payload.putObject("deposit")
+                        .put("amount", d.amount().toString())
+                        .putObject("authorization")
+                        .putObject("erc3009Authorization")
+                        .put("validAfter", d.validAfter().toString())
+                        .put("validBefore", d.validBefore().toString())
+                        .put("salt", d.salt())
+                        .put("signature", d.signature().toHex()));
+        payment.paymentId()
+                .ifPresent(id -> n.putObject("extensions")
+                        .putObject(PAYMENT_IDENTIFIER)
+                        .putObject("info")
+                        .put("required", false)
+                        .put("id", id));
+        return base64(n);
+    }
+
+    /**
+     * Reads a channel payment.
+     *
+     * @throws X402Exception with the x402 reason (400) when it is malformed
+     */
+    public static ChannelPayment decodeChannelPayment(String header) {
+        JsonNode n = parse(header, PAYMENT_SIGNATURE);
+        checkVersion(n);
+        JsonNode accepted = n.get("accepted");
+        JsonNode payload = n.get("payload");
+        if (accepted == null || !accepted.isObject() || payload == null || !payload.isObject()) {
+            throw malformed("invalid_payload", PAYMENT_SIGNATURE + " needs 'accepted' and 'payload' objects");
+        }
+        Requirements requirements = readRequirements(accepted, "invalid_payload");
+        if (!requirements.isChannel()) {
+            throw malformed("unsupported_scheme", "this is not a batch-settlement payment");
+        }
+        String type = payload.path("type").asText("");
+        if (!List.of(ChannelPayment.DEPOSIT, ChannelPayment.VOUCHER, ChannelPayment.REFUND)
+                .contains(type)) {
+            throw malformed(
+                    "invalid_batch_settlement_evm_payload_type",
+                    "payload.type must be deposit, voucher or refund, not '" + type + "'");
+        }
+        ChannelConfig config = ChannelConfig.fromJson(payload.get("channelConfig"));
+        JsonNode v = payload.path("voucher");
+        Voucher voucher = new Voucher(
+                text(v, "channelId", "invalid_payload"),
+                uint(v, "maxClaimableAmount"),
+                Signature.fromHex(canonicalSignature(text(v, "signature", "invalid_payload"))));
+        java.util.Optional<ChannelDeposit> deposit = java.util.Optional.empty();
+        if (ChannelPayment.DEPOSIT.equals(type)) {
+            JsonNode d = payload.path("deposit");
+            JsonNode auth = d.path("authorization").path("erc3009Authorization");
+            if (!auth.isObject()) {
+                throw malformed(
+                        "invalid_batch_settlement_evm_payload_type",
+                        "a deposit needs deposit.authorization.erc3009Authorization (permit2 is not accepted here)");
+            }
+            String salt = text(auth, "salt", "invalid_payload");
+            if (!salt.matches("0x[0-9a-fA-F]{64}")) {
+                throw malformed("invalid_payload", "a deposit's salt must be 32 bytes of 0x-hex");
+            }
+            deposit = java.util.Optional.of(new ChannelDeposit(
+                    uint(d, "amount"),
+                    uint(auth, "validAfter"),
+                    uint(auth, "validBefore"),
+                    salt.toLowerCase(java.util.Locale.ROOT),
+                    Signature.fromHex(canonicalSignature(text(auth, "signature", "invalid_payload")))));
+        }
+        JsonNode id = n.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
+        return new ChannelPayment(
+                n.has("resource") ? readResource(n.get("resource")) : null,
+                requirements,
+                type,
+                config,
+                voucher,
+                deposit,
+                id.isTextual() ? java.util.Optional.of(id.asText()) : java.util.Optional.empty());
+    }
 
     public static String encode(PaymentRequired required) {
         ObjectNode n = JSON.createObjectNode();
@@ -201,6 +403,12 @@ public final class X402 {
         if (response.payer() != null) {
             n.put("payer", response.payer().toString());
         }
+        if (response.extra() != null) {
+            n.put("amount", response.extra().path("amount").asText(""));
+            ObjectNode extra = response.extra().deepCopy();
+            extra.remove("amount");
+            n.set("extra", extra);
+        }
         return base64(n);
     }
 
@@ -212,10 +420,15 @@ public final class X402 {
         }
         List<Requirements> accepts = new ArrayList<>();
         for (JsonNode r : n.get("accepts")) {
-            if (EXACT.equals(r.path("scheme").asText())
+            String scheme = r.path("scheme").asText();
+            if ((EXACT.equals(scheme) || BATCH_SETTLEMENT.equals(scheme))
                     && r.path("network").asText().startsWith("eip155:")) {
                 try {
-                    accepts.add(readRequirements(r, "invalid_payment_requirements"));
+                    Requirements read = readRequirements(r, "invalid_payment_requirements");
+                    if (read.isChannel()) {
+                        read.receiverAuthorizer(); // a channel offer must name its authorizer
+                    }
+                    accepts.add(read);
                 } catch (X402Exception unusable) {
                     // an entry we cannot read is one we cannot pay; the others still can be
                 }
@@ -283,7 +496,8 @@ public final class X402 {
                 n.path("errorReason").asText(null),
                 n.path("transaction").asText(""),
                 n.path("network").asText(""),
-                payer == null ? null : Address.parse(payer));
+                payer == null ? null : Address.parse(payer),
+                n.path("extra").isObject() ? n.get("extra") : null);
     }
 
     /** Half the order of secp256k1: a canonical signature's s is at most this (EIP-2). */

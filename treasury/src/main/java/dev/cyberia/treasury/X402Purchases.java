@@ -51,8 +51,11 @@ final class X402Purchases {
     private final Address wallet;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final X402ChannelPurchases channels;
+    private volatile Boolean channelsOnChain;
 
     X402Purchases(Treasury treasury, JournalStore store, Chain chain, Asset token, Address wallet, Clock clock) {
+        this.channels = new X402ChannelPurchases(treasury, store, chain, token, wallet, clock);
         this.treasury = treasury;
         this.store = store;
         this.chain = chain;
@@ -115,6 +118,9 @@ final class X402Purchases {
         if (!(payment.state() instanceof PaymentState.Intended)) {
             return resume(order, payment); // a twin call got here first
         }
+        if (offer.isChannel()) {
+            return channels.pay(order, payment, required, offer, signer);
+        }
         payment = treasury.told(authorize(payment, required, offer, order, signer));
         if (!(payment.state() instanceof PaymentState.Authorized)) {
             return resume(order, payment);
@@ -149,9 +155,12 @@ final class X402Purchases {
                             + order.payee().orElseThrow() + " may be paid for this (its market listing); nothing was"
                             + " signed");
         }
+        boolean channelsHere = payable.stream().anyMatch(X402.Requirements::isChannel) && channelsOnChain();
         Optional<X402.Requirements> cheapest = payable.stream()
                 .filter(r -> r.amount().compareTo(order.cap().baseUnits()) <= 0)
-                .min((a, b) -> a.amount().compareTo(b.amount()));
+                .filter(r -> !r.isChannel() || channelsHere)
+                .min(java.util.Comparator.comparing(X402.Requirements::amount)
+                        .thenComparing(r -> r.isChannel() ? 0 : 1)); // at one price, a channel: no gas per request
         if (cheapest.isEmpty()) {
             BigInteger least = payable.stream()
                     .map(X402.Requirements::amount)
@@ -163,6 +172,16 @@ final class X402Purchases {
                             + "; nothing was signed");
         }
         return new Choice(cheapest, "");
+    }
+
+    /** Whether the chain has the channel contract where the scheme expects it (asked once). */
+    private boolean channelsOnChain() {
+        Boolean known = channelsOnChain;
+        if (known == null) {
+            known = BatchSettlement.deployedOn(chain);
+            channelsOnChain = known;
+        }
+        return known;
     }
 
     /** The spend policy and the funds check under the wallet's lock; the authorization signed and committed there. */
@@ -310,9 +329,12 @@ final class X402Purchases {
                     + payment.resource().orElse("elsewhere") + " (#"
                     + payment.id() + "); use a new key");
         }
+        boolean overChannel = (payment.state() instanceof PaymentState.InFlightPurchase)
+                && X402.BATCH_SETTLEMENT.equals(X402.schemeOf(store.purchaseHeader(payment.id())));
         return switch (payment.state()) {
-            case PaymentState.Authorized a -> send(order, payment); // the same header, never a new one
-            case PaymentState.Sent s -> send(order, payment);
+            case PaymentState.Authorized a ->
+                overChannel ? channels.send(order, payment) : send(order, payment); // the same header, never a new one
+            case PaymentState.Sent s -> overChannel ? channels.send(order, payment) : send(order, payment);
             case PaymentState.Confirmed c -> {
                 JournalStore.PurchaseRecord kept = store.purchaseRecord(payment.id());
                 if (kept.response().isPresent() && kept.response().get().status() / 100 == 2) {
@@ -382,6 +404,12 @@ final class X402Purchases {
         List<Payment> out = new java.util.ArrayList<>();
         Instant now = clock.instant();
         for (Payment p : store.inStates(wallet, "AUTHORIZED", "SENT")) {
+            if (X402.BATCH_SETTLEMENT.equals(X402.schemeOf(store.purchaseHeader(p.id())))) {
+                if (!onlyExpired || now.isAfter(inFlight(p).validBefore())) {
+                    out.addAll(channels.resolve(p));
+                }
+                continue;
+            }
             Instant end = inFlight(p).validBefore();
             if (onlyExpired && !now.isAfter(end)) {
                 continue;
@@ -477,11 +505,11 @@ final class X402Purchases {
         return new Purchase(Optional.empty(), new Outcome.NotPaid(reason));
     }
 
-    private static Purchase notPaid(Payment p, String reason) {
+    static Purchase notPaid(Payment p, String reason) {
         return new Purchase(Optional.of(p), new Outcome.NotPaid(reason));
     }
 
-    private static String sellerReason(HttpResponse<byte[]> response, Answer answer) {
+    static String sellerReason(HttpResponse<byte[]> response, Answer answer) {
         Optional<String> reason = response.headers()
                 .firstValue(X402.PAYMENT_RESPONSE)
                 .flatMap(h -> {
@@ -501,7 +529,7 @@ final class X402Purchases {
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 
-    private HttpResponse<byte[]> post(PurchaseOrder order, String paymentHeader) throws IOException {
+    static HttpResponse<byte[]> post(PurchaseOrder order, String paymentHeader) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(order.resource())
                 .timeout(order.timeout())
                 .header("Content-Type", "application/json")
@@ -517,7 +545,7 @@ final class X402Purchases {
         }
     }
 
-    private static Answer answer(HttpResponse<byte[]> response) {
+    static Answer answer(HttpResponse<byte[]> response) {
         return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
@@ -535,7 +563,7 @@ final class X402Purchases {
         return new Answer(kept.status(), headers, kept.body() == null ? new byte[0] : kept.body());
     }
 
-    private static StoredResponse stored(Answer answer) {
+    static StoredResponse stored(Answer answer) {
         try {
             byte[] body = answer.body();
             return new StoredResponse(

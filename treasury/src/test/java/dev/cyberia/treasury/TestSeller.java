@@ -27,7 +27,9 @@ final class TestSeller implements AutoCloseable {
         /** Settles, then takes {@link #delayMillis} to answer. */
         SETTLE_THEN_DELAY,
         /** Lists two ways to pay, to {@code other} (cheaper) and to itself; settles whichever it is paid. */
-        TWO_PAYEES
+        TWO_PAYEES,
+        /** Also offers a channel ({@code batch-settlement}), charging {@link #channelCharge} of the price per request. */
+        CHANNEL
     }
 
     private final HttpServer server;
@@ -40,6 +42,8 @@ final class TestSeller implements AutoCloseable {
     volatile long delayMillis = 3000;
     final AtomicInteger served = new AtomicInteger();
     final AtomicInteger paidRequests = new AtomicInteger();
+    /** What a request paid over a channel is charged, in base units; null: the whole price. */
+    volatile java.math.BigInteger channelCharge;
 
     TestSeller(Treasury wallet, Signer signer, Amount price, Address other) throws IOException {
         this(wallet, new X402Paywall(wallet, signer, Clock.systemUTC()), price, other);
@@ -66,6 +70,14 @@ final class TestSeller implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/item");
     }
 
+    X402Paywall paywall() {
+        return paywall;
+    }
+
+    private X402.Requirements channelOffer() {
+        return paywall.channelOffer(domain, price, 60);
+    }
+
     private X402.Requirements offer(Address to, Amount amount) {
         return X402.Requirements.exact(domain.chainId(), domain, amount, to, 60);
     }
@@ -84,7 +96,7 @@ final class TestSeller implements AutoCloseable {
                                         Amount.ofBaseUnits(
                                                 price.asset(), price.baseUnits().subtract(java.math.BigInteger.ONE))),
                                 mine)
-                        : List.of(mine);
+                        : mode == Mode.CHANNEL ? List.of(mine, channelOffer()) : List.of(mine);
                 exchange.getResponseHeaders()
                         .set(X402.PAYMENT_REQUIRED, X402.encode(new X402.PaymentRequired(resource, accepts, "pay")));
                 send(exchange, 402, "payment required");
@@ -110,7 +122,20 @@ final class TestSeller implements AutoCloseable {
                     return;
                 }
             }
-            X402Paywall.Outcome outcome = paywall.charge(header, required, resource, body);
+            X402Paywall.Outcome outcome = paywall.charge(
+                    header, mode == Mode.CHANNEL ? List.of(mine, channelOffer()) : List.of(required), resource, body);
+            if (outcome instanceof X402Paywall.Outcome.Vouched v) {
+                served.incrementAndGet();
+                byte[] item = "the item".getBytes(StandardCharsets.UTF_8);
+                java.math.BigInteger charge = channelCharge == null ? price.baseUnits() : channelCharge;
+                exchange.getResponseHeaders()
+                        .set(X402.PAYMENT_RESPONSE, paywall.charged(v.sale(), charge, 200, java.util.Map.of(), item));
+                send(exchange, 200, "the item");
+                return;
+            }
+            if (outcome instanceof X402Paywall.Outcome.Refused r && mode == Mode.CHANNEL) {
+                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(r.required()));
+            }
             if (outcome instanceof X402Paywall.Outcome.Refused r) {
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(r.response()));
                 send(exchange, r.status(), r.message());

@@ -20,35 +20,95 @@ public final class Abi {
         return Arrays.copyOf(Hashes.keccak256(signature.getBytes(StandardCharsets.US_ASCII)), 4);
     }
 
+    /** Dynamic {@code bytes} (a {@code byte[]} alone is a {@code bytes32}). */
+    public record Bytes(byte[] value) {
+        public Bytes {
+            value = value.clone();
+        }
+    }
+
+    /** A tuple (a Solidity struct): static when all its members are. */
+    public record Tuple(java.util.List<Object> members) {
+        public Tuple {
+            members = java.util.List.copyOf(members);
+        }
+
+        public static Tuple of(Object... members) {
+            return new Tuple(java.util.List.of(members));
+        }
+    }
+
     /**
-     * Call data for a function whose arguments are static (Address, BigInteger as uint256, byte[32],
-     * Integer as uint8, Boolean) or dynamic (String, Address[]): heads in order, then the dynamic tails.
+     * Call data for a function: static arguments (Address, BigInteger as uint256, byte[32], Integer
+     * as uint8, Boolean, a Tuple of static members) and dynamic ones (String, {@link Bytes},
+     * Address[], a {@code List} as a dynamic array, a Tuple with a dynamic member), heads in
+     * order, then the tails.
      */
     public static byte[] call(String signature, Object... args) {
+        byte[] body = encode(java.util.List.of(args));
+        byte[] out = new byte[4 + body.length];
+        System.arraycopy(selector(signature), 0, out, 0, 4);
+        System.arraycopy(body, 0, out, 4, body.length);
+        return out;
+    }
+
+    /** The ABI encoding of a sequence of values (a tuple's body, or a function's arguments). */
+    public static byte[] encode(java.util.List<?> values) {
         java.io.ByteArrayOutputStream heads = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream tails = new java.io.ByteArrayOutputStream();
-        int headSize = 32 * args.length;
-        for (Object arg : args) {
-            if (arg instanceof String text) {
+        int headSize = 0;
+        for (Object v : values) {
+            headSize += isDynamic(v) ? 32 : headSize(v);
+        }
+        for (Object v : values) {
+            if (isDynamic(v)) {
                 heads.writeBytes(word(BigInteger.valueOf(headSize + tails.size())));
-                byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-                tails.writeBytes(word(BigInteger.valueOf(utf8.length)));
-                tails.writeBytes(Arrays.copyOf(utf8, (utf8.length + 31) / 32 * 32));
-            } else if (arg instanceof Address[] list) {
-                heads.writeBytes(word(BigInteger.valueOf(headSize + tails.size())));
-                tails.writeBytes(word(BigInteger.valueOf(list.length)));
-                for (Address a : list) {
-                    tails.writeBytes(word(a));
-                }
+                tails.writeBytes(encodeValue(v));
             } else {
-                heads.writeBytes(word(arg));
+                heads.writeBytes(encodeValue(v));
             }
         }
-        byte[] out = new byte[4 + heads.size() + tails.size()];
-        System.arraycopy(selector(signature), 0, out, 0, 4);
-        System.arraycopy(heads.toByteArray(), 0, out, 4, heads.size());
-        System.arraycopy(tails.toByteArray(), 0, out, 4 + heads.size(), tails.size());
-        return out;
+        heads.writeBytes(tails.toByteArray());
+        return heads.toByteArray();
+    }
+
+    private static boolean isDynamic(Object v) {
+        return v instanceof String
+                || v instanceof Bytes
+                || v instanceof Address[]
+                || v instanceof java.util.List<?>
+                || (v instanceof Tuple t && t.members().stream().anyMatch(Abi::isDynamic));
+    }
+
+    private static int headSize(Object v) {
+        return v instanceof Tuple t
+                ? t.members().stream().mapToInt(Abi::headSize).sum()
+                : 32;
+    }
+
+    private static byte[] encodeValue(Object v) {
+        if (v instanceof String text) {
+            return lengthPrefixed(text.getBytes(StandardCharsets.UTF_8));
+        } else if (v instanceof Bytes b) {
+            return lengthPrefixed(b.value());
+        } else if (v instanceof Address[] list) {
+            return encodeValue(java.util.List.of((Object[]) list));
+        } else if (v instanceof java.util.List<?> list) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.writeBytes(word(BigInteger.valueOf(list.size())));
+            out.writeBytes(encode(list));
+            return out.toByteArray();
+        } else if (v instanceof Tuple t) {
+            return encode(t.members());
+        }
+        return word(v);
+    }
+
+    private static byte[] lengthPrefixed(byte[] data) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(word(BigInteger.valueOf(data.length)));
+        out.writeBytes(Arrays.copyOf(data, (data.length + 31) / 32 * 32));
+        return out.toByteArray();
     }
 
     static byte[] word(Object arg) {
@@ -60,6 +120,8 @@ public final class Abi {
             int skip = raw.length > 32 ? raw.length - 32 : 0;
             System.arraycopy(raw, skip, w, 32 - (raw.length - skip), raw.length - skip);
         } else if (arg instanceof Integer n) {
+            return word(BigInteger.valueOf(n));
+        } else if (arg instanceof Long n) {
             return word(BigInteger.valueOf(n));
         } else if (arg instanceof Boolean b) {
             return word(b ? BigInteger.ONE : BigInteger.ZERO);

@@ -64,7 +64,7 @@ public final class JournalStore {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
+    <T> T inTransaction(SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -352,7 +352,7 @@ public final class JournalStore {
      * {@code from}, as a compare-and-set ({@code UPDATE ... WHERE state = <current>}); anything
      * else is an error and changes nothing.
      */
-    private static void move(Connection c, long id, List<String> from, String state, String reason, Instant now)
+    static void move(Connection c, long id, List<String> from, String state, String reason, Instant now)
             throws SQLException {
         Payment current = byIdIn(c, id);
         String at = current.state().name();
@@ -409,7 +409,7 @@ public final class JournalStore {
      * wallet's money (policy, funds, nonce) are made one at a time across threads and processes,
      * and each one's effect is committed before the next is made.
      */
-    private <T> T underWalletLock(Address wallet, SqlWork<T> work) {
+    <T> T underWalletLock(Address wallet, SqlWork<T> work) {
         return inTransaction(c -> {
             try (PreparedStatement merge =
                     c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
@@ -554,7 +554,7 @@ public final class JournalStore {
         });
     }
 
-    private static void storeResponse(Connection c, long id, StoredResponse response) throws SQLException {
+    static void storeResponse(Connection c, long id, StoredResponse response) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE payments SET response_status = ?,"
                 + " response_headers = ?, response_body = ? WHERE id = ? AND response_status IS NULL")) {
             ps.setInt(1, response.status());
@@ -728,7 +728,7 @@ public final class JournalStore {
         return inTransaction(c -> bookIn(c, wallet, kind, legs, 0, txHash, memo, now));
     }
 
-    private static boolean bookIn(
+    static boolean bookIn(
             Connection c,
             Address wallet,
             String kind,
@@ -908,7 +908,7 @@ public final class JournalStore {
         });
     }
 
-    private static Payment byIdIn(Connection c, long id) throws SQLException {
+    static Payment byIdIn(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,98 @@
+package dev.cyberia.treasury;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cyberia.keystore.Signer;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * x402 {@code batch-settlement} between our buyer and our seller on a real devnet, with the channel
+ * contract placed where the scheme expects it: one deposit, a voucher per request, one claim.
+ */
+class ChannelIT extends OnDevnet {
+
+    @Test
+    void manyRequestsOverOneChannelCostOneDepositAndOneClaim() throws Exception {
+        fundTokens(address(1), "100");
+        Treasury buyer = treasury(address(1));
+        Treasury sellerWallet = treasury(address(2));
+        Amount price = cyb("0.05");
+        BigInteger sellerBefore = chain.balanceOf(cyb, address(2)).baseUnits();
+        try (Signer payer = signer(1);
+                Signer seller = signer(2);
+                TestSeller shop = new TestSeller(sellerWallet, seller, price, address(2))) {
+            shop.mode = TestSeller.Mode.CHANNEL;
+            long blockBefore = chain.blockNumber();
+            List<Purchase> bought = new ArrayList<>();
+            for (int i = 0; i < 25; i++) { // 20 fit the first deposit; the 21st tops it up
+                bought.add(buyer.buy(order("ch-" + i, shop.url(), cyb("0.05")), payer, PurchaseGate.NONE));
+            }
+            assertThat(bought).allSatisfy(p -> assertThat(p.outcome()).isInstanceOf(Purchase.Outcome.Served.class));
+            // a retry of a bought request gets its answer from the journal: no second voucher
+            Purchase again = buyer.buy(order("ch-3", shop.url(), cyb("0.05")), payer, PurchaseGate.NONE);
+            assertThat(again.outcome())
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.type(Purchase.Outcome.Served.class))
+                    .satisfies(s -> assertThat(s.fromJournal()).isTrue());
+            assertThat(shop.served.get()).isEqualTo(25);
+            // deposits: the first (20 × 0.05 = 1.00 CYB) and one top-up; nothing else went on chain
+            assertThat(chain.blockNumber() - blockBefore).isEqualTo(2);
+
+            BigInteger charged = BigInteger.valueOf(50_000L * 25);
+            assertThat(buyer.ledger().stream()
+                            .filter(e -> e.account().equals("expenses:services"))
+                            .map(LedgerEntry::amount)
+                            .reduce(BigInteger.ZERO, BigInteger::add))
+                    .isEqualTo(charged);
+            assertThat(chain.balanceOf(cyb, address(1))).isEqualTo(cyb("98")); // two deposits of 1.00
+            assertThat(account(buyer, cyb.channelAccount()))
+                    .isEqualTo(cyb("2").baseUnits().subtract(charged));
+
+            X402Paywall.Claims claims = shop.paywall().claimChannels();
+            assertThat(claims.channels()).isEqualTo(1);
+            assertThat(claims.paidOut()).isEqualTo(charged);
+            assertThat(chain.balanceOf(cyb, address(2)).baseUnits().subtract(sellerBefore))
+                    .isEqualTo(charged);
+            assertThat(sellerWallet.reconcileBooks()) // its ETH was never booked in: only the token is compared
+                    .filteredOn(d -> d.asset().equals(cyb))
+                    .allSatisfy(d -> assertThat(d.none()).isTrue());
+            assertThat(account(sellerWallet, cyb.receivableAccount())).isZero();
+            // a second round finds nothing and sends nothing
+            long head = chain.blockNumber();
+            assertThat(shop.paywall().claimChannels().transaction()).isEmpty();
+            assertThat(chain.blockNumber()).isEqualTo(head);
+        }
+    }
+
+    @Test
+    void aRequestIsChargedWhatTheSellerCountsUpToThePrice() throws Exception {
+        fundTokens(address(1), "10");
+        Treasury buyer = treasury(address(1));
+        Treasury sellerWallet = treasury(address(2));
+        try (Signer payer = signer(1);
+                Signer seller = signer(2);
+                TestSeller shop = new TestSeller(sellerWallet, seller, cyb("0.05"), address(2))) {
+            shop.mode = TestSeller.Mode.CHANNEL;
+            shop.channelCharge = BigInteger.valueOf(30_000);
+            for (int i = 0; i < 3; i++) {
+                Purchase p = buyer.buy(order("tok-" + i, shop.url(), cyb("0.05")), payer, PurchaseGate.NONE);
+                assertThat(p.outcome())
+                        .asInstanceOf(
+                                org.assertj.core.api.InstanceOfAssertFactories.type(Purchase.Outcome.Served.class))
+                        .satisfies(s -> assertThat(s.price()).isEqualTo(cyb("0.03")));
+                assertThat(p.payment().orElseThrow().amount()).isEqualTo(cyb("0.03"));
+            }
+            assertThat(account(buyer, "expenses:services")).isEqualTo(BigInteger.valueOf(90_000));
+            assertThat(shop.paywall().claimChannels().paidOut()).isEqualTo(BigInteger.valueOf(90_000));
+        }
+    }
+
+    private static BigInteger account(Treasury t, String account) {
+        return t.ledger().stream()
+                .filter(e -> e.account().equals(account))
+                .map(LedgerEntry::amount)
+                .reduce(BigInteger.ZERO, BigInteger::add);
+    }
+}
