@@ -375,7 +375,15 @@ final class TreasuryCommand extends CommandGroup {
             out.append("allowlist: ")
                     .append(p.allowlist().isEmpty() ? "(any payee)" : p.allowlist())
                     .append(System.lineSeparator());
-            out.append("denylist:  ").append(p.denylist().isEmpty() ? "(none)" : p.denylist());
+            out.append("denylist:  ")
+                    .append(p.denylist().isEmpty() ? "(none)" : p.denylist())
+                    .append(System.lineSeparator());
+            out.append("channels:  ")
+                    .append(
+                            p.channelDeposit() == 0
+                                    ? "off (every x402 purchase settles on chain, 'exact')"
+                                    : "a deposit of " + p.channelDeposit()
+                                            + " requests' worth per seller; each request pays by voucher");
             return out.toString();
         }
 
@@ -431,6 +439,12 @@ final class TreasuryCommand extends CommandGroup {
             @Option(names = "--deny", paramLabel = "ADDRESS", description = "Add to the denylist.")
             List<String> deny = List.of();
 
+            @Option(
+                    names = "--channel-deposit",
+                    paramLabel = "REQUESTS",
+                    description = "Fill an x402 channel with this many requests' worth; 0: never use channels.")
+            Integer channelDeposit;
+
             @Option(names = "--clear-allowlist")
             boolean clearAllowlist;
 
@@ -456,6 +470,9 @@ final class TreasuryCommand extends CommandGroup {
                     deny.forEach(x -> denylist.add(Address.parse(x)));
                     SpendPolicy updated =
                             p.withLimits(a.symbol(), l).withAllowlist(allowlist).withDenylist(denylist);
+                    if (channelDeposit != null) {
+                        updated = updated.withChannelDeposit(channelDeposit);
+                    }
                     t.setPolicy(updated);
                     print(policyJson(updated), policyText(updated, t.assets()));
                     return 0;

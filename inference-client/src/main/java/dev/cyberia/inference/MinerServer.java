@@ -38,6 +38,8 @@ public final class MinerServer implements AutoCloseable {
      * @param maxBodyBytes larger requests get 413
      * @param facilitator who settles payments: a standard x402 facilitator (the miner needs no ETH),
      *     or empty for the miner's own transaction (it pays the gas)
+     * @param perToken over a channel, each answer costs its generated tokens times this, up to
+     *     {@code price}; empty: every answer costs {@code price}
      */
     public record Config(
             String host,
@@ -46,20 +48,65 @@ public final class MinerServer implements AutoCloseable {
             TokenDomain token,
             int maxBodyBytes,
             int maxTimeoutSeconds,
-            java.util.Optional<X402Facilitator> facilitator) {
+            java.util.Optional<X402Facilitator> facilitator,
+            java.util.Optional<Amount> perToken) {
         public static Config local(int port, Amount price, TokenDomain token) {
-            return new Config("127.0.0.1", port, price, token, 64 * 1024, 120, java.util.Optional.empty());
+            return new Config(
+                    "127.0.0.1",
+                    port,
+                    price,
+                    token,
+                    64 * 1024,
+                    120,
+                    java.util.Optional.empty(),
+                    java.util.Optional.empty());
         }
 
         /** A free server on 127.0.0.1: plain OpenAI-compatible, no x402, no key, no chain. */
         public static Config free(int port) {
-            return new Config("127.0.0.1", port, null, null, 64 * 1024, 120, java.util.Optional.empty());
+            return new Config(
+                    "127.0.0.1",
+                    port,
+                    null,
+                    null,
+                    64 * 1024,
+                    120,
+                    java.util.Optional.empty(),
+                    java.util.Optional.empty());
         }
 
         /** This configuration, settling through {@code settlement} instead of the miner's own transactions. */
         public Config settledBy(X402Facilitator settlement) {
             return new Config(
-                    host, port, price, token, maxBodyBytes, maxTimeoutSeconds, java.util.Optional.of(settlement));
+                    host,
+                    port,
+                    price,
+                    token,
+                    maxBodyBytes,
+                    maxTimeoutSeconds,
+                    java.util.Optional.of(settlement),
+                    perToken);
+        }
+
+        /** This configuration, charging answers paid over a channel by the token, up to {@code price}. */
+        public Config pricedPerToken(Amount each) {
+            return new Config(
+                    host,
+                    port,
+                    price,
+                    token,
+                    maxBodyBytes,
+                    maxTimeoutSeconds,
+                    facilitator,
+                    java.util.Optional.of(each));
+        }
+
+        /** What an answer of {@code completionTokens} costs over a channel, in base units: at most the price. */
+        java.math.BigInteger charge(int completionTokens) {
+            return perToken.map(each -> each.baseUnits()
+                            .multiply(java.math.BigInteger.valueOf(Math.max(1, completionTokens)))
+                            .min(price.baseUnits()))
+                    .orElse(price.baseUnits());
         }
 
         /** Whether answers cost nothing (no price, or zero). */
@@ -86,6 +133,9 @@ public final class MinerServer implements AutoCloseable {
                 : config.facilitator()
                         .map(f -> new X402Paywall(wallet, f, clock))
                         .orElseGet(() -> new X402Paywall(wallet, signer, clock));
+        if (paywall != null) {
+            paywall.claimEvery(java.time.Duration.ofSeconds(30), failed -> {});
+        }
         this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/v1/models", this::models);
@@ -115,13 +165,28 @@ public final class MinerServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims the charges of every channel this miner is paid through now, in one transaction, and
+     * books what the contract paid out (it also does so every 30 seconds and when it closes).
+     */
+    public X402Paywall.Claims claimChannels() {
+        return paywall == null
+                ? new X402Paywall.Claims(0, java.math.BigInteger.ZERO, java.util.Optional.empty())
+                : paywall.claimChannels();
+    }
+
     public URI baseUri() {
         return URI.create("http://" + config.host() + ":" + http.getAddress().getPort());
     }
 
-    private X402.Requirements requirements() {
-        return X402.Requirements.exact(
+    /** The ways to pay: {@code exact} (settled per request), and a channel when this miner takes them. */
+    private List<X402.Requirements> offers() {
+        X402.Requirements exact = X402.Requirements.exact(
                 config.token().chainId(), config.token(), config.price(), signer.address(), config.maxTimeoutSeconds());
+        if (!paywall.takesChannels()) {
+            return List.of(exact);
+        }
+        return List.of(exact, paywall.channelOffer(config.token(), config.price(), config.maxTimeoutSeconds()));
     }
 
     private void models(HttpExchange exchange) throws IOException {
@@ -146,6 +211,9 @@ public final class MinerServer implements AutoCloseable {
             pricing.put("symbol", config.price().asset().symbol());
             pricing.put("network", X402.network(config.token().chainId()));
             pricing.put("scheme", X402.EXACT);
+            com.fasterxml.jackson.databind.node.ArrayNode schemes = pricing.putArray("schemes");
+            offers().forEach(o -> schemes.add(o.scheme()));
+            config.perToken().ifPresent(each -> pricing.put("per_token", each.units()));
             send(exchange, 200, body);
         }
     }
@@ -216,7 +284,7 @@ public final class MinerServer implements AutoCloseable {
             }
             X402Paywall.Outcome outcome = paywall.charge(
                     exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
-                    requirements(),
+                    offers(),
                     new X402.ResourceInfo(
                             baseUri() + "/v1/chat/completions",
                             "one chat completion from " + model.name(),
@@ -243,13 +311,24 @@ public final class MinerServer implements AutoCloseable {
                     sendBytes(exchange, again.answer().status(), again.answer().body());
                     return;
                 }
+                case X402Paywall.Outcome.Vouched vouched -> {
+                    serveOverChannel(exchange, call, requestBody, vouched.sale());
+                    return;
+                }
                 case X402Paywall.Outcome.Paid paid -> {
                     exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
                     sale = paid;
                 }
             }
             if (call.stream()) {
-                stream(exchange, call, requestBody, sale);
+                stream(
+                        exchange,
+                        call,
+                        requestBody,
+                        new Sold(
+                                sale.payment().authorization().value().toString(),
+                                sale.payment().authorization().from(),
+                                sale.response().transaction()));
                 return;
             }
             byte[] responseBody;
@@ -272,6 +351,49 @@ public final class MinerServer implements AutoCloseable {
             paywall.answered(sale, requestBody, 200, java.util.Map.of(Receipt.HEADER, receipt), responseBody);
             sendBytes(exchange, 200, responseBody);
         }
+    }
+
+    /**
+     * A request paid by voucher: the model runs, the answer is charged by its tokens (up to the
+     * price) and journaled before it leaves, with a receipt for the amount charged. A stream is
+     * charged the price (its headers leave before its tokens are known). A model that fails is not
+     * charged at all.
+     */
+    private void serveOverChannel(
+            HttpExchange exchange, ChatCall call, byte[] requestBody, X402Paywall.ChannelSale sale) throws IOException {
+        if (call.stream()) {
+            exchange.getResponseHeaders()
+                    .set(
+                            X402.PAYMENT_RESPONSE,
+                            paywall.charged(sale, sale.price(), 200, java.util.Map.of(), new byte[0]));
+            stream(exchange, call, requestBody, new Sold(sale.price().toString(), sale.payer(), sale.channelId()));
+            return;
+        }
+        Generation g;
+        byte[] responseBody;
+        try {
+            g = model.chat(call.messages(), call.tools(), call.options());
+            responseBody = JSON.writeValueAsBytes(OpenAiWire.completion(g, model.name()));
+        } catch (RuntimeException failed) {
+            paywall.unserved(sale);
+            send(exchange, 502, error("the model failed; nothing was charged: " + failed.getMessage(), "server_error"));
+            return;
+        }
+        java.math.BigInteger charge = config.charge(g.completionTokens());
+        String receipt = Receipt.sign(
+                        signer,
+                        requestBody,
+                        responseBody,
+                        model.name(),
+                        charge.toString(),
+                        sale.payer(),
+                        sale.channelId())
+                .encode();
+        String paymentResponse =
+                paywall.charged(sale, charge, 200, java.util.Map.of(Receipt.HEADER, receipt), responseBody);
+        exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
+        exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, paymentResponse);
+        sendBytes(exchange, 200, responseBody);
     }
 
     /**
@@ -302,8 +424,10 @@ public final class MinerServer implements AutoCloseable {
      * event carrying the receipt ({@code x_cyberia_receipt}), whose response hash covers the
      * streamed text, since headers leave before the text exists.
      */
-    private void stream(HttpExchange exchange, ChatCall call, byte[] requestBody, X402Paywall.Outcome.Paid sold)
-            throws IOException {
+    /** What a streamed answer's receipt states it was paid: the amount, by whom, and how (a transaction or a channel). */
+    private record Sold(String amount, dev.cyberia.keystore.Address payer, String payment) {}
+
+    private void stream(HttpExchange exchange, ChatCall call, byte[] requestBody, Sold sold) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
@@ -348,9 +472,9 @@ public final class MinerServer implements AutoCloseable {
                         requestBody,
                         content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         model.name(),
-                        sold.payment().authorization().value().toString(),
-                        sold.payment().authorization().from(),
-                        sold.response().transaction());
+                        sold.amount(),
+                        sold.payer(),
+                        sold.payment());
                 ObjectNode r = JSON.createObjectNode();
                 r.put("x_cyberia_receipt", receipt.encode());
                 event(out, r);
@@ -408,5 +532,8 @@ public final class MinerServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(10); // a paid request in flight is answered before the miner goes (at most 10 s)
+        if (paywall != null) {
+            paywall.close(); // the channels' charges are claimed before the miner goes
+        }
     }
 }

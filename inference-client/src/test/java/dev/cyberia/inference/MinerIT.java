@@ -22,6 +22,7 @@ import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
 import dev.cyberia.treasury.X402;
+import dev.cyberia.treasury.X402Paywall;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ServerSocket;
@@ -68,7 +69,8 @@ class MinerIT {
         keystore = Keystore.open(home);
         try (Mnemonic dev =
                 Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k : new String[][] {{"miner", "5"}, {"buyer", "6"}}) {
+            for (String[] k :
+                    new String[][] {{"miner", "5"}, {"buyer", "6"}, {"channel-miner", "4"}, {"channel-buyer", "3"}}) {
                 keystore.importMnemonic(
                         k[0],
                         dev,
@@ -88,6 +90,8 @@ class MinerIT {
                 Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
         buyerWallet =
                 Treasury.open(buyerDb, chain, cyb, buyerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        // this buyer pays 'exact' (settled per request): channels are tested with their own keys below
+        buyerWallet.setPolicy(buyerWallet.policy().withChannelDeposit(0));
         model = LocalModel.open(LocalModelTest.TINY);
         miner = MinerServer.start(
                 MinerServer.Config.local(
@@ -182,11 +186,15 @@ class MinerIT {
         assertThat(unpaid.statusCode()).isEqualTo(402);
         X402.PaymentRequired required = X402.decodePaymentRequired(
                 unpaid.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
-        assertThat(required.accepts()).singleElement().satisfies(r -> {
+        assertThat(required.accepts())
+                .extracting(X402.Requirements::scheme)
+                .containsExactly("exact", "batch-settlement");
+        assertThat(required.accepts()).allSatisfy(r -> {
             assertThat(r.amount()).isEqualTo(10_000);
             assertThat(r.payTo()).isEqualTo(minerKey.address());
             assertThat(r.network()).isEqualTo("eip155:31337");
         });
+        assertThat(required.accepts().get(1).receiverAuthorizer()).isEqualTo(minerKey.address());
         JsonNode models = JSON.readTree(HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(miner.baseUri().resolve("/v1/models"))
@@ -538,5 +546,124 @@ class MinerIT {
                 .isEqualTo("pong");
         assertThat(result.path("paymentResponse").path("success").asBoolean()).isTrue();
         assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.01", cyb)));
+    }
+
+    /** anvil's dev account #8, a buyer that exists only for the official channel client below. */
+    private static final String OFFICIAL_CHANNEL_BUYER_KEY =
+            "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+
+    @Test
+    void theOfficialBatchSettlementClient_paysTheMinerManyRequestsOverOneChannel_chargedByTheToken() throws Exception {
+        java.nio.file.Path fixture = dev.cyberia.treasury.NodeFixture.installed("x402");
+        dev.cyberia.keystore.Address official =
+                dev.cyberia.keystore.Address.parse("0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
+        devnet.fund(official, BigInteger.ZERO, BigInteger.valueOf(1_000_000));
+        try (Signer channelMiner = keystore.unlock("channel-miner", Passphrase.wrap("pw".toCharArray()));
+                TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                MinerServer perToken = MinerServer.start(
+                        MinerServer.Config.local(
+                                        0,
+                                        Amount.parse("0.01", cyb),
+                                        new TokenDomain(
+                                                "ComputeToken",
+                                                "1",
+                                                Devnet.CHAIN_ID,
+                                                cyb.token().orElseThrow()))
+                                .pricedPerToken(Amount.parse("0.001", cyb)),
+                        ChatBackend.local(model),
+                        Treasury.open(
+                                db, chain, cyb, channelMiner.address(), Clock.systemUTC(), Treasury.Options.DEFAULT),
+                        channelMiner,
+                        Clock.systemUTC())) {
+            Amount minerBefore = chain.balanceOf(cyb, channelMiner.address());
+            long blockBefore = chain.blockNumber();
+            Process pay = new ProcessBuilder(
+                            "node",
+                            "channel-pay.mjs",
+                            "--url",
+                            perToken.baseUri() + "/v1/chat/completions",
+                            "--private-key",
+                            OFFICIAL_CHANNEL_BUYER_KEY,
+                            "--count",
+                            "12",
+                            "--body",
+                            ASK,
+                            "--rpc",
+                            chain.rpc().toString())
+                    .directory(fixture.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String out = new String(pay.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(pay.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(pay.exitValue()).as(out).isZero();
+            com.fasterxml.jackson.databind.JsonNode result =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+            assertThat(result.path("payer").asText()).isEqualToIgnoringCase(official.toString());
+            assertThat(result.path("statuses"))
+                    .allSatisfy(s -> assertThat(s.asInt()).isEqualTo(200));
+            assertThat(result.path("bodies")
+                            .path(11)
+                            .path("choices")
+                            .path(0)
+                            .path("message")
+                            .path("content")
+                            .asText())
+                    .isEqualTo("pong");
+            BigInteger charged = BigInteger.ZERO;
+            for (com.fasterxml.jackson.databind.JsonNode r : result.path("responses")) {
+                assertThat(r.path("success").asBoolean()).isTrue();
+                BigInteger each =
+                        new BigInteger(r.path("extra").path("chargedAmount").asText());
+                assertThat(each)
+                        .isPositive()
+                        .isLessThan(BigInteger.valueOf(10_000)); // by the token, below the 0.01 cap
+                charged = charged.add(each);
+            }
+            // one deposit went on chain; the twelve answers were paid by vouchers alone
+            assertThat(result.path("responses").path(0).path("transaction").asText())
+                    .isNotEmpty();
+            assertThat(result.path("responses").path(5).path("transaction").asText())
+                    .isEmpty();
+            assertThat(chain.blockNumber() - blockBefore).isEqualTo(1);
+            X402Paywall.Claims claims = perToken.claimChannels();
+            assertThat(claims.channels()).isEqualTo(1);
+            assertThat(claims.paidOut()).as(out).isEqualTo(charged);
+            assertThat(chain.balanceOf(cyb, channelMiner.address()).baseUnits())
+                    .isEqualTo(minerBefore.baseUnits().add(charged));
+        }
+    }
+
+    @Test
+    void ourBuyer_paysTheMinerOverAChannel_oneDepositThenVouchers_withReceipts() throws Exception {
+        try (Signer channelBuyer = keystore.unlock("channel-buyer", Passphrase.wrap("pw".toCharArray()));
+                TreasuryDatabase db =
+                        TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            devnet.fund(channelBuyer.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000));
+            Treasury wallet =
+                    Treasury.open(db, chain, cyb, channelBuyer.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+            MinerClient client = new MinerClient(
+                    miner.baseUri(),
+                    Amount.parse("0.05", cyb),
+                    wallet.purchaser(channelBuyer, dev.cyberia.treasury.PurchaseGate.NONE));
+            long blockBefore = chain.blockNumber();
+            for (int i = 0; i < 5; i++) {
+                MinerClient.PaidAnswer answer =
+                        client.chat(key(), "tiny-chat", List.of(Message.user("ping")), GenerationOptions.greedy(8));
+                assertThat(answer.text()).isEqualTo("pong");
+                assertThat(answer.pricePaid()).isEqualTo(Amount.parse("0.01", cyb));
+                assertThat(answer.dispute()).isEmpty();
+                assertThat(answer.receipt().orElseThrow().miner()).isEqualTo(minerKey.address());
+            }
+            assertThat(chain.blockNumber() - blockBefore).isEqualTo(1); // the deposit; no transaction per answer
+            assertThat(wallet.ledger())
+                    .filteredOn(e -> e.account().equals("expenses:inference"))
+                    .extracting(LedgerEntry::units)
+                    .containsOnly("0.01")
+                    .hasSize(5);
+            Amount minerBefore = chain.balanceOf(cyb, minerKey.address());
+            X402Paywall.Claims claims = miner.claimChannels();
+            assertThat(claims.paidOut()).isEqualTo(BigInteger.valueOf(50_000));
+            assertThat(chain.balanceOf(cyb, minerKey.address())).isEqualTo(minerBefore.plus(Amount.parse("0.05", cyb)));
+        }
     }
 }

@@ -15,14 +15,35 @@ import java.util.Set;
  * A wallet's spending rules, checked outside any model before anything is signed. Limits are per
  * asset symbol, in base units; an absent limit is no limit. An empty allowlist allows any payee
  * not on the denylist.
+ *
+ * <p>{@code channelDeposit}: when a seller offers x402 channels ({@code batch-settlement}), a new or
+ * spent channel is filled with this many requests' worth (or the seller's minimum, if more); the
+ * deposit stays the wallet's money until vouchers spend it, and each voucher is a spend under the
+ * limits above. Zero: never pay through channels, always {@code exact}.
  */
-public record SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Set<Address> denylist) {
+public record SpendPolicy(
+        Map<String, Limits> limits, Set<Address> allowlist, Set<Address> denylist, int channelDeposit) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests' worth a channel is filled with unless the policy says otherwise. */
+    public static final int DEFAULT_CHANNEL_DEPOSIT = 20;
 
     public SpendPolicy {
         limits = Map.copyOf(limits);
         allowlist = Set.copyOf(allowlist);
         denylist = Set.copyOf(denylist);
+        if (channelDeposit < 0 || channelDeposit > 1_000_000) {
+            throw new InvalidTreasuryInputException(
+                    "a channel deposit is 0 (no channels) to 1000000 requests' worth, not " + channelDeposit);
+        }
+    }
+
+    public SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Set<Address> denylist) {
+        this(limits, allowlist, denylist, DEFAULT_CHANNEL_DEPOSIT);
+    }
+
+    /** This policy, filling channels with {@code requests} requests' worth (0: never use channels). */
+    public SpendPolicy withChannelDeposit(int requests) {
+        return new SpendPolicy(limits, allowlist, denylist, requests);
     }
 
     /**
@@ -52,15 +73,15 @@ public record SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Se
     public SpendPolicy withLimits(String symbol, Limits newLimits) {
         Map<String, Limits> copy = new LinkedHashMap<>(limits);
         copy.put(symbol, newLimits);
-        return new SpendPolicy(copy, allowlist, denylist);
+        return new SpendPolicy(copy, allowlist, denylist, channelDeposit);
     }
 
     public SpendPolicy withAllowlist(Set<Address> addresses) {
-        return new SpendPolicy(limits, addresses, denylist);
+        return new SpendPolicy(limits, addresses, denylist, channelDeposit);
     }
 
     public SpendPolicy withDenylist(Set<Address> addresses) {
-        return new SpendPolicy(limits, allowlist, addresses);
+        return new SpendPolicy(limits, allowlist, addresses, channelDeposit);
     }
 
     /**
@@ -125,6 +146,7 @@ public record SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Se
         if (!root.has("denylist")) {
             root.putArray("denylist");
         }
+        root.put("channelDeposit", channelDeposit);
         return root.toString();
     }
 
@@ -145,7 +167,8 @@ public record SpendPolicy(Map<String, Limits> limits, Set<Address> allowlist, Se
             root.path("allowlist").forEach(a -> allow.add(Address.parse(a.asText())));
             Set<Address> deny = new LinkedHashSet<>();
             root.path("denylist").forEach(a -> deny.add(Address.parse(a.asText())));
-            return new SpendPolicy(limits, allow, deny);
+            return new SpendPolicy(
+                    limits, allow, deny, root.path("channelDeposit").asInt(DEFAULT_CHANNEL_DEPOSIT));
         } catch (java.io.IOException e) {
             throw new TreasuryException("stored spend policy is not valid JSON: " + e.getMessage(), e);
         }

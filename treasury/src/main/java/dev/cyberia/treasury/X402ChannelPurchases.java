@@ -30,9 +30,6 @@ import java.util.Optional;
  * committed header, never a second voucher for the same request.
  */
 final class X402ChannelPurchases {
-    /** A new or low channel is filled with this many requests' worth, unless the seller asks more. */
-    static final int DEPOSIT_REQUESTS = 20;
-
     private static final long MAX_VALIDITY_SECONDS = 300;
 
     private final Treasury treasury;
@@ -137,7 +134,8 @@ final class X402ChannelPurchases {
         BigInteger spendable = check.spendable()
                 .baseUnits()
                 .add(payment.amount().baseUnits()); // this purchase is not spent from the wallet
-        BigInteger wanted = offer.minDeposit().max(price.multiply(BigInteger.valueOf(DEPOSIT_REQUESTS)));
+        BigInteger wanted = offer.minDeposit()
+                .max(price.multiply(BigInteger.valueOf(treasury.policy().channelDeposit())));
         BigInteger needed = price.subtract(available);
         BigInteger amount = wanted.min(spendable);
         if (amount.compareTo(needed) < 0) {

@@ -155,7 +155,9 @@ final class X402Purchases {
                             + order.payee().orElseThrow() + " may be paid for this (its market listing); nothing was"
                             + " signed");
         }
-        boolean channelsHere = payable.stream().anyMatch(X402.Requirements::isChannel) && channelsOnChain();
+        boolean channelsHere = payable.stream().anyMatch(X402.Requirements::isChannel)
+                && treasury.policy().channelDeposit() > 0
+                && channelsOnChain();
         Optional<X402.Requirements> cheapest = payable.stream()
                 .filter(r -> r.amount().compareTo(order.cap().baseUnits()) <= 0)
                 .filter(r -> !r.isChannel() || channelsHere)
