@@ -69,6 +69,13 @@ final class MinerCommand extends CommandGroup {
                 description = "Price per request, in token units (e.g. 0.01); 0 serves for free, without x402.")
         String price;
 
+        @Option(
+                names = "--price-per-token",
+                paramLabel = "AMOUNT",
+                description =
+                        "Over an x402 channel, charge each answer its generated tokens times this, up to --price.")
+        String pricePerToken;
+
         @Option(names = "--port", defaultValue = "8402", description = "Port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
         int port;
 
@@ -124,6 +131,14 @@ final class MinerCommand extends CommandGroup {
             if (settler.isPresent()) {
                 config = config.settledBy(settler.get());
             }
+            if (pricePerToken != null) {
+                Amount each = Amount.parsePositive(pricePerToken, chain.token());
+                if (each.compareTo(perRequest) > 0) {
+                    throw new CliInputException("--price-per-token " + each + " is above --price " + perRequest
+                            + "; a token cannot cost more than a whole answer");
+                }
+                config = config.pricedPerToken(each);
+            }
             String settlement = settler.map(f -> "settled by " + f).orElse("settled by the miner");
             try (Passphrase passphrase =
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
@@ -137,7 +152,14 @@ final class MinerCommand extends CommandGroup {
                         config, local, wallet, signer, environment().clock())) {
                     out().println("miner " + signer.address() + " serving " + local.name() + " at " + server.baseUri()
                             + " for "
-                            + perRequest + " per request (x402 exact, "
+                            + perRequest + " per request ("
+                            + (server.takesChannels()
+                                    ? "x402 exact, or a channel"
+                                            + (pricePerToken == null
+                                                    ? ""
+                                                    : " at " + config.perToken().orElseThrow() + " per token")
+                                    : "x402 exact")
+                            + ", "
                             + dev.cyberia.treasury.X402.network(chain.chain().chainId())
                             + ", " + settlement + "); Ctrl-C stops");
                     if (publish && chain.market().isPresent()) {

@@ -175,6 +175,11 @@ public final class MinerServer implements AutoCloseable {
                 : paywall.claimChannels();
     }
 
+    /** Whether buyers may pay this miner over x402 channels ({@code batch-settlement}). */
+    public boolean takesChannels() {
+        return paywall != null && paywall.takesChannels();
+    }
+
     public URI baseUri() {
         return URI.create("http://" + config.host() + ":" + http.getAddress().getPort());
     }
