@@ -309,6 +309,9 @@ async function main() {
     );
     process.stdout.write(`LISTENING http://127.0.0.1:${port}/item\n`);
   });
+  // longer than any client's idle pool: a kept-alive connection is never closed as it is reused
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   server.on("error", (err) => fail(err.message));
 
   const shutdown = () => process.exit(0);

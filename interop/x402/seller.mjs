@@ -236,6 +236,9 @@ async function main() {
     );
     process.stdout.write(`LISTENING http://127.0.0.1:${port}/item\n`);
   });
+  // longer than any client's idle pool: a kept-alive connection is never closed as it is reused
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   server.on("error", (err) => fail(err.message));
 
   // A test fixture: exit at once when killed (nothing to flush; no waiting on keep-alive sockets).

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,7 +146,7 @@ public final class AgentRuntime {
         Asset token = treasury.assets().get(1);
 
         Instant now = clock.instant();
-        Amount balance = treasury.balance(token);
+        Amount balance = treasury.holdings(token); // channels' deposits are the agent's money too
         Amount ether = treasury.balance(Asset.ether());
         Amount income = opened.resumed() ? Amount.zero(token) : newIncome(name, record, treasury, token, tickId);
         Amount burn = Amount.ofBaseUnits(token, events.spentSince(name, now.minus(Duration.ofDays(1))));
@@ -230,26 +231,46 @@ public final class AgentRuntime {
      */
     public record Sale(ToolOutcome outcome, Optional<Payment> refund) {}
 
-    /**
-     * Runs a call a buyer has paid for (the payment is collected and booked already). A call that
-     * does not run to the end (refused, invalid or failed) is refunded from the agent's wallet,
-     * once per collected payment ({@code refund:ID}), booked {@code expenses:refunds}.
-     */
-    public Sale sell(String name, ToolCall call, Amount price, String buyer, String transactionHash, long paymentId) {
+    /** How a sale is paid for. */
+    public sealed interface SalePayment {
+        /**
+         * Collected on chain before the call ({@code exact}): booked already; a call that does not
+         * run to the end is refunded from the agent's wallet, once per collected payment
+         * ({@code refund:ID}), booked {@code expenses:refunds}.
+         */
+        record Collected(String transactionHash, long paymentId) implements SalePayment {}
+
+        /**
+         * A voucher on a channel, journaled and not yet charged ({@code batch-settlement}):
+         * {@code charge} commits and books it when the call runs to the end, {@code release} drops
+         * it otherwise, so nothing needs refunding.
+         */
+        record Voucher(String channelId, Runnable charge, Runnable release) implements SalePayment {}
+    }
+
+    /** Runs a call a buyer has paid for (see {@link SalePayment} for when the money is taken and given back). */
+    public Sale sell(String name, ToolCall call, Amount price, String buyer, SalePayment payment) {
         AgentRecord record = store.get(name);
         LoadedAgent agent = load(record);
-        String saleId = name + "#sale-" + paymentId;
+        String saleId = name + "#sale-"
+                + switch (payment) {
+                    case SalePayment.Collected c -> String.valueOf(c.paymentId());
+                    case SalePayment.Voucher v -> v.channelId().substring(2, 10) + "-" + UUID.randomUUID();
+                };
         Optional<AgentDefinition.Goal> goal = agent.definition().sells().stream()
                 .filter(s -> s.skill().equals(call.name()) && s.goal() != null)
                 .findFirst()
                 .flatMap(s -> agent.definition().goals().stream()
                         .filter(g -> g.text().equals(s.goal()))
                         .findFirst());
-        events.append(
-                name,
-                saleId,
-                goal.map(AgentDefinition.Goal::text).orElse(null),
-                new AgentEvent.PaymentReceived(price, buyer, transactionHash, "sold " + call.name()));
+        String goalText = goal.map(AgentDefinition.Goal::text).orElse(null);
+        if (payment instanceof SalePayment.Collected c) {
+            events.append(
+                    name,
+                    saleId,
+                    goalText,
+                    new AgentEvent.PaymentReceived(price, buyer, c.transactionHash(), "sold " + call.name()));
+        }
         Amount zero = Amount.zero(price.asset());
         Observation observation = new Observation(
                 agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
@@ -261,16 +282,45 @@ public final class AgentRuntime {
                 observation,
                 record.mode(),
                 goal.map(List::of).orElse(List.of()));
-        ToolOutcome outcome = sale.call(call);
-        if (outcome instanceof ToolOutcome.Done) {
-            return new Sale(outcome, Optional.empty());
+        ToolOutcome outcome;
+        try {
+            outcome = sale.call(call);
+        } catch (RuntimeException e) {
+            if (payment instanceof SalePayment.Voucher v) {
+                v.release().run();
+            }
+            throw e;
         }
-        // not the buyer's loss: the money goes back, through the journal, once
-        Payment refund = agent.treasury()
-                .refund(paymentId, Address.parse(buyer), price, agent.signer().get());
-        events.append(
-                name, saleId, goal.map(AgentDefinition.Goal::text).orElse(null), AgentEvent.PaymentSent.of(refund));
-        return new Sale(outcome, Optional.of(refund));
+        switch (payment) {
+            case SalePayment.Voucher v -> {
+                if (outcome instanceof ToolOutcome.Done) {
+                    v.charge().run();
+                    events.append(
+                            name,
+                            saleId,
+                            goalText,
+                            new AgentEvent.PaymentReceived(
+                                    price, buyer, v.channelId(), "sold " + call.name() + " (channel voucher)"));
+                } else {
+                    v.release().run();
+                }
+                return new Sale(outcome, Optional.empty());
+            }
+            case SalePayment.Collected c -> {
+                if (outcome instanceof ToolOutcome.Done) {
+                    return new Sale(outcome, Optional.empty());
+                }
+                // not the buyer's loss: the money goes back, through the journal, once
+                Payment refund = agent.treasury()
+                        .refund(
+                                c.paymentId(),
+                                Address.parse(buyer),
+                                price,
+                                agent.signer().get());
+                events.append(name, saleId, goalText, AgentEvent.PaymentSent.of(refund));
+                return new Sale(outcome, Optional.of(refund));
+            }
+        }
     }
 
     /**

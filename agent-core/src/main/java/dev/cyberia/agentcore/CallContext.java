@@ -75,6 +75,7 @@ public final class CallContext {
         return tick.market();
     }
 
+    /** The agent's wallet balance of its token, on chain (what it can send now). */
     public Amount balance() {
         return tick.treasury().balance(tick.token());
     }

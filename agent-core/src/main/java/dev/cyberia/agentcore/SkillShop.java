@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -159,6 +160,9 @@ public final class SkillShop implements AutoCloseable {
             s.put("asset", domain.verifyingContract().toString());
             s.put("network", X402.network(domain.chainId()));
             s.put("scheme", X402.EXACT);
+            ArrayNode schemes = s.putArray("schemes");
+            schemes.add(X402.EXACT);
+            schemes.add(X402.BATCH_SETTLEMENT);
             s.put(
                     "url",
                     baseUri() + "/agents/" + record.name() + "/skills/"
@@ -197,20 +201,25 @@ public final class SkillShop implements AutoCloseable {
                 service.get().price().toPlainString(), agent.treasury().assets().get(1));
         X402.Requirements required =
                 X402.Requirements.exact(domain(agent).chainId(), domain(agent), price, record.address(), 120);
-        X402Paywall.Outcome outcome = paywalls.computeIfAbsent(
-                        record.address().toString(),
-                        a -> settlement
-                                .map(f -> new X402Paywall(agent.treasury(), f, clock))
-                                .orElseGet(() -> new X402Paywall(
-                                        agent.treasury(), agent.signer().get(), clock)))
-                .charge(
-                        exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
-                        required,
-                        new X402.ResourceInfo(
-                                baseUri() + "/agents/" + record.name() + "/skills/" + skill,
-                                "one call of " + skill + " by " + record.name(),
-                                "application/json"),
-                        body);
+        X402Paywall paywall = paywalls.computeIfAbsent(record.address().toString(), a -> {
+            X402Paywall p = settlement
+                    .map(f -> new X402Paywall(agent.treasury(), f, clock))
+                    .orElseGet(() ->
+                            new X402Paywall(agent.treasury(), agent.signer().get(), clock));
+            p.claimEvery(java.time.Duration.ofSeconds(30), failed -> {});
+            return p;
+        });
+        List<X402.Requirements> offers = paywall.takesChannels()
+                ? List.of(required, paywall.channelOffer(domain(agent), price, 120))
+                : List.of(required);
+        X402Paywall.Outcome outcome = paywall.charge(
+                exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                offers,
+                new X402.ResourceInfo(
+                        baseUri() + "/agents/" + record.name() + "/skills/" + skill,
+                        "one call of " + skill + " by " + record.name(),
+                        "application/json"),
+                body);
         switch (outcome) {
             case X402Paywall.Outcome.Unpaid unpaid -> {
                 exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
@@ -227,6 +236,42 @@ public final class SkillShop implements AutoCloseable {
                 exchange.sendResponseHeaders(again.answer().status(), bytes.length);
                 exchange.getResponseBody().write(bytes);
             }
+            case X402Paywall.Outcome.Vouched vouched -> {
+                X402Paywall.ChannelSale voucher = vouched.sale();
+                ObjectNode answer = JSON.createObjectNode();
+                String[] paymentResponse = new String[1];
+                AgentRuntime.Sale sale = runtime.sell(
+                        record.name(),
+                        call,
+                        price,
+                        voucher.payer().toString(),
+                        new AgentRuntime.SalePayment.Voucher(
+                                voucher.channelId(),
+                                () -> {
+                                    answer.put("skill", skill);
+                                    paymentResponse[0] = paywall.charged(
+                                            voucher,
+                                            price.baseUnits(),
+                                            200,
+                                            Map.of("Content-Type", "application/json"),
+                                            new byte[0]);
+                                },
+                                () -> paywall.unserved(voucher)));
+                ToolOutcome result = sale.outcome();
+                answer.put("skill", skill);
+                answer.put("outcome", result.label());
+                answer.put("result", result.text());
+                answer.put(
+                        "price",
+                        paymentResponse[0] == null ? Amount.zero(price.asset()).toString() : price.toString());
+                answer.put("channel", voucher.channelId());
+                if (paymentResponse[0] != null) {
+                    exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, paymentResponse[0]);
+                    paywall.answered(
+                            voucher, 200, Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(answer));
+                }
+                send(exchange, 200, answer);
+            }
             case X402Paywall.Outcome.Paid paid -> {
                 exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
                 AgentRuntime.Sale sale = runtime.sell(
@@ -234,8 +279,8 @@ public final class SkillShop implements AutoCloseable {
                         call,
                         price,
                         paid.payment().authorization().from().toString(),
-                        paid.response().transaction(),
-                        paid.collected().id());
+                        new AgentRuntime.SalePayment.Collected(
+                                paid.response().transaction(), paid.collected().id()));
                 ToolOutcome result = sale.outcome();
                 ObjectNode answer = JSON.createObjectNode();
                 answer.put("skill", skill);
@@ -306,5 +351,6 @@ public final class SkillShop implements AutoCloseable {
     @Override
     public void close() {
         server.stop(10); // a paid call in flight is answered before the shop goes (at most 10 s)
+        paywalls.values().forEach(X402Paywall::close); // what channels owe is claimed before the shop goes
     }
 }

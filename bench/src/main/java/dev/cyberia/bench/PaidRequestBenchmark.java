@@ -44,9 +44,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One chat completion over loopback from the tiny model, paid with x402 against anvil (402, policy,
- * sign, verify, collect on chain, serve, receipt, booking) and the same request to the same model
- * served free: the difference is what payment adds. Run from the repository root.
+ * One chat completion over loopback from the tiny model, side by side: paid with x402 {@code exact}
+ * against anvil (402, policy, sign, verify, collect on chain, serve, receipt, booking); paid over an
+ * x402 channel ({@code batch-settlement}: 402, policy, voucher signed and journaled, verified and
+ * journaled by the miner, serve, charge committed and booked on both sides; the deposit made once,
+ * in set-up); and the same request to the same model served free. The differences are what each way
+ * of paying adds. Run from the repository root.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,6 +70,9 @@ public class PaidRequestBenchmark {
     private MinerServer paid;
     private MinerServer free;
     private MinerClient client;
+    private MinerClient channelClient;
+    private TreasuryDatabase channelBuyerDb;
+    private Signer channelBuyerKey;
     private HttpClient http;
 
     @Setup
@@ -79,7 +85,7 @@ public class PaidRequestBenchmark {
         Keystore keystore = Keystore.open(home);
         try (Mnemonic dev =
                 Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k : new String[][] {{"miner", "7"}, {"buyer", "8"}}) {
+            for (String[] k : new String[][] {{"miner", "7"}, {"buyer", "8"}, {"channel-buyer", "6"}}) {
                 keystore.importMnemonic(
                         k[0],
                         dev,
@@ -93,12 +99,20 @@ public class PaidRequestBenchmark {
         minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
         buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.TEN.pow(12));
+        channelBuyerKey = keystore.unlock("channel-buyer", Passphrase.wrap("pw".toCharArray()));
+        devnet.fund(channelBuyerKey.address(), BigInteger.ZERO, BigInteger.TEN.pow(12));
         minerDb = TreasuryDatabase.forHome(home.resolve("miner"));
         buyerDb = TreasuryDatabase.forHome(home.resolve("buyer"));
         Treasury minerWallet =
                 Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
         Treasury buyerWallet =
                 Treasury.open(buyerDb, chain, cyb, buyerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        buyerWallet.setPolicy(buyerWallet.policy().withChannelDeposit(0)); // always exact
+        channelBuyerDb = TreasuryDatabase.forHome(home.resolve("channel-buyer"));
+        Treasury channelWallet = Treasury.open(
+                channelBuyerDb, chain, cyb, channelBuyerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+        // one deposit for the whole run: a million requests' worth
+        channelWallet.setPolicy(channelWallet.policy().withChannelDeposit(1_000_000));
         model = LocalModel.open(
                 Path.of(System.getProperty("cyberia.model", "models/tiny-chat")).toAbsolutePath());
         TokenDomain domain = TokenDomain.readFrom(chain, info.token());
@@ -118,6 +132,11 @@ public class PaidRequestBenchmark {
                 paid.baseUri(),
                 Amount.parse("1", cyb),
                 buyerWallet.purchaser(buyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
+        channelClient = new MinerClient(
+                paid.baseUri(),
+                Amount.parse("1", cyb),
+                channelWallet.purchaser(channelBuyerKey, dev.cyberia.treasury.PurchaseGate.NONE));
+        channelRequest(); // opens the channel: its deposit is not what is measured
         http = HttpClient.newHttpClient();
     }
 
@@ -128,12 +147,24 @@ public class PaidRequestBenchmark {
         model.close();
         minerDb.close();
         buyerDb.close();
+        channelBuyerDb.close();
         devnet.down();
     }
 
     @Benchmark
     public String paidRequest() {
         return client.chat(
+                        "bench:" + java.util.UUID.randomUUID(),
+                        "tiny-chat",
+                        List.of(Message.user("What is 2+3?")),
+                        GenerationOptions.greedy(8))
+                .text();
+    }
+
+    @Benchmark
+    public String channelRequest() {
+        return channelClient
+                .chat(
                         "bench:" + java.util.UUID.randomUUID(),
                         "tiny-chat",
                         List.of(Message.user("What is 2+3?")),

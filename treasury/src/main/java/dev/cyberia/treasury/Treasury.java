@@ -119,6 +119,20 @@ public final class Treasury {
     }
 
     /**
+     * What this wallet is worth in an asset: its balance on chain plus what its x402 channels hold
+     * for it (deposited, not yet charged; it comes back by refund or withdrawal). What runway and
+     * survival are judged by; spending is judged by the balance.
+     */
+    public Amount holdings(Asset asset) {
+        Amount onChain = balance(asset);
+        if (asset.isNative()) {
+            return onChain;
+        }
+        BigInteger inChannels = store.accountBalance(wallet, asset.channelAccount(), asset.symbol());
+        return onChain.plus(Amount.ofBaseUnits(asset, inChannels.max(BigInteger.ZERO)));
+    }
+
+    /**
      * Pays, exactly once per idempotency key. Returns the payment in its latest state: Confirmed,
      * Denied (with the policy's reason), AwaitingApproval, Failed (e.g. insufficient funds,
      * before anything is signed), or Broadcast when no receipt came within the timeout.

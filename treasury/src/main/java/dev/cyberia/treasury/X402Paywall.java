@@ -130,6 +130,19 @@ public final class X402Paywall implements AutoCloseable {
         return header;
     }
 
+    /**
+     * The answer a charged voucher-paid request finally got, kept (with its {@code PAYMENT-RESPONSE})
+     * for the buyer's retries, when it was not complete yet at {@link #charged}.
+     */
+    public void answered(ChannelSale sale, int status, Map<String, String> headers, byte[] body) {
+        Answer charged = answers.get(sale.answerKey);
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        if (charged != null && charged.headers().containsKey(X402.PAYMENT_RESPONSE)) {
+            all.put(X402.PAYMENT_RESPONSE, charged.headers().get(X402.PAYMENT_RESPONSE));
+        }
+        answers.put(sale.answerKey, new Answer(status, all, body));
+    }
+
     /** A voucher-paid request that could not be answered: nothing is charged, the voucher is dropped. */
     public void unserved(ChannelSale sale) {
         channels.unserved(sale.sale);

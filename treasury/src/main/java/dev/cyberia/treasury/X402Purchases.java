@@ -78,7 +78,7 @@ final class X402Purchases {
         releaseExpired();
         HttpResponse<byte[]> first;
         try {
-            first = post(order, null);
+            first = ask(order);
         } catch (IOException e) {
             throw new SellerUnreachableException(
                     "the seller at " + order.resource() + " could not be reached (" + e.getMessage()
@@ -126,6 +126,19 @@ final class X402Purchases {
             return resume(order, payment);
         }
         return send(order, payment);
+    }
+
+    /**
+     * The request without payment: what the seller asks. Asked twice when the first connection
+     * drops before any answer (a server closing an idle kept-alive connection as it is reused):
+     * nothing is signed yet, so asking again costs nothing.
+     */
+    private static HttpResponse<byte[]> ask(PurchaseOrder order) throws IOException {
+        try {
+            return post(order, null);
+        } catch (IOException dropped) {
+            return post(order, null);
+        }
     }
 
     /** The offer to pay, or why none: our network and token, the expected payee, the cheapest within the cap. */
