@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
             TreasuryCommand.Send.class,
             TreasuryCommand.Ledger.class,
             TreasuryCommand.Reconcile.class,
+            TreasuryCommand.Channels.class,
             TreasuryCommand.Policy.class,
             TreasuryCommand.Approvals.class
         })
@@ -330,6 +331,82 @@ final class TreasuryCommand extends CommandGroup {
                 print(n, human.toString().stripTrailing());
                 return 0;
             });
+        }
+    }
+
+    @Command(
+            name = "channels",
+            description = "The x402 channels a key pays sellers through; --leave takes back what is still its own.")
+    static final class Channels extends OnTreasury {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(
+                names = "--leave",
+                paramLabel = "CHANNEL_ID",
+                description = "Leave a channel without the seller: asks now, takes the money back after the"
+                        + " channel's delay (run it again then). The key pays the gas.")
+        String leave;
+
+        @Option(names = "--passphrase-file", paramLabel = "FILE")
+        Path passphraseFile;
+
+        @Override
+        public Integer call() {
+            if (leave != null && !leave.matches("0x[0-9a-fA-F]{64}")) {
+                throw new CliInputException("--leave takes a channel id (0x and 64 hex digits), not '" + leave + "'");
+            }
+            Address wallet = keystore().info(name).address();
+            return withTreasury(wallet, t -> {
+                if (leave != null) {
+                    Treasury.Channel c;
+                    try {
+                        c = withSigner(name, passphraseFile, signer -> t.leaveChannel(leave, signer));
+                    } catch (dev.cyberia.treasury.InvalidTreasuryInputException e) {
+                        throw new CliInputException(e.getMessage());
+                    }
+                    print(
+                            channelJson(c),
+                            c.withdrawableFrom().isPresent()
+                                    ? "leaving " + c.id() + ": " + c.available() + " comes back from "
+                                            + c.withdrawableFrom().get() + "; run this again then"
+                                    : "left " + c.id() + "; the wallet holds "
+                                            + t.balance(c.deposited().asset()));
+                    return 0;
+                }
+                ObjectNode n = Json.object();
+                ArrayNode list = n.putArray("channels");
+                StringBuilder human = new StringBuilder();
+                for (Treasury.Channel c : t.channels()) {
+                    list.add(channelJson(c));
+                    human.append(String.format(
+                                    "%s seller %s: deposited %s, charged %s, still ours %s%s",
+                                    c.id(),
+                                    c.seller(),
+                                    c.deposited(),
+                                    c.charged(),
+                                    c.available(),
+                                    c.withdrawableFrom()
+                                            .map(at -> ", leaving (from " + at + ")")
+                                            .orElse("")))
+                            .append(System.lineSeparator());
+                }
+                print(n, human.isEmpty() ? "no channels" : human.toString().stripTrailing());
+                return 0;
+            });
+        }
+
+        private static ObjectNode channelJson(Treasury.Channel c) {
+            ObjectNode o = Json.object();
+            o.put("id", c.id());
+            o.put("seller", c.seller().toString());
+            o.put("deposited", c.deposited().units());
+            o.put("charged", c.charged().units());
+            o.put("onChainBalance", c.onChainBalance().units());
+            o.put("claimedBySeller", c.claimedBySeller().units());
+            o.put("available", c.available().units());
+            c.withdrawableFrom().ifPresent(at -> o.put("withdrawableFrom", at.toString()));
+            return o;
         }
     }
 

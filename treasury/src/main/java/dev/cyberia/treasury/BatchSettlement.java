@@ -94,6 +94,14 @@ final class BatchSettlement {
         return new OnChain(Abi.wordAt(out, 0), Abi.wordAt(out, 1));
     }
 
+    /** A pending unilateral withdrawal: how much, and from when (epoch seconds; 0: none). */
+    record Withdrawal(BigInteger amount, long initiatedAt) {}
+
+    static Withdrawal pendingWithdrawal(Chain chain, String channelId) {
+        String out = Abi.hex(chain.call(SETTLEMENT, Abi.call("pendingWithdrawals(bytes32)", Abi.bytes(channelId))));
+        return new Withdrawal(Abi.wordAt(out, 0), Abi.wordAt(out, 1).longValueExact());
+    }
+
     /** {@code receivers(receiver, token).totalSettled}: what the contract has paid out to the receiver in all. */
     static BigInteger totalSettled(Chain chain, Address receiver, Address token) {
         String out = Abi.hex(chain.call(SETTLEMENT, Abi.call("receivers(address,address)", receiver, token)));

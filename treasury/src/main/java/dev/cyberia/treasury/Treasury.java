@@ -77,7 +77,7 @@ public final class Treasury {
     }
 
     /** The x402 channel tables of this treasury's database. */
-    dev.cyberia.treasury.internal.ChannelStore channels() {
+    dev.cyberia.treasury.internal.ChannelStore channelStore() {
         return channels;
     }
 
@@ -647,6 +647,129 @@ public final class Treasury {
                 transactionHash,
                 memo,
                 clock.instant());
+    }
+
+    /**
+     * A channel this wallet pays a seller through: what it deposited and was charged (its books),
+     * what the contract holds and has let the seller claim, and a withdrawal in progress.
+     */
+    public record Channel(
+            String id,
+            Address seller,
+            Amount deposited,
+            Amount charged,
+            Amount onChainBalance,
+            Amount claimedBySeller,
+            java.util.Optional<Instant> withdrawableFrom) {
+        /** What is still the wallet's in this channel, as the contract counts it. */
+        public Amount available() {
+            return onChainBalance.minusOrZero(claimedBySeller);
+        }
+    }
+
+    /** The channels this wallet pays through, newest first, each read from the contract too. */
+    public List<Channel> channels() {
+        List<Channel> out = new ArrayList<>();
+        for (dev.cyberia.treasury.internal.ChannelStore.Outbound o : channels.outbound(wallet)) {
+            out.add(channel(o));
+        }
+        return out;
+    }
+
+    private Channel channel(dev.cyberia.treasury.internal.ChannelStore.Outbound o) {
+        ChannelConfig config = channelConfig(o.configJson());
+        BatchSettlement.OnChain onChain = BatchSettlement.read(chain, o.channelId());
+        BatchSettlement.Withdrawal pending = BatchSettlement.pendingWithdrawal(chain, o.channelId());
+        return new Channel(
+                o.channelId(),
+                config.receiver(),
+                Amount.ofBaseUnits(token, o.deposited()),
+                Amount.ofBaseUnits(token, o.charged()),
+                Amount.ofBaseUnits(token, onChain.balance()),
+                Amount.ofBaseUnits(token, onChain.totalClaimed()),
+                pending.initiatedAt() == 0
+                        ? java.util.Optional.empty()
+                        : java.util.Optional.of(Instant.ofEpochSecond(pending.initiatedAt() + config.withdrawDelay())));
+    }
+
+    /**
+     * Leaves a channel without the seller: the first call asks the contract to release what is
+     * still ours ({@code initiateWithdraw}); once the channel's delay has passed, the next call
+     * takes it back ({@code finalizeWithdraw}) and books it into the wallet. The seller may still
+     * claim its vouchers during the delay; what it claims beyond our count is booked as spent.
+     * This wallet pays the gas. Returns the channel as it stands after the call.
+     *
+     * @throws InvalidTreasuryInputException when the channel is not this wallet's, holds nothing,
+     *     or its delay has not passed yet
+     */
+    public Channel leaveChannel(String channelId, Signer signer) {
+        requireOwnSigner(signer);
+        dev.cyberia.treasury.internal.ChannelStore.Outbound o = channels.outbound(
+                        channelId.toLowerCase(java.util.Locale.ROOT))
+                .filter(c -> channelConfig(c.configJson()).payer().equals(wallet))
+                .orElseThrow(() -> new InvalidTreasuryInputException(
+                        "channel " + channelId + " is not one this wallet pays through; see 'treasury channels NAME'"));
+        Channel now = channel(o);
+        ChannelConfig config = channelConfig(o.configJson());
+        if (now.withdrawableFrom().isEmpty()) {
+            if (now.available().isZero()) {
+                throw new InvalidTreasuryInputException("channel " + channelId + " holds nothing of this wallet's");
+            }
+            Payment asked = transact(
+                    "x402-leave:" + o.channelId() + ":" + now.onChainBalance().baseUnits(),
+                    BatchSettlement.SETTLEMENT,
+                    BatchSettlement.initiateWithdrawCall(config, now.available().baseUnits()),
+                    signer);
+            if (!(asked.state() instanceof PaymentState.Confirmed)) {
+                throw new TreasuryException(
+                        "asking to leave channel " + channelId + " did not go through: " + asked.state());
+            }
+            return channel(o);
+        }
+        if (clock.instant().isBefore(now.withdrawableFrom().get())) {
+            throw new InvalidTreasuryInputException("channel " + channelId + " can be left from "
+                    + now.withdrawableFrom().get() + " (its withdrawal delay); try again then");
+        }
+        Payment taken = transact(
+                "x402-left:" + o.channelId() + ":" + now.onChainBalance().baseUnits(),
+                BatchSettlement.SETTLEMENT,
+                BatchSettlement.finalizeWithdrawCall(config),
+                signer);
+        if (!(taken.state() instanceof PaymentState.Confirmed confirmed)) {
+            throw new TreasuryException("leaving channel " + channelId + " did not go through: " + taken.state());
+        }
+        BatchSettlement.OnChain after = BatchSettlement.read(chain, o.channelId());
+        BigInteger returned = now.onChainBalance().baseUnits().subtract(after.balance());
+        // what the seller claimed beyond our count was spent, too: the books follow the contract
+        BigInteger claimedBeyond = after.totalClaimed().subtract(o.charged()).max(BigInteger.ZERO);
+        if (claimedBeyond.signum() > 0) {
+            channels.adoptCharged(
+                    o.channelId(),
+                    after.totalClaimed(),
+                    wallet,
+                    List.of(
+                            new Leg("expenses:services", token, claimedBeyond),
+                            new Leg(token.channelAccount(), token, claimedBeyond.negate())),
+                    clock.instant());
+        }
+        channels.returned(
+                o.channelId(),
+                returned,
+                wallet,
+                List.of(
+                        new Leg(token.walletAccount(), token, returned),
+                        new Leg(token.channelAccount(), token, returned.negate())),
+                confirmed.transactionHash(),
+                clock.instant());
+        return channel(o);
+    }
+
+    private static ChannelConfig channelConfig(String json) {
+        try {
+            return ChannelConfig.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+        } catch (java.io.IOException e) {
+            throw new TreasuryException("a journaled channel's terms are not JSON: " + e.getMessage(), e);
+        }
     }
 
     /** One asset's books against the chain. */

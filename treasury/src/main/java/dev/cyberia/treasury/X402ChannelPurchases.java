@@ -45,7 +45,7 @@ final class X402ChannelPurchases {
             Treasury treasury, JournalStore journal, Chain chain, Asset token, Address wallet, Clock clock) {
         this.treasury = treasury;
         this.journal = journal;
-        this.store = treasury.channels();
+        this.store = treasury.channelStore();
         this.chain = chain;
         this.token = token;
         this.wallet = wallet;

@@ -55,7 +55,7 @@ public final class X402Paywall implements AutoCloseable {
         this.signer = signer;
         this.facilitator = null;
         this.seller = new X402Seller(wallet.chain(), clock);
-        this.channels = new X402ChannelSales(wallet, wallet.channels(), signer, clock);
+        this.channels = new X402ChannelSales(wallet, wallet.channelStore(), signer, clock);
     }
 
     /** A paywall that hands settlement to a facilitator: the wallet needs no ETH and signs nothing. */

@@ -89,6 +89,49 @@ class ChannelIT extends OnDevnet {
         }
     }
 
+    @Test
+    void aBuyerLeavesAChannelAlone_afterItsDelay_andGetsBackWhatWasNotCharged() throws Exception {
+        fundTokens(address(1), "10");
+        Treasury buyer = treasury(address(1));
+        Treasury sellerWallet = treasury(address(2));
+        try (Signer payer = signer(1);
+                Signer seller = signer(2);
+                TestSeller shop = new TestSeller(sellerWallet, seller, cyb("0.05"), address(2))) {
+            shop.mode = TestSeller.Mode.CHANNEL;
+            for (int i = 0; i < 4; i++) {
+                buyer.buy(order("leave-" + i, shop.url(), cyb("0.05")), payer, PurchaseGate.NONE);
+            }
+            Treasury.Channel channel = buyer.channels().get(0);
+            assertThat(channel.deposited()).isEqualTo(cyb("1"));
+            assertThat(channel.charged()).isEqualTo(cyb("0.2"));
+            Treasury.Channel leaving = buyer.leaveChannel(channel.id(), payer);
+            assertThat(leaving.withdrawableFrom()).isPresent();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> buyer.leaveChannel(channel.id(), payer))
+                    .isInstanceOf(InvalidTreasuryInputException.class)
+                    .hasMessageContaining("withdrawal delay");
+            // the seller claims its vouchers during the delay: it is paid what it charged, no more
+            assertThat(shop.paywall().claimChannels().paidOut())
+                    .isEqualTo(cyb("0.2").baseUnits());
+            var client = ((dev.cyberia.treasury.internal.JsonRpcChain) chain).client();
+            client.call("evm_increaseTime", ChannelConfig.MIN_WITHDRAW_DELAY + 1);
+            client.call("evm_mine");
+            Treasury later = Treasury.open(
+                    db,
+                    chain,
+                    cyb,
+                    address(1),
+                    java.time.Clock.offset(
+                            java.time.Clock.systemUTC(),
+                            java.time.Duration.ofSeconds(ChannelConfig.MIN_WITHDRAW_DELAY + 5)),
+                    Treasury.Options.DEFAULT);
+            Treasury.Channel left = later.leaveChannel(channel.id(), payer);
+            assertThat(left.available()).isEqualTo(cyb("0"));
+            assertThat(chain.balanceOf(cyb, address(1))).isEqualTo(cyb("9.8"));
+            assertThat(account(buyer, cyb.channelAccount())).isZero();
+            assertThat(account(buyer, "expenses:services")).isEqualTo(cyb("0.2").baseUnits());
+        }
+    }
+
     private static BigInteger account(Treasury t, String account) {
         return t.ledger().stream()
                 .filter(e -> e.account().equals(account))
