@@ -348,6 +348,14 @@ public final class SkillShop implements AutoCloseable {
         exchange.getResponseBody().write(bytes);
     }
 
+    /**
+     * Claims what every channel owes the selling agents now (one transaction per selling wallet that
+     * is owed anything); the shop also does so every 30 seconds and when it closes.
+     */
+    public List<X402Paywall.Claims> claimChannels() {
+        return paywalls.values().stream().map(X402Paywall::claimChannels).toList();
+    }
+
     @Override
     public void close() {
         server.stop(10); // a paid call in flight is answered before the shop goes (at most 10 s)

@@ -67,6 +67,11 @@ class BuiltInSkillsIT {
         web.start();
     }
 
+    private static Signer fund(Signer key) {
+        bed.devnet.fund(key.address(), java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(10_000_000));
+        return key;
+    }
+
     @AfterAll
     static void stop() {
         web.stop(0);
@@ -94,6 +99,7 @@ class BuiltInSkillsIT {
             assertThat(agent.eventJson)
                     .anyMatch(j -> j.contains("\"type\":\"InferenceBought\"") && j.contains("\"amount\":\"0.01\""));
             assertThat(report.spent()).isEqualTo(Amount.parse("0.01", bed.cyb));
+            miner.claimChannels(); // paid over a channel: the miner's money arrives with its claim
             assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address()))
                     .isEqualTo(minerBefore.plus(Amount.parse("0.01", bed.cyb)));
         }
@@ -139,6 +145,7 @@ class BuiltInSkillsIT {
                         .anyMatch(j -> j.contains("\"type\":\"InferenceBought\"")
                                 && j.contains("\"route\":\"" + miner.baseUri() + "\""));
                 assertThat(report.spent()).isEqualTo(Amount.parse("0.01", bed.cyb));
+                miner.claimChannels(); // paid over a channel: the miner's money arrives with its claim
                 assertThat(bed.chain.balanceOf(bed.cyb, minerKey.address()))
                         .isEqualTo(minerBefore.plus(Amount.parse("0.01", bed.cyb)));
             } finally {

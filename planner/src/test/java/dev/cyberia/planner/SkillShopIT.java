@@ -241,6 +241,7 @@ class SkillShopIT {
                 assertThat(buyerAgent.treasury.ledger())
                         .extracting(LedgerEntry::account, LedgerEntry::units)
                         .contains(org.assertj.core.groups.Tuple.tuple("expenses:services", "0.05"));
+                shop.claimChannels(); // paid over a channel: the seller's money arrives with its claim
                 assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
                         .isEqualTo(sellerBefore.plus(Amount.parse("0.05", bed.cyb)));
             }
@@ -293,6 +294,7 @@ class SkillShopIT {
                         .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("MARKET"));
                 assertThat(buyerAgent.eventJson)
                         .anyMatch(j -> j.contains("\"type\":\"ServiceBought\"") && j.contains(url.toString()));
+                shop.claimChannels(); // paid over a channel: the seller's money arrives with its claim
                 assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
                         .isEqualTo(sellerBefore.plus(Amount.parse("0.05", bed.cyb)));
             } finally {

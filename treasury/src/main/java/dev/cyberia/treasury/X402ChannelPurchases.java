@@ -125,6 +125,9 @@ final class X402ChannelPurchases {
                             + " (nothing was signed)");
         }
         BigInteger price = offer.amount();
+        if (store.outbound(channelId).isEmpty()) {
+            coldStart(channelFor(offer), channelId);
+        }
         BigInteger available =
                 store.outbound(channelId).map(ChannelStore.Outbound::available).orElse(BigInteger.ZERO);
         if (available.compareTo(price) >= 0) {
@@ -146,6 +149,30 @@ final class X402ChannelPurchases {
         }
         deposit[0] = amount;
         return new Verdict.Go();
+    }
+
+    /**
+     * A channel this journal has never seen may exist on chain already (a journal lost or begun
+     * afresh, the same key on another node): its deposit and what the seller has claimed are read
+     * from the contract, so the first voucher continues the running total instead of repeating it.
+     * The money found in it is booked as an opening balance ({@code equity:opening}).
+     */
+    private void coldStart(ChannelConfig config, String channelId) {
+        BatchSettlement.OnChain onChain = BatchSettlement.read(chain, channelId);
+        if (onChain.balance().signum() == 0) {
+            return;
+        }
+        BigInteger ours = onChain.balance().subtract(onChain.totalClaimed());
+        store.found(
+                channelId,
+                wallet,
+                config.receiver(),
+                config.token(),
+                config.toJson().toString(),
+                onChain.balance(),
+                onChain.totalClaimed(),
+                List.of(new Leg(token.channelAccount(), token, ours), new Leg("equity:opening", token, ours.negate())),
+                clock.instant());
     }
 
     private SignedPurchase sign(
@@ -236,12 +263,13 @@ final class X402ChannelPurchases {
                             answer, Amount.ofBaseUnits(token, charge), payment.payee(), Optional.of(channelId), false));
         }
         String sellerSays = X402Purchases.sellerReason(response, answer);
-        adoptSellersCount(response, sent);
+        boolean corrected = adoptSellersCount(response, sent);
         Payment failed = treasury.told(journal.setState(
                 payment.id(),
                 List.of("AUTHORIZED", "SENT"),
                 "FAILED",
-                "refused by the seller (" + response.statusCode() + "): " + sellerSays + "; nothing was charged",
+                "refused by the seller (" + response.statusCode() + "): " + sellerSays + "; nothing was charged"
+                        + (corrected ? CORRECTED : ""),
                 clock.instant()));
         return X402Purchases.notPaid(
                 failed,
@@ -274,10 +302,10 @@ final class X402ChannelPurchases {
      * we lost) shows the voucher it holds: when that voucher is ours and within what we signed, we
      * owe it, and the difference is booked.
      */
-    private void adoptSellersCount(HttpResponse<byte[]> response, X402.ChannelPayment sent) {
+    private boolean adoptSellersCount(HttpResponse<byte[]> response, X402.ChannelPayment sent) {
         Optional<String> header = response.headers().firstValue(X402.PAYMENT_REQUIRED);
         if (header.isEmpty()) {
-            return;
+            return false;
         }
         try {
             X402.PaymentRequired corrective = X402.decodePaymentRequired(header.get());
@@ -295,6 +323,14 @@ final class X402ChannelPurchases {
                         .orElse(BigInteger.ZERO);
                 if (max.compareTo(ours) > 0 && theirs.isSignedBy(sent.config().voucherSigner(), chain.chainId())) {
                     BigInteger owed = max.subtract(ours);
+                    store.signedOn(
+                            channelId,
+                            wallet,
+                            sent.config().receiver(),
+                            sent.config().token(),
+                            sent.config().toJson().toString(),
+                            max,
+                            clock.instant());
                     store.adoptCharged(
                             channelId,
                             max,
@@ -303,11 +339,24 @@ final class X402ChannelPurchases {
                                     new Leg("expenses:services", token, owed),
                                     new Leg(token.channelAccount(), token, owed.negate())),
                             clock.instant());
+                    return true;
                 }
             }
         } catch (RuntimeException unusable) {
             // a correction we cannot read changes nothing: our count stands
         }
+        return false;
+    }
+
+    /** Said of a refused purchase when the seller's count was adopted: the same order may go again, once. */
+    static final String CORRECTED = "; the seller's count (a voucher of ours it holds) was adopted and booked";
+
+    /** Whether a channel purchase was refused only because our count was behind, and now is not. */
+    static boolean corrected(Purchase p) {
+        return p.payment()
+                .map(x ->
+                        x.state() instanceof PaymentState.Failed f && f.reason().endsWith(CORRECTED))
+                .orElse(false);
     }
 
     /**

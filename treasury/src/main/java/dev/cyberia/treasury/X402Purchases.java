@@ -43,6 +43,8 @@ final class X402Purchases {
     private static final long MAX_VALIDITY_SECONDS = 300;
 
     private static final int MAX_KEPT_BODY = 4 * 1024 * 1024;
+    /** The key suffix of a channel purchase made again after the seller's count was adopted. */
+    private static final String RESYNCED = "~resynced";
 
     private final Treasury treasury;
     private final JournalStore store;
@@ -119,7 +121,12 @@ final class X402Purchases {
             return resume(order, payment); // a twin call got here first
         }
         if (offer.isChannel()) {
-            return channels.pay(order, payment, required, offer, signer);
+            Purchase paid = channels.pay(order, payment, required, offer, signer);
+            if (X402ChannelPurchases.corrected(paid) && !order.idempotencyKey().endsWith(RESYNCED)) {
+                // our count was behind the seller's (a lost journal, a twin): once more, under a key of its own
+                return buy(order.withKey(order.idempotencyKey() + RESYNCED), signer, gate);
+            }
+            return paid;
         }
         payment = treasury.told(authorize(payment, required, offer, order, signer));
         if (!(payment.state() instanceof PaymentState.Authorized)) {

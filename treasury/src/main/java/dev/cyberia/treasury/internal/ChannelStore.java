@@ -368,6 +368,46 @@ public final class ChannelStore {
         });
     }
 
+    /**
+     * A channel found on chain that this journal did not know: recorded with what the contract
+     * holds ({@code deposited}) and what the seller has claimed ({@code charged}), its remaining
+     * money booked ({@code legs}) once. Nothing happens when the channel is known by now.
+     */
+    public void found(
+            String channelId,
+            Address payer,
+            Address receiver,
+            Address token,
+            String configJson,
+            BigInteger deposited,
+            BigInteger charged,
+            List<Leg> legs,
+            Instant now) {
+        journal.inTransaction(c -> {
+            if (outboundIn(c, channelId).isPresent()) {
+                return null;
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO x402_channels_out (channel_id, payer,"
+                    + " receiver, token, config, deposited, charged, signed_max, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, channelId);
+                insert.setString(2, payer.toString());
+                insert.setString(3, receiver.toString());
+                insert.setString(4, token.toString());
+                insert.setString(5, configJson);
+                insert.setBigDecimal(6, new BigDecimal(deposited));
+                insert.setBigDecimal(7, new BigDecimal(charged));
+                insert.setBigDecimal(8, new BigDecimal(charged));
+                insert.setTimestamp(9, Timestamp.from(now));
+                insert.executeUpdate();
+            }
+            if (legs.stream().anyMatch(l -> l.amount().signum() != 0)) {
+                JournalStore.bookIn(c, payer, "x402-found", legs, 0, channelId, "x402 channel found on chain", now);
+            }
+            return null;
+        });
+    }
+
     /** Ties a purchase to the channel it pays through. */
     public void tie(long paymentId, String channelId) {
         journal.inTransaction(c -> {
