@@ -11,7 +11,6 @@ import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -197,10 +196,16 @@ final class MinerCommand extends CommandGroup {
             return 0;
         }
 
+        /**
+         * Until Ctrl-C or SIGTERM, caught before the JVM starts shutting down: the miner then closes
+         * normally (answers in flight finish, its channels' charges are claimed) and the command returns.
+         */
         private static void awaitStop() throws InterruptedException {
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
+            try (ShutdownSignal stop = new ShutdownSignal()) {
+                while (!stop.await(java.time.Duration.ofHours(1))) {
+                    // keep serving
+                }
+            }
         }
     }
 }

@@ -218,6 +218,10 @@ class AgentNodeIT {
                 """.formatted(sleeper, url));
         assertThat(cli.run("agent", "launch", "sleeper", "--detach").exitCode()).isZero();
         assertThat(cli.run("agent", "launch", "napper", "--detach").exitCode()).isZero();
+        // settled per request ('exact'): the seller has the money before the nap begins
+        assertThat(cli.run("treasury", "policy", "napper", "set", "--channel-deposit", "0")
+                        .exitCode())
+                .isZero();
         BigDecimal sellerBefore = cybOf("sleeper");
         Process node = startNode("--shop-port", Integer.toString(port));
         try {
@@ -258,6 +262,70 @@ class AgentNodeIT {
         assertThat(JSON.readTree(reconcile.out()).path("inAgreement").asBoolean())
                 .as("the books equal the chain: %s", reconcile.out())
                 .isTrue();
+    }
+
+    @Test
+    void nodeKilledMidHireOverAChannel_theResumedStepSendsTheSameVoucher_andIsChargedOnce() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String dozer = newAgent("dozer", """
+                purpose: Sell naps.
+                heartbeat: 1h
+                skills: [dev.cyberia.cli.skills.TestSkills]
+                sells:
+                  - {skill: nap, price: "0.05"}
+                """);
+        String url = "http://127.0.0.1:" + port + "/agents/dozer/skills/nap";
+        newAgent("channeler", """
+                purpose: Buy one long nap per tick, over a channel.
+                heartbeat: 1h
+                policy:
+                  httpHosts: [127.0.0.1]
+                  payees: ["%s"]
+                routine:
+                  - skill: hire
+                    args: {skill: "%s", arguments: "{\\"millis\\": 6000}", maxPrice: "0.1"}
+                """.formatted(dozer, url));
+        assertThat(cli.run("agent", "launch", "dozer", "--detach").exitCode()).isZero();
+        assertThat(cli.run("agent", "launch", "channeler", "--detach").exitCode())
+                .isZero();
+        BigDecimal sellerBefore = cybOf("dozer");
+        Process node = startNode("--shop-port", Integer.toString(port));
+        try {
+            awaitAction("dozer", a -> a.path("tool").asText().equals("nap"), Duration.ofSeconds(60));
+            node.destroyForcibly().waitFor(); // SIGKILL mid-nap: the voucher is journaled on both sides, uncharged
+            assertThat(actions("channeler")).noneMatch(is("TickFinished", "channeler#1"));
+
+            node = startNode("--shop-port", Integer.toString(port));
+            awaitAction("channeler", is("TickFinished", "channeler#1"), Duration.ofSeconds(90));
+        } finally {
+            node.destroy(); // the shop claims what its channels owe as it stops
+            node.waitFor();
+        }
+        assertThat(actions("channeler")).anyMatch(a -> a.path("type").asText().equals("ServiceBought"));
+        assertThat(cybOf("dozer"))
+                .as("charged exactly once, paid by the shop's claim")
+                .isEqualByComparingTo(sellerBefore.add(new BigDecimal("0.05")));
+        CliRun.Result ledger = cli.run("--json", "treasury", "ledger", "channeler");
+        List<JsonNode> services = new ArrayList<>();
+        JSON.readTree(ledger.out()).path("entries").forEach(e -> {
+            if (e.path("account").asText().equals("expenses:services")) {
+                services.add(e);
+            }
+        });
+        assertThat(services)
+                .as("booked once: %s", ledger.out())
+                .singleElement()
+                .satisfies(e -> assertThat(e.path("amount").asText()).isEqualTo("0.05"));
+        CliRun.Result channels = cli.run("--json", "treasury", "channels", "channeler");
+        assertThat(JSON.readTree(channels.out())
+                        .path("channels")
+                        .path(0)
+                        .path("charged")
+                        .asText())
+                .isEqualTo("0.05");
     }
 
     static BigDecimal cybOf(String agent) throws IOException {

@@ -237,8 +237,21 @@ class TreasuryCommandsIT {
             assertThat(paid.get("pricePaid").asText()).isEqualTo("0.01");
             assertThat(paid.get("asset").asText()).isEqualTo("USDC");
         }
+        // paid over a channel: one deposit of 20 requests' worth left the wallet, one request was charged
         JsonNode after = json(cli.run("--json", "treasury", "balance", "customer", "--token", "USDC"));
-        assertThat(after.get("balances").get(1).get("chain").asText()).isEqualTo("4.99");
+        assertThat(after.get("balances").get(1).get("chain").asText()).isEqualTo("4.8");
+        JsonNode channels = json(cli.run("--json", "treasury", "channels", "customer", "--token", "USDC"));
+        assertThat(channels.get("channels")).singleElement().satisfies(c -> {
+            assertThat(c.get("deposited").asText()).isEqualTo("0.2");
+            assertThat(c.get("charged").asText()).isEqualTo("0.01");
+            assertThat(c.get("claimedBySeller").asText())
+                    .as("the miner claims when it stops")
+                    .isEqualTo("0.01");
+            assertThat(c.get("available").asText()).isEqualTo("0.19");
+        });
+        assertBadInput(
+                cli.run("treasury", "channels", "customer", "--token", "USDC", "--leave", "nope"),
+                "--leave takes a channel id");
         assertThat(json(cli.run("--json", "treasury", "reconcile", "customer", "--token", "USDC"))
                         .get("inAgreement")
                         .asBoolean())

@@ -118,7 +118,8 @@ public final class ChannelStore {
     /**
      * Journals a request's voucher before anything is served: only when nothing was charged since
      * {@code expectedCharged} and no other request on the channel is in progress (or its hold ran
-     * out). False when another request got there first.
+     * out, or it holds this very voucher: the same request sent again after its first try was lost,
+     * which takes the hold over). False when another request got there first.
      */
     public boolean reserve(
             String channelId,
@@ -129,9 +130,10 @@ public final class ChannelStore {
             Instant until,
             Instant now) {
         return journal.inTransaction(c -> {
+            // free, or held past its time, or held for this very voucher (the same request, sent again)
             try (PreparedStatement ps = c.prepareStatement("UPDATE x402_channels_in SET pending_id = ?,"
                     + " pending_max = ?, pending_signature = ?, pending_until = ?, updated_at = ? WHERE channel_id = ?"
-                    + " AND charged = ? AND (pending_id IS NULL OR pending_until < ?)")) {
+                    + " AND charged = ? AND (pending_id IS NULL OR pending_until < ? OR pending_signature = ?)")) {
                 ps.setString(1, pendingId);
                 ps.setBigDecimal(2, new BigDecimal(max));
                 ps.setString(3, signature);
@@ -140,6 +142,7 @@ public final class ChannelStore {
                 ps.setString(6, channelId);
                 ps.setBigDecimal(7, new BigDecimal(expectedCharged));
                 ps.setTimestamp(8, Timestamp.from(now));
+                ps.setString(9, signature);
                 return ps.executeUpdate() == 1;
             }
         });
