@@ -94,10 +94,7 @@ final class X402ChannelPurchases {
                             clock.instant());
                     return verdict;
                 },
-                () -> {
-                    store.tie(payment.id(), channelId); // before the lock goes: a twin sees the channel busy
-                    return sign(order, required, offer, config, channelId, deposit[0], signer);
-                },
+                () -> sign(order, payment, required, offer, config, channelId, deposit[0], signer),
                 head,
                 clock.instant());
         authorized = treasury.told(authorized);
@@ -177,6 +174,7 @@ final class X402ChannelPurchases {
 
     private SignedPurchase sign(
             PurchaseOrder order,
+            Payment purchase,
             X402.PaymentRequired required,
             X402.Requirements offer,
             ChannelConfig config,
@@ -200,6 +198,8 @@ final class X402ChannelPurchases {
                 voucher,
                 d,
                 Optional.of(X402.paymentId(order.idempotencyKey())));
+        // before the lock goes: the purchase tied to its channel (a twin sees the channel busy), and
+        // the voucher's total remembered as signed
         store.signedOn(
                 channelId,
                 wallet,
@@ -207,7 +207,8 @@ final class X402ChannelPurchases {
                 config.token(),
                 config.toJson().toString(),
                 voucher.maxClaimable(),
-                now);
+                now,
+                purchase.id());
         return new SignedPurchase(
                 X402.encode(payment, required.resourceWire()),
                 d.map(x -> x.nonce(channelId)).orElse(null),
@@ -219,7 +220,6 @@ final class X402ChannelPurchases {
         String header = journal.purchaseHeader(payment.id());
         X402.ChannelPayment sent = X402.decodeChannelPayment(header);
         String channelId = sent.voucher().channelId();
-        store.tie(payment.id(), channelId);
         payment = treasury.told(journal.markSent(payment.id(), clock.instant()));
         HttpResponse<byte[]> response;
         try {
@@ -330,7 +330,8 @@ final class X402ChannelPurchases {
                             sent.config().token(),
                             sent.config().toJson().toString(),
                             max,
-                            clock.instant());
+                            clock.instant(),
+                            0);
                     store.adoptCharged(
                             channelId,
                             max,

@@ -335,8 +335,9 @@ public final class ChannelStore {
     }
 
     /**
-     * The buyer's channel known (created with nothing in it when new) and the voucher's running
-     * total remembered as signed (what the seller could claim at most).
+     * The buyer's channel known (created with nothing in it when new), the voucher's running total
+     * remembered as signed (what the seller could claim at most), and the purchase that signed it
+     * ({@code paymentId}, 0 for none) tied to the channel, in one transaction.
      */
     public void signedOn(
             String channelId,
@@ -345,8 +346,17 @@ public final class ChannelStore {
             Address token,
             String configJson,
             BigInteger voucherMax,
-            Instant now) {
+            Instant now,
+            long paymentId) {
         journal.inTransaction(c -> {
+            if (paymentId > 0) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE payments SET channel_id = ? WHERE id = ? AND channel_id IS NULL")) {
+                    ps.setString(1, channelId);
+                    ps.setLong(2, paymentId);
+                    ps.executeUpdate();
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE x402_channels_out SET signed_max ="
                     + " GREATEST(signed_max, ?), updated_at = ? WHERE channel_id = ?")) {
                 ps.setBigDecimal(1, new BigDecimal(voucherMax));
@@ -406,19 +416,6 @@ public final class ChannelStore {
             }
             if (legs.stream().anyMatch(l -> l.amount().signum() != 0)) {
                 JournalStore.bookIn(c, payer, "x402-found", legs, 0, channelId, "x402 channel found on chain", now);
-            }
-            return null;
-        });
-    }
-
-    /** Ties a purchase to the channel it pays through. */
-    public void tie(long paymentId, String channelId) {
-        journal.inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE payments SET channel_id = ? WHERE id = ? AND channel_id IS NULL")) {
-                ps.setString(1, channelId);
-                ps.setLong(2, paymentId);
-                ps.executeUpdate();
             }
             return null;
         });
