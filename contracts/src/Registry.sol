@@ -4,15 +4,19 @@ pragma solidity 0.8.37;
 /// @title Registry
 /// @notice The market: offers of inference (by miners) and of skills (by agents). An offer names
 /// what is sold, the endpoint that sells it over x402, its price in base units of an asset, and
-/// the offerer's address. One offer per (offerer, kind, name): publishing again updates it. Only
-/// the offerer can update or withdraw its offer.
+/// the offerer's address, and the x402 schemes its endpoint takes (a bit each: 1 `exact`, 2
+/// `batch-settlement`). One offer per (offerer, kind, name): publishing again updates it. Only the
+/// offerer can update or withdraw its offer.
 contract Registry {
     uint8 public constant INFERENCE = 0;
     uint8 public constant SKILL = 1;
+    uint8 public constant EXACT = 1;
+    uint8 public constant BATCH_SETTLEMENT = 2;
 
     struct Offer {
         address offerer;
         uint8 kind;
+        uint8 schemes;
         bool active;
         address asset;
         uint256 price;
@@ -26,7 +30,14 @@ contract Registry {
     mapping(bytes32 => uint256) private idPlusOne;
 
     event OfferPublished(
-        uint256 indexed id, address indexed offerer, uint8 kind, string name, string endpoint, address asset, uint256 price
+        uint256 indexed id,
+        address indexed offerer,
+        uint8 kind,
+        string name,
+        string endpoint,
+        address asset,
+        uint256 price,
+        uint8 schemes
     );
     event OfferWithdrawn(uint256 indexed id, address indexed offerer);
 
@@ -34,22 +45,28 @@ contract Registry {
     error BadName();
     error BadEndpoint();
     error ZeroPrice();
+    error UnknownSchemes(uint8 schemes);
     error NotOfferer(uint256 id, address caller);
     error NoSuchOffer(uint256 id);
 
     /// @notice Publishes an offer, or updates (and re-activates) the caller's offer of the same kind and name.
-    function publish(uint8 kind, string calldata name, string calldata endpoint, address asset, uint256 price)
-        external
-        returns (uint256 id)
-    {
+    function publish(
+        uint8 kind,
+        string calldata name,
+        string calldata endpoint,
+        address asset,
+        uint256 price,
+        uint8 schemes
+    ) external returns (uint256 id) {
         if (kind > SKILL) revert UnknownKind(kind);
+        if (schemes == 0 || schemes > (EXACT | BATCH_SETTLEMENT)) revert UnknownSchemes(schemes);
         if (bytes(name).length == 0 || bytes(name).length > 100) revert BadName();
         if (!isHttpUrl(bytes(endpoint))) revert BadEndpoint();
         if (price == 0) revert ZeroPrice();
         bytes32 key = keccak256(abi.encode(msg.sender, kind, name));
         uint256 existing = idPlusOne[key];
         if (existing == 0) {
-            offers.push(Offer(msg.sender, kind, true, asset, price, uint64(block.timestamp), name, endpoint));
+            offers.push(Offer(msg.sender, kind, schemes, true, asset, price, uint64(block.timestamp), name, endpoint));
             id = offers.length - 1;
             idPlusOne[key] = id + 1;
         } else {
@@ -58,10 +75,11 @@ contract Registry {
             o.active = true;
             o.asset = asset;
             o.price = price;
+            o.schemes = schemes;
             o.updatedAt = uint64(block.timestamp);
             o.endpoint = endpoint;
         }
-        emit OfferPublished(id, msg.sender, kind, name, endpoint, asset, price);
+        emit OfferPublished(id, msg.sender, kind, name, endpoint, asset, price, schemes);
     }
 
     /// @notice Withdraws the caller's offer; it stays readable, inactive, and publishing again revives it.
@@ -90,12 +108,13 @@ contract Registry {
             uint256 price,
             uint64 updatedAt,
             string memory name,
-            string memory endpoint
+            string memory endpoint,
+            uint8 schemes
         )
     {
         if (id >= offers.length) revert NoSuchOffer(id);
         Offer storage o = offers[id];
-        return (o.offerer, o.kind, o.active, o.asset, o.price, o.updatedAt, o.name, o.endpoint);
+        return (o.offerer, o.kind, o.active, o.asset, o.price, o.updatedAt, o.name, o.endpoint, o.schemes);
     }
 
     /// @notice Up to `max` offers from id `start` on, in one call: what a listing reads page by page.

@@ -330,6 +330,7 @@ public final class RuntimeNode implements AutoCloseable {
                 return;
             }
             Asset token = agent.treasury().assets().get(1);
+            java.util.Set<String> schemes = shop.schemes(name);
             for (AgentDefinition.Service service : agent.definition().sells()) {
                 URI endpoint = shopBase.resolve("/agents/" + name + "/skills/" + service.skill());
                 Amount price = Amount.parse(service.price().toPlainString(), token);
@@ -338,7 +339,8 @@ public final class RuntimeNode implements AutoCloseable {
                     Offer offer = agent.market()
                             .get()
                             .publish(
-                                    new OfferDraft(Offer.Kind.SKILL, name + "/" + service.skill(), endpoint, price),
+                                    new OfferDraft(Offer.Kind.SKILL, name + "/" + service.skill(), endpoint, price)
+                                            .withSchemes(schemes),
                                     agent.treasury(),
                                     agent.signer().get());
                     outcome = "offer #" + offer.id();

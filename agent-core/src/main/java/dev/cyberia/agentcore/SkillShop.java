@@ -201,14 +201,7 @@ public final class SkillShop implements AutoCloseable {
                 service.get().price().toPlainString(), agent.treasury().assets().get(1));
         X402.Requirements required =
                 X402.Requirements.exact(domain(agent).chainId(), domain(agent), price, record.address(), 120);
-        X402Paywall paywall = paywalls.computeIfAbsent(record.address().toString(), a -> {
-            X402Paywall p = settlement
-                    .map(f -> new X402Paywall(agent.treasury(), f, clock))
-                    .orElseGet(() ->
-                            new X402Paywall(agent.treasury(), agent.signer().get(), clock));
-            p.claimEvery(java.time.Duration.ofSeconds(30), failed -> {});
-            return p;
-        });
+        X402Paywall paywall = paywall(record, agent);
         List<X402.Requirements> offers = paywall.takesChannels()
                 ? List.of(required, paywall.channelOffer(domain(agent), price, 120))
                 : List.of(required);
@@ -346,6 +339,29 @@ public final class SkillShop implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
+    }
+
+    /** The selling agent's paywall: one per wallet, claiming what its channels owe every 30 s. */
+    private X402Paywall paywall(AgentRecord record, LoadedAgent agent) {
+        return paywalls.computeIfAbsent(record.address().toString(), a -> {
+            X402Paywall p = settlement
+                    .map(f -> new X402Paywall(agent.treasury(), f, clock))
+                    .orElseGet(() ->
+                            new X402Paywall(agent.treasury(), agent.signer().get(), clock));
+            p.claimEvery(java.time.Duration.ofSeconds(30), failed -> {});
+            return p;
+        });
+    }
+
+    /**
+     * The x402 schemes this shop takes for an agent's skills: {@code exact}, and {@code
+     * batch-settlement} when the agent settles itself and the chain has the channel contract.
+     */
+    public java.util.Set<String> schemes(String agentName) {
+        AgentRecord record = store.get(agentName);
+        return paywall(record, runtime.load(record)).takesChannels()
+                ? java.util.Set.of(X402.EXACT, X402.BATCH_SETTLEMENT)
+                : java.util.Set.of(X402.EXACT);
     }
 
     /**

@@ -62,15 +62,18 @@ final class MarketCommand extends CommandGroup {
                 r.put("offerer", o.offerer().toString());
                 r.put("active", o.active());
                 r.put("updatedAt", o.updatedAt().toString());
+                com.fasterxml.jackson.databind.node.ArrayNode schemes = r.putArray("schemes");
+                o.schemes().stream().sorted(java.util.Comparator.reverseOrder()).forEach(schemes::add);
                 human.append(System.lineSeparator())
                         .append(String.format(
-                                "%-4d %-9s %-24s %12s  %-42s  %s%s",
+                                "%-4d %-9s %-24s %12s  %-42s  %s  %s%s",
                                 o.id(),
                                 o.kind().name().toLowerCase(Locale.ROOT),
                                 o.name(),
                                 price,
                                 o.offerer(),
                                 o.endpoint(),
+                                o.takesChannels() ? "exact, channel" : "exact",
                                 o.active() ? "" : "  (withdrawn)"));
             }
             if (offers.isEmpty()) {

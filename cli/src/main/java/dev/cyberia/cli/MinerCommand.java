@@ -164,7 +164,8 @@ final class MinerCommand extends CommandGroup {
                     if (publish && chain.market().isPresent()) {
                         out().println(Offers.publish(
                                 chain.market().get(),
-                                new OfferDraft(Offer.Kind.INFERENCE, local.name(), server.baseUri(), perRequest),
+                                new OfferDraft(Offer.Kind.INFERENCE, local.name(), server.baseUri(), perRequest)
+                                        .withSchemes(server.schemes()),
                                 wallet,
                                 signer));
                     }

@@ -213,7 +213,8 @@ final class QuickstartCommand extends Subcommand {
                         + minerPrice + " per answer; "
                         + Offers.publish(
                                 chain.requireMarket(),
-                                new OfferDraft(Offer.Kind.INFERENCE, backend.name(), miner.baseUri(), minerPrice),
+                                new OfferDraft(Offer.Kind.INFERENCE, backend.name(), miner.baseUri(), minerPrice)
+                                        .withSchemes(miner.schemes()),
                                 minerWallet,
                                 minerSigner));
                 for (String name : AGENTS) {

@@ -175,6 +175,11 @@ public final class MinerServer implements AutoCloseable {
                 : paywall.claimChannels();
     }
 
+    /** The x402 schemes this miner takes: {@code exact}, and {@code batch-settlement} when it takes channels. */
+    public java.util.Set<String> schemes() {
+        return takesChannels() ? java.util.Set.of(X402.EXACT, X402.BATCH_SETTLEMENT) : java.util.Set.of(X402.EXACT);
+    }
+
     /** Whether buyers may pay this miner over x402 channels ({@code batch-settlement}). */
     public boolean takesChannels() {
         return paywall != null && paywall.takesChannels();

@@ -18,7 +18,7 @@ import java.util.Optional;
  * once and only its gas is booked.
  */
 public final class MarketRegistry {
-    private static final String PUBLISH = "publish(uint8,string,string,address,uint256)";
+    private static final String PUBLISH = "publish(uint8,string,string,address,uint256,uint8)";
     /** Offers read per call when listing. */
     private static final int PAGE = 50;
 
@@ -69,17 +69,19 @@ public final class MarketRegistry {
         List<Offer> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int at = contents + Abi.uintAtOffset(r, contents + 32 * i).intValueExact();
+            // (offerer, kind, schemes, active, asset, price, updatedAt, name, endpoint)
             out.add(new Offer(
                     start + i,
                     kindOf(Abi.uintAtOffset(r, at + 32).intValueExact()),
-                    Abi.stringAtOffset(r, at + Abi.uintAtOffset(r, at + 192).intValueExact()),
+                    Abi.stringAtOffset(r, at + Abi.uintAtOffset(r, at + 224).intValueExact()),
                     URI.create(Abi.stringAtOffset(
-                            r, at + Abi.uintAtOffset(r, at + 224).intValueExact())),
+                            r, at + Abi.uintAtOffset(r, at + 256).intValueExact())),
                     addressIn(Abi.uintAtOffset(r, at)),
-                    addressIn(Abi.uintAtOffset(r, at + 96)),
-                    Abi.uintAtOffset(r, at + 128),
-                    Abi.uintAtOffset(r, at + 64).signum() != 0,
-                    Instant.ofEpochSecond(Abi.uintAtOffset(r, at + 160).longValueExact())));
+                    addressIn(Abi.uintAtOffset(r, at + 128)),
+                    Abi.uintAtOffset(r, at + 160),
+                    Abi.uintAtOffset(r, at + 96).signum() != 0,
+                    Instant.ofEpochSecond(Abi.uintAtOffset(r, at + 192).longValueExact()),
+                    schemesOf(Abi.uintAtOffset(r, at + 64).intValueExact())));
         }
         return out;
     }
@@ -131,7 +133,24 @@ public final class MarketRegistry {
                 addressIn(Abi.wordAt(r, 3)),
                 Abi.wordAt(r, 4),
                 Abi.wordAt(r, 2).signum() != 0,
-                Instant.ofEpochSecond(Abi.wordAt(r, 5).longValueExact()));
+                Instant.ofEpochSecond(Abi.wordAt(r, 5).longValueExact()),
+                schemesOf(Abi.wordAt(r, 8).intValueExact()));
+    }
+
+    /** The contract's scheme bits: 1 {@code exact}, 2 {@code batch-settlement}. */
+    private static java.util.Set<String> schemesOf(int bits) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if ((bits & 1) != 0) {
+            out.add(X402.EXACT);
+        }
+        if ((bits & 2) != 0) {
+            out.add(X402.BATCH_SETTLEMENT);
+        }
+        return out;
+    }
+
+    private static int bitsOf(java.util.Set<String> schemes) {
+        return (schemes.contains(X402.EXACT) ? 1 : 0) | (schemes.contains(X402.BATCH_SETTLEMENT) ? 2 : 0);
     }
 
     private static Offer.Kind kindOf(int kind) {
@@ -159,7 +178,8 @@ public final class MarketRegistry {
                 draft.name(),
                 draft.endpoint().toString(),
                 draft.price().asset().token().orElseThrow(),
-                draft.price().baseUnits());
+                draft.price().baseUnits(),
+                bitsOf(draft.schemes()));
         String key = "market:publish:" + draft.kind() + ":" + draft.name() + ":" + chain.blockNumber() + ":"
                 + Long.toHexString(System.nanoTime());
         requireConfirmed(treasury.transact(key, address, data, signer), "publishing offer '" + draft.name() + "'");

@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param asset the token the price is in
  * @param price base units of {@code asset} per request or call
  * @param active false once the offerer withdrew it
+ * @param schemes the x402 schemes its endpoint takes ({@code exact}, {@code batch-settlement})
  */
 public record Offer(
         long id,
@@ -24,7 +25,17 @@ public record Offer(
         Address asset,
         BigInteger price,
         boolean active,
-        Instant updatedAt) {
+        Instant updatedAt,
+        java.util.Set<String> schemes) {
+
+    public Offer {
+        schemes = java.util.Set.copyOf(schemes);
+    }
+
+    /** Whether a buyer can pay this offer over a channel. */
+    public boolean takesChannels() {
+        return schemes.contains(X402.BATCH_SETTLEMENT);
+    }
 
     /** What an offer sells; the ordinal is the contract's {@code kind}. */
     public enum Kind {

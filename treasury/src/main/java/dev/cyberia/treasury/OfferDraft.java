@@ -9,10 +9,25 @@ import java.util.regex.Pattern;
  * {@code . _ - / :}, an absolute http(s) URL with a host (at most 256 characters), and a price of
  * more than zero in an ERC-20 token.
  */
-public record OfferDraft(Offer.Kind kind, String name, URI endpoint, Amount price) {
+public record OfferDraft(Offer.Kind kind, String name, URI endpoint, Amount price, java.util.Set<String> schemes) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._/:-]{1,100}");
 
+    /** A draft whose endpoint takes x402 {@code exact} only. */
+    public OfferDraft(Offer.Kind kind, String name, URI endpoint, Amount price) {
+        this(kind, name, endpoint, price, java.util.Set.of(X402.EXACT));
+    }
+
+    /** The same draft, its endpoint taking these x402 schemes. */
+    public OfferDraft withSchemes(java.util.Set<String> taken) {
+        return new OfferDraft(kind, name, endpoint, price, taken);
+    }
+
     public OfferDraft {
+        schemes = schemes == null ? java.util.Set.of(X402.EXACT) : java.util.Set.copyOf(schemes);
+        if (schemes.isEmpty()
+                || !java.util.Set.of(X402.EXACT, X402.BATCH_SETTLEMENT).containsAll(schemes)) {
+            throw new InvalidTreasuryInputException("an offer takes exact and/or batch-settlement, not " + schemes);
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidTreasuryInputException(
                     "an offer's name is 1-100 letters, digits or . _ - / :, not '" + name + "'");
@@ -58,6 +73,7 @@ public record OfferDraft(Offer.Kind kind, String name, URI endpoint, Amount pric
                 && offer.name().equals(name)
                 && offer.endpoint().equals(endpoint)
                 && price.asset().token().map(offer.asset()::equals).orElse(false)
-                && offer.price().equals(price.baseUnits());
+                && offer.price().equals(price.baseUnits())
+                && offer.schemes().equals(schemes);
     }
 }

@@ -53,12 +53,23 @@ class MarketRegistryIT extends OnDevnet {
                             key);
             assertThat(cheaper.id()).isEqualTo(first.id());
             assertThat(cheaper.price()).isEqualTo(BigInteger.valueOf(40_000));
+            assertThat(cheaper.schemes()).containsExactly(X402.EXACT);
+
+            Offer overChannels = market().publish(
+                            skill("scribe/summarize", "http://127.0.0.1:8403/agents/scribe/skills/summarize", "0.04")
+                                    .withSchemes(java.util.Set.of(X402.EXACT, X402.BATCH_SETTLEMENT)),
+                            seller,
+                            key);
+            assertThat(overChannels.id()).isEqualTo(first.id());
+            assertThat(overChannels.takesChannels()).isTrue();
+            assertThat(market().offer(first.id()).schemes())
+                    .containsExactlyInAnyOrder(X402.EXACT, X402.BATCH_SETTLEMENT);
             assertThat(market().all()).hasSize(1);
         }
         List<LedgerEntry> gas = seller.ledger().stream()
                 .filter(e -> e.account().equals("expenses:gas"))
                 .toList();
-        assertThat(gas).as("two transactions, each one's gas booked once").hasSize(2);
+        assertThat(gas).as("three transactions, each one's gas booked once").hasSize(3);
         BigInteger booked = gas.stream().map(LedgerEntry::amount).reduce(BigInteger.ZERO, BigInteger::add);
         assertThat(ethBefore.subtract(chain.balance(address(1)))).isEqualTo(booked);
     }
