@@ -51,7 +51,11 @@ class SecretsIT {
         Run key = cyberia(home, "--json", "keys", "new", "alice", "--mnemonic-out", mnemonic.toString());
         assertThat(key.exit()).as(key.output()).isZero();
         printed.add(key.output());
-        Run up = cyberia(home, "devnet", "up");
+        int port; // a free port: another devnet on this machine may hold the default 8545
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Run up = cyberia(home, "devnet", "up", "--port", Integer.toString(port));
         assertThat(up.exit()).as(up.output()).isZero();
         printed.add(up.output());
         try {
