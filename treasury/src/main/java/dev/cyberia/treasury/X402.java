@@ -131,7 +131,14 @@ public final class X402 {
 
         /** A channel offer's claim and refund authorizer ({@code extra.receiverAuthorizer}). */
         public Address receiverAuthorizer() {
-            return Address.parse(wire.path("extra").path("receiverAuthorizer").asText());
+            try {
+                return Address.parse(
+                        wire.path("extra").path("receiverAuthorizer").asText());
+            } catch (InvalidKeyInputException e) {
+                throw malformed(
+                        "invalid_payment_requirements",
+                        "a batch-settlement offer needs extra.receiverAuthorizer, an address: " + e.getMessage());
+            }
         }
 
         /** A channel offer's withdrawal delay in seconds ({@code extra.withdrawDelay}, 900 when absent). */

@@ -81,18 +81,13 @@ final class X402ChannelPurchases {
                 wallet,
                 () -> {
                     Verdict verdict = decide(payment, offer, channelId, deposit);
-                    journal.recordDecision(
-                            payment.id(),
-                            wallet,
-                            verdict instanceof Verdict.Go ? "ALLOW" : "DENY",
+                    return new JournalStore.Decided(
+                            verdict,
                             (verdict instanceof Verdict.Stop s ? s.reason() : "within the spend policy")
                                     + (deposit[0].signum() > 0
                                             ? "; deposit " + Amount.ofBaseUnits(token, deposit[0])
                                             : "")
-                                    + " (x402 channel " + order.resource() + ")",
-                            "spend-policy",
-                            clock.instant());
-                    return verdict;
+                                    + " (x402 channel " + order.resource() + ")");
                 },
                 () -> sign(order, payment, required, offer, config, channelId, deposit[0], signer),
                 head,

@@ -155,6 +155,13 @@ final class X402ChannelSales {
         if (d.amount().signum() <= 0 || d.amount().compareTo(Voucher.MAX_AMOUNT) > 0) {
             return refusal("invalid_batch_settlement_evm_deposit_amount", "a deposit must be more than zero");
         }
+        // each deposit costs this seller a transaction's gas: tiny ones would bleed it
+        if (d.amount().compareTo(offered.minDeposit()) < 0) {
+            return refusal(
+                    "invalid_batch_settlement_evm_deposit_below_min_deposit",
+                    "a deposit here is at least " + offered.minDeposit() + " base units (extra.minDeposit), not "
+                            + d.amount());
+        }
         if (!d.isSignedBy(config.payer(), domain, channelId)) {
             return refusal(
                     "invalid_batch_settlement_evm_receive_authorization_signature",

@@ -235,14 +235,7 @@ final class X402Purchases {
                     String reason = verdict instanceof Verdict.Stop s
                             ? s.reason()
                             : check.decision().reason();
-                    store.recordDecision(
-                            payment.id(),
-                            wallet,
-                            verdict instanceof Verdict.Go ? "ALLOW" : "DENY",
-                            reason + reference,
-                            "spend-policy",
-                            clock.instant());
-                    return verdict;
+                    return new JournalStore.Decided(verdict, reason + reference);
                 },
                 () -> {
                     Instant now = clock.instant();

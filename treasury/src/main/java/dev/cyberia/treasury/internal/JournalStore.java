@@ -278,20 +278,28 @@ public final class JournalStore {
     public void recordDecision(
             long paymentId, Address wallet, String decision, String reason, String decidedBy, Instant now) {
         inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("INSERT INTO policy_decisions (payment_id, wallet, decision, reason,"
-                            + " decided_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setLong(1, paymentId);
-                ps.setString(2, wallet.toString());
-                ps.setString(3, decision);
-                ps.setString(4, reason);
-                ps.setString(5, decidedBy);
-                ps.setTimestamp(6, Timestamp.from(now));
-                ps.executeUpdate();
-            }
+            insertDecision(c, paymentId, wallet, decision, reason, decidedBy, now);
             return null;
         });
     }
+
+    private static void insertDecision(
+            Connection c, long paymentId, Address wallet, String decision, String reason, String decidedBy, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_decisions (payment_id, wallet, decision,"
+                + " reason, decided_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, paymentId);
+            ps.setString(2, wallet.toString());
+            ps.setString(3, decision);
+            ps.setString(4, reason);
+            ps.setString(5, decidedBy);
+            ps.setTimestamp(6, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+    }
+
+    /** A spend decision and the reason recorded with it. */
+    public record Decided(Verdict verdict, String reason) {}
 
     /**
      * Moves a payment to a state that carries only a reason (approval, denial, failure before
@@ -435,7 +443,7 @@ public final class JournalStore {
     public Payment authorize(
             long id,
             Address payer,
-            java.util.function.Supplier<Verdict> decide,
+            java.util.function.Supplier<Decided> decide,
             java.util.function.Supplier<SignedPurchase> sign,
             long headBlock,
             Instant now) {
@@ -444,7 +452,16 @@ public final class JournalStore {
             if (!(current.state() instanceof PaymentState.Intended)) {
                 return current; // decided meanwhile by a twin call: never sign twice
             }
-            if (decide.get() instanceof Verdict.Stop stop) {
+            Decided decided = decide.get();
+            insertDecision(
+                    c,
+                    id,
+                    payer,
+                    decided.verdict() instanceof Verdict.Go ? "ALLOW" : "DENY",
+                    decided.reason(),
+                    "spend-policy",
+                    now);
+            if (decided.verdict() instanceof Verdict.Stop stop) {
                 move(c, id, List.of("INTENDED"), stop.state(), stop.reason(), now);
                 return byIdIn(c, id);
             }

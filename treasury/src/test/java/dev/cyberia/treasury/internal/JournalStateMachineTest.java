@@ -164,8 +164,8 @@ class JournalStateMachineTest {
                         id,
                         PAYER,
                         step.kind().equals("authorize")
-                                ? JournalStore.Verdict.Go::new
-                                : () -> new JournalStore.Verdict.Stop("DENIED", "no"),
+                                ? () -> new JournalStore.Decided(new JournalStore.Verdict.Go(), "ok")
+                                : () -> new JournalStore.Decided(new JournalStore.Verdict.Stop("DENIED", "no"), "no"),
                         () -> new JournalStore.SignedPurchase("header", "0x" + "%064x".formatted(id), 1),
                         1,
                         now);
