@@ -385,7 +385,12 @@ final class AgentCommand extends CommandGroup {
                 Instant now = environment().clock().instant();
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
                 Asset token = chain.token();
-                Amount balance = chain.chain().balanceOf(token, a.address());
+                // what the agent holds: its wallet, and its x402 channels' deposits not yet charged
+                Amount balance = chain.treasury(
+                                agents.db, a.address(), environment().clock())
+                        .holdings(token);
+                Amount wallet = chain.chain().balanceOf(token, a.address());
+                Amount inChannels = balance.minusOrZero(wallet);
                 Amount ether = chain.chain().balanceOf(Asset.ether(), a.address());
                 Amount burn = Amount.ofBaseUnits(token, agents.events.spentSince(name, now.minus(Duration.ofDays(1))));
                 Instant midnight = now.atZone(ZoneOffset.UTC)
@@ -417,6 +422,8 @@ final class AgentCommand extends CommandGroup {
                 doc.put("host", a.isHeld(now, LEASE) ? a.host().orElse(null) : null);
                 doc.put("ticks", a.tickSeq());
                 doc.put("balance", balance.toString());
+                doc.put("walletBalance", wallet.toString());
+                doc.put("inChannels", inChannels.toString());
                 doc.put("etherBalance", ether.toString());
                 doc.put("burnPerDay", burn.toString());
                 doc.put("runway", runway);
@@ -447,6 +454,10 @@ final class AgentCommand extends CommandGroup {
                         .append(System.lineSeparator());
                 text.append("  balance ")
                         .append(balance)
+                        .append(
+                                inChannels.isZero()
+                                        ? ""
+                                        : " (" + wallet + " in the wallet, " + inChannels + " in x402 channels)")
                         .append(", ")
                         .append(ether)
                         .append(System.lineSeparator());

@@ -180,6 +180,14 @@ final class TreasuryCommand extends CommandGroup {
                             .append(String.format(
                                     "  %-4s %s", d.asset().symbol(), d.chain().units()))
                             .append(d.none() ? "" : "  (books: " + d.books().units() + ")");
+                    if (!d.asset().isNative()) {
+                        Amount inChannels = t.holdings(d.asset()).minusOrZero(d.chain());
+                        b.put("inChannels", inChannels.units());
+                        if (!inChannels.isZero()) {
+                            human.append("  (and " + inChannels.units() + " in x402 channels: 'treasury channels "
+                                    + name + "')");
+                        }
+                    }
                 }
                 print(n, human.toString());
                 return 0;

@@ -240,6 +240,7 @@ class TreasuryCommandsIT {
         // paid over a channel: one deposit of 20 requests' worth left the wallet, one request was charged
         JsonNode after = json(cli.run("--json", "treasury", "balance", "customer", "--token", "USDC"));
         assertThat(after.get("balances").get(1).get("chain").asText()).isEqualTo("4.8");
+        assertThat(after.get("balances").get(1).get("inChannels").asText()).isEqualTo("0.19");
         JsonNode channels = json(cli.run("--json", "treasury", "channels", "customer", "--token", "USDC"));
         assertThat(channels.get("channels")).singleElement().satisfies(c -> {
             assertThat(c.get("deposited").asText()).isEqualTo("0.2");
