@@ -172,6 +172,9 @@ final class TreasuryCommand extends CommandGroup {
                 ArrayNode balances = n.putArray("balances");
                 StringBuilder human = new StringBuilder(name + "  " + wallet);
                 for (Treasury.Drift d : t.reconcileBooks()) {
+                    if (!d.account().equals(d.asset().walletAccount())) {
+                        continue; // channels: shown with the token, below
+                    }
                     ObjectNode b = balances.addObject();
                     b.put("asset", d.asset().symbol());
                     b.put("chain", d.chain().units());
@@ -321,13 +324,16 @@ final class TreasuryCommand extends CommandGroup {
                 for (Treasury.Drift d : t.reconcileBooks()) {
                     ObjectNode r = drift.addObject();
                     r.put("asset", d.asset().symbol());
+                    r.put("account", d.account());
                     r.put("books", d.books().units());
                     r.put("chain", d.chain().units());
                     r.put("drift", d.none() ? "0" : d.difference());
                     clean &= d.none();
                     human.append(String.format(
                                     "%-4s books %s, chain %s: %s",
-                                    d.asset().symbol(),
+                                    d.account().equals(d.asset().walletAccount())
+                                            ? d.asset().symbol()
+                                            : d.asset().symbol() + " in x402 channels",
                                     d.books().units(),
                                     d.chain().units(),
                                     d.none()

@@ -572,6 +572,7 @@ public final class Treasury {
         }
         out.addAll(purchases.resolve(false));
         out.addAll(collections.resolve());
+        reconcileChannels();
         return out;
     }
 
@@ -772,8 +773,15 @@ public final class Treasury {
         }
     }
 
-    /** One asset's books against the chain. */
-    public record Drift(Asset asset, Amount books, Amount chain) {
+    /**
+     * One account's books against the chain: an asset in the wallet ({@code assets:wallet:*}), or
+     * what the wallet's x402 channels still hold for it ({@code assets:channels:*}).
+     */
+    public record Drift(Asset asset, String account, Amount books, Amount chain) {
+        public Drift(Asset asset, Amount books, Amount chain) {
+            this(asset, asset.walletAccount(), books, chain);
+        }
+
         public boolean none() {
             return books.equals(chain);
         }
@@ -793,7 +801,45 @@ public final class Treasury {
             BigInteger books = store.accountBalance(wallet, asset.walletAccount(), asset.symbol());
             out.add(new Drift(asset, Amount.ofBaseUnits(asset, books.max(BigInteger.ZERO)), balance(asset)));
         }
+        List<dev.cyberia.treasury.internal.ChannelStore.Outbound> mine = channels.outbound(wallet);
+        if (!mine.isEmpty()) {
+            BigInteger held = BigInteger.ZERO;
+            for (dev.cyberia.treasury.internal.ChannelStore.Outbound o : mine) {
+                // what the contract holds for us, less what the seller claimed or may still claim of our charges
+                BatchSettlement.OnChain onChain = BatchSettlement.read(chain, o.channelId());
+                held = held.add(
+                        onChain.balance().subtract(onChain.totalClaimed().max(o.charged())));
+            }
+            BigInteger books = store.accountBalance(wallet, token.channelAccount(), token.symbol());
+            out.add(new Drift(
+                    token,
+                    token.channelAccount(),
+                    Amount.ofBaseUnits(token, books.max(BigInteger.ZERO)),
+                    Amount.ofBaseUnits(token, held.max(BigInteger.ZERO))));
+        }
         return out;
+    }
+
+    /**
+     * A seller may claim a voucher whose answer this wallet never counted (the answer was lost, the
+     * purchase released): what the contract shows claimed beyond our count, up to the highest
+     * voucher we signed, is booked as spent ({@code expenses:services}), once.
+     */
+    private void reconcileChannels() {
+        for (dev.cyberia.treasury.internal.ChannelStore.Outbound o : channels.outbound(wallet)) {
+            BatchSettlement.OnChain onChain = BatchSettlement.read(chain, o.channelId());
+            BigInteger beyond = onChain.totalClaimed().subtract(o.charged());
+            if (beyond.signum() > 0) {
+                channels.adoptCharged(
+                        o.channelId(),
+                        onChain.totalClaimed(),
+                        wallet,
+                        List.of(
+                                new Leg("expenses:services", token, beyond),
+                                new Leg(token.channelAccount(), token, beyond.negate())),
+                        clock.instant());
+            }
+        }
     }
 
     Payment told(Payment payment) {

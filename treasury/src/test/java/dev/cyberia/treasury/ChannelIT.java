@@ -132,6 +132,44 @@ class ChannelIT extends OnDevnet {
         }
     }
 
+    @Test
+    void aVoucherChargedWhoseAnswerWasLost_isBookedWhenTheSellersClaimShowsIt() throws Exception {
+        fundTokens(address(1), "10");
+        Treasury buyer = treasury(address(1));
+        buyer.bookInflow(cyb("10"), "equity:faucet", "funding-cyb", "faucet");
+        Treasury sellerWallet = treasury(address(2));
+        try (Signer payer = signer(1);
+                Signer seller = signer(2);
+                TestSeller shop = new TestSeller(sellerWallet, seller, cyb("0.05"), address(2))) {
+            shop.mode = TestSeller.Mode.CHANNEL_CHARGE_THEN_DROP;
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> buyer.buy(order("lost-1", shop.url(), cyb("0.05")), payer, PurchaseGate.NONE))
+                    .isInstanceOf(OutcomeUnknownException.class);
+            // the voucher's window passes with no answer: the purchase is closed as not charged
+            Treasury later = Treasury.open(
+                    db,
+                    chain,
+                    cyb,
+                    address(1),
+                    java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(10)),
+                    Treasury.Options.DEFAULT);
+            later.reconcilePending();
+            assertThat(later.payment("lost-1").orElseThrow().state()).isInstanceOf(PaymentState.Failed.class);
+            assertThat(account(later, "expenses:services")).isZero();
+            // the seller had charged it, and claims it: the next reconcile books it, once
+            assertThat(shop.paywall().claimChannels().paidOut())
+                    .isEqualTo(cyb("0.05").baseUnits());
+            later.reconcilePending();
+            later.reconcilePending();
+            assertThat(account(later, "expenses:services"))
+                    .isEqualTo(cyb("0.05").baseUnits());
+            assertThat(later.reconcileBooks())
+                    .filteredOn(d -> d.asset().equals(cyb))
+                    .hasSize(2) // the wallet, and what the channel holds for it
+                    .allSatisfy(d -> assertThat(d.none()).as(d.toString()).isTrue());
+        }
+    }
+
     private static BigInteger account(Treasury t, String account) {
         return t.ledger().stream()
                 .filter(e -> e.account().equals(account))

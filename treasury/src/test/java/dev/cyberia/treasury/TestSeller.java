@@ -29,7 +29,9 @@ final class TestSeller implements AutoCloseable {
         /** Lists two ways to pay, to {@code other} (cheaper) and to itself; settles whichever it is paid. */
         TWO_PAYEES,
         /** Also offers a channel ({@code batch-settlement}), charging {@link #channelCharge} of the price per request. */
-        CHANNEL
+        CHANNEL,
+        /** As {@link #CHANNEL}, but drops the connection after charging a voucher, without an answer. */
+        CHANNEL_CHARGE_THEN_DROP
     }
 
     private final HttpServer server;
@@ -70,6 +72,10 @@ final class TestSeller implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/item");
     }
 
+    private boolean channels() {
+        return mode == Mode.CHANNEL || mode == Mode.CHANNEL_CHARGE_THEN_DROP;
+    }
+
     X402Paywall paywall() {
         return paywall;
     }
@@ -96,7 +102,7 @@ final class TestSeller implements AutoCloseable {
                                         Amount.ofBaseUnits(
                                                 price.asset(), price.baseUnits().subtract(java.math.BigInteger.ONE))),
                                 mine)
-                        : mode == Mode.CHANNEL ? List.of(mine, channelOffer()) : List.of(mine);
+                        : channels() ? List.of(mine, channelOffer()) : List.of(mine);
                 exchange.getResponseHeaders()
                         .set(X402.PAYMENT_REQUIRED, X402.encode(new X402.PaymentRequired(resource, accepts, "pay")));
                 send(exchange, 402, "payment required");
@@ -123,17 +129,20 @@ final class TestSeller implements AutoCloseable {
                 }
             }
             X402Paywall.Outcome outcome = paywall.charge(
-                    header, mode == Mode.CHANNEL ? List.of(mine, channelOffer()) : List.of(required), resource, body);
+                    header, channels() ? List.of(mine, channelOffer()) : List.of(required), resource, body);
             if (outcome instanceof X402Paywall.Outcome.Vouched v) {
                 served.incrementAndGet();
                 byte[] item = "the item".getBytes(StandardCharsets.UTF_8);
                 java.math.BigInteger charge = channelCharge == null ? price.baseUnits() : channelCharge;
-                exchange.getResponseHeaders()
-                        .set(X402.PAYMENT_RESPONSE, paywall.charged(v.sale(), charge, 200, java.util.Map.of(), item));
+                String charged = paywall.charged(v.sale(), charge, 200, java.util.Map.of(), item);
+                if (mode == Mode.CHANNEL_CHARGE_THEN_DROP) {
+                    return; // closes the exchange without an answer
+                }
+                exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, charged);
                 send(exchange, 200, "the item");
                 return;
             }
-            if (outcome instanceof X402Paywall.Outcome.Refused r && mode == Mode.CHANNEL) {
+            if (outcome instanceof X402Paywall.Outcome.Refused r && channels()) {
                 exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(r.required()));
             }
             if (outcome instanceof X402Paywall.Outcome.Refused r) {
