@@ -162,7 +162,9 @@ public final class SkillShop implements AutoCloseable {
             s.put("scheme", X402.EXACT);
             ArrayNode schemes = s.putArray("schemes");
             schemes.add(X402.EXACT);
-            schemes.add(X402.BATCH_SETTLEMENT);
+            if (paywall(record, agent).takesChannels()) {
+                schemes.add(X402.BATCH_SETTLEMENT);
+            }
             s.put(
                     "url",
                     baseUri() + "/agents/" + record.name() + "/skills/"

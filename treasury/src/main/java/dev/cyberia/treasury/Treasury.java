@@ -662,9 +662,12 @@ public final class Treasury {
             Amount onChainBalance,
             Amount claimedBySeller,
             java.util.Optional<Instant> withdrawableFrom) {
-        /** What is still the wallet's in this channel, as the contract counts it. */
+        /**
+         * What is still the wallet's in this channel: what the contract holds, less what the seller
+         * claimed or may still claim of what it charged.
+         */
         public Amount available() {
-            return onChainBalance.minusOrZero(claimedBySeller);
+            return onChainBalance.minusOrZero(claimedBySeller.compareTo(charged) > 0 ? claimedBySeller : charged);
         }
     }
 
@@ -826,7 +829,11 @@ public final class Treasury {
      * voucher we signed, is booked as spent ({@code expenses:services}), once.
      */
     private void reconcileChannels() {
+        purchases.bookLateChannelDeposits();
         for (dev.cyberia.treasury.internal.ChannelStore.Outbound o : channels.outbound(wallet)) {
+            if (channels.busy(o.channelId(), -1)) {
+                continue; // a purchase in flight books its own charge when its answer comes
+            }
             BatchSettlement.OnChain onChain = BatchSettlement.read(chain, o.channelId());
             BigInteger beyond = onChain.totalClaimed().subtract(o.charged());
             if (beyond.signum() > 0) {

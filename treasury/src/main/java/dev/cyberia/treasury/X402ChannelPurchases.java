@@ -242,14 +242,18 @@ final class X402ChannelPurchases {
                     })
                     .orElse(price)
                     .min(price); // a voucher never lets a seller take more than the price
+            // the voucher stated charged-before + price; this answer cost charge of that price
+            BigInteger total = sent.voucher().maxClaimable().subtract(price).add(charge);
+            String expenseAccount = payment.purpose();
             Payment booked = treasury.told(store.charged(
                     payment.id(),
                     channelId,
+                    total,
                     charge,
                     wallet,
-                    List.of(
-                            new Leg(payment.purpose(), token, charge),
-                            new Leg(token.channelAccount(), token, charge.negate())),
+                    amount -> List.of(
+                            new Leg(expenseAccount, token, amount),
+                            new Leg(token.channelAccount(), token, amount.negate())),
                     X402Purchases.stored(answer),
                     clock.instant()));
             return new Purchase(
@@ -270,6 +274,25 @@ final class X402ChannelPurchases {
                 failed,
                 "the seller refused the channel payment (" + response.statusCode() + "): " + sellerSays
                         + "; nothing was charged");
+    }
+
+    /**
+     * Deposits the chain shows but the books do not (an RPC node that was behind when the answer
+     * came): a channel whose contract balance is above what we booked has its purchases' deposits
+     * read from the chain again, each booked once.
+     */
+    void bookLateDeposits() {
+        for (ChannelStore.Outbound o : store.outbound(wallet)) {
+            if (BatchSettlement.read(chain, o.channelId()).balance().compareTo(o.deposited()) <= 0) {
+                continue;
+            }
+            for (long id : store.purchasesOn(o.channelId())) {
+                String header = journal.purchaseHeader(id);
+                if (header != null) {
+                    journal.byId(id).ifPresent(p -> bookDeposit(p, X402.decodeChannelPayment(header)));
+                }
+            }
+        }
     }
 
     /** A deposit that rode along is booked into the channel once the chain shows it. */
@@ -316,8 +339,16 @@ final class X402ChannelPurchases {
                 BigInteger ours = store.outbound(channelId)
                         .map(ChannelStore.Outbound::charged)
                         .orElse(BigInteger.ZERO);
-                if (max.compareTo(ours) > 0 && theirs.isSignedBy(sent.config().voucherSigner(), chain.chainId())) {
-                    BigInteger owed = max.subtract(ours);
+                // what the seller charged (per-token billing: at most the voucher it holds, which we signed)
+                BigInteger sellers = new BigInteger(r.wire()
+                                .path("extra")
+                                .path("channelState")
+                                .path("chargedCumulativeAmount")
+                                .asText(max.toString()))
+                        .min(max);
+                if (sellers.compareTo(ours) > 0
+                        && theirs.isSignedBy(sent.config().voucherSigner(), chain.chainId())) {
+                    BigInteger owed = sellers.subtract(ours);
                     store.signedOn(
                             channelId,
                             wallet,
@@ -329,7 +360,7 @@ final class X402ChannelPurchases {
                             0);
                     store.adoptCharged(
                             channelId,
-                            max,
+                            sellers,
                             wallet,
                             List.of(
                                     new Leg("expenses:services", token, owed),

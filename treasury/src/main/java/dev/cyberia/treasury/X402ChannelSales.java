@@ -130,7 +130,8 @@ final class X402ChannelSales {
         }
         String pendingId = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        long hold = Math.max(5, Math.min(offered.maxTimeoutSeconds(), 600));
+        // no longer than a buyer of ours waits for an answer before it counts a request as not charged
+        long hold = Math.max(5, Math.min(offered.maxTimeoutSeconds(), 300));
         if (!store.reserve(
                 channelId,
                 channel.charged(),
@@ -262,6 +263,21 @@ final class X402ChannelSales {
         List<ChannelStore.Claimable> rows = store.claimable(receiver, tokenAddress, MAX_CLAIMS_PER_BATCH);
         Optional<String> tx = Optional.empty();
         BigInteger claimed = BigInteger.ZERO;
+        if (!rows.isEmpty()) {
+            List<ChannelStore.Claimable> claimable = new ArrayList<>();
+            for (ChannelStore.Claimable r : rows) {
+                // a row the contract cannot take (its buyer withdrew first) would revert the whole batch
+                BatchSettlement.OnChain onChain = BatchSettlement.read(wallet.chain(), r.channelId());
+                BigInteger upTo = r.charged().min(onChain.balance());
+                if (upTo.compareTo(onChain.totalClaimed()) <= 0) {
+                    store.claimed(r.channelId(), r.charged(), clock.instant()); // nothing more to take here
+                    continue;
+                }
+                claimable.add(
+                        new ChannelStore.Claimable(r.channelId(), r.configJson(), upTo, r.signedMax(), r.signature()));
+            }
+            rows = claimable;
+        }
         if (!rows.isEmpty()) {
             long chainId = wallet.chain().chainId();
             List<BatchSettlement.ClaimRow> claims = new ArrayList<>();

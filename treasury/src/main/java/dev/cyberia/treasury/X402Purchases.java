@@ -411,6 +411,11 @@ final class X402Purchases {
         }
     }
 
+    /** Channel deposits the chain shows and the books missed, booked (see {@link X402ChannelPurchases#bookLateDeposits}). */
+    void bookLateChannelDeposits() {
+        channels.bookLateDeposits();
+    }
+
     /**
      * Every AUTHORIZED or SENT purchase of this wallet, read from the chain: settled is booked (a
      * dispute when no answer came), unused past its end is released; the rest stay.

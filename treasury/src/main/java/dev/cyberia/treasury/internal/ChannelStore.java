@@ -320,6 +320,23 @@ public final class ChannelStore {
         });
     }
 
+    /** The purchases made through a channel, by id (their headers carry any deposit that rode along). */
+    public List<Long> purchasesOn(String channelId) {
+        return journal.inTransaction(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM payments WHERE channel_id = ? ORDER BY id")) {
+                ps.setString(1, channelId);
+                List<Long> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** Whether a purchase other than {@code exceptPayment} is signed or sent on this channel and not finished. */
     public boolean busy(String channelId, long exceptPayment) {
         return journal.inTransaction(c -> {
@@ -449,9 +466,10 @@ public final class ChannelStore {
     public Payment charged(
             long paymentId,
             String channelId,
+            BigInteger total,
             BigInteger charge,
             Address payer,
-            List<Leg> legs,
+            java.util.function.Function<BigInteger, List<Leg>> legs,
             StoredResponse response,
             Instant now) {
         return journal.inTransaction(c -> {
@@ -459,15 +477,18 @@ public final class ChannelStore {
             if (current.state().isFinal()) {
                 return current;
             }
-            BigInteger total;
+            BigInteger before;
             try (PreparedStatement ps =
                     c.prepareStatement("SELECT charged FROM x402_channels_out WHERE channel_id = ? FOR UPDATE")) {
                 ps.setString(1, channelId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    total = big(rs, 1).add(charge);
+                    before = big(rs, 1);
                 }
             }
+            // the running total this answer brings the channel to; part of it may be counted already
+            // (a reconcile that saw the seller's claim of this very request first): book only the rest
+            BigInteger newly = total.subtract(before).max(BigInteger.ZERO);
             JournalStore.move(c, paymentId, List.of("AUTHORIZED", "SENT"), "CONFIRMED", null, now);
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE payments SET amount = ?, gas_fee = 0," + " tx_hash = ? WHERE id = ?")) {
@@ -478,7 +499,7 @@ public final class ChannelStore {
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE x402_channels_out SET charged = ?, updated_at = ?" + " WHERE channel_id = ?")) {
-                ps.setBigDecimal(1, new BigDecimal(total));
+                ps.setBigDecimal(1, new BigDecimal(before.max(total)));
                 ps.setTimestamp(2, Timestamp.from(now));
                 ps.setString(3, channelId);
                 ps.executeUpdate();
@@ -486,8 +507,16 @@ public final class ChannelStore {
             if (response != null) {
                 JournalStore.storeResponse(c, paymentId, response);
             }
-            if (charge.signum() > 0) {
-                JournalStore.bookIn(c, payer, "v:" + total, legs, paymentId, channelId, "x402 channel", now);
+            if (newly.signum() > 0) {
+                JournalStore.bookIn(
+                        c,
+                        payer,
+                        "v:" + before.max(total),
+                        legs.apply(newly),
+                        paymentId,
+                        channelId,
+                        "x402 channel",
+                        now);
             }
             return JournalStore.byIdIn(c, paymentId);
         });
