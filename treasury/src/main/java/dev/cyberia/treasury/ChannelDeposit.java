@@ -1,8 +1,5 @@
 package dev.cyberia.treasury;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Hashes;
 import dev.cyberia.keystore.Signature;
@@ -23,8 +20,6 @@ import java.util.List;
  */
 public record ChannelDeposit(
         BigInteger amount, BigInteger validAfter, BigInteger validBefore, String salt, Signature signature) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** Signs a deposit of {@code amount} into {@code channelId}, valid from a minute ago until {@code validBefore}. */
     public static ChannelDeposit sign(
             Signer payer,
@@ -65,37 +60,14 @@ public record ChannelDeposit(
     }
 
     TypedData typedData(TokenDomain token, Address payer, String channelId) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode types = root.putObject("types");
-        ArrayNode domain = types.putArray("EIP712Domain");
-        domain.addObject().put("name", "name").put("type", "string");
-        domain.addObject().put("name", "version").put("type", "string");
-        domain.addObject().put("name", "chainId").put("type", "uint256");
-        domain.addObject().put("name", "verifyingContract").put("type", "address");
-        ArrayNode auth = types.putArray("ReceiveWithAuthorization");
-        for (String[] f : new String[][] {
-            {"from", "address"},
-            {"to", "address"},
-            {"value", "uint256"},
-            {"validAfter", "uint256"},
-            {"validBefore", "uint256"},
-            {"nonce", "bytes32"}
-        }) {
-            auth.addObject().put("name", f[0]).put("type", f[1]);
-        }
-        root.put("primaryType", "ReceiveWithAuthorization");
-        root.putObject("domain")
-                .put("name", token.name())
-                .put("version", token.version())
-                .put("chainId", token.chainId())
-                .put("verifyingContract", token.verifyingContract().toString());
-        root.putObject("message")
-                .put("from", payer.toString())
-                .put("to", BatchSettlement.ERC3009_COLLECTOR.toString())
-                .put("value", amount.toString())
-                .put("validAfter", validAfter.toString())
-                .put("validBefore", validBefore.toString())
-                .put("nonce", nonce(channelId));
-        return TypedData.fromJson(root.toString());
+        return TransferAuthorization.eip3009(
+                "ReceiveWithAuthorization",
+                token,
+                payer,
+                BatchSettlement.ERC3009_COLLECTOR,
+                amount,
+                validAfter,
+                validBefore,
+                nonce(channelId));
     }
 }

@@ -97,6 +97,22 @@ public record TransferAuthorization(
             BigInteger after,
             BigInteger before,
             String nonce) {
+        return eip3009("TransferWithAuthorization", domain, from, to, value, after, before, nonce);
+    }
+
+    /**
+     * An EIP-3009 authorization as EIP-712 typed data: {@code TransferWithAuthorization} (anyone
+     * submits it) or {@code ReceiveWithAuthorization} (only {@code to} may), same fields.
+     */
+    static TypedData eip3009(
+            String primaryType,
+            TokenDomain domain,
+            Address from,
+            Address to,
+            BigInteger value,
+            BigInteger after,
+            BigInteger before,
+            String nonce) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode types = root.putObject("types");
         ArrayNode domainType = types.putArray("EIP712Domain");
@@ -104,7 +120,7 @@ public record TransferAuthorization(
         domainType.addObject().put("name", "version").put("type", "string");
         domainType.addObject().put("name", "chainId").put("type", "uint256");
         domainType.addObject().put("name", "verifyingContract").put("type", "address");
-        ArrayNode auth = types.putArray("TransferWithAuthorization");
+        ArrayNode auth = types.putArray(primaryType);
         for (String[] f : new String[][] {
             {"from", "address"},
             {"to", "address"},
@@ -115,7 +131,7 @@ public record TransferAuthorization(
         }) {
             auth.addObject().put("name", f[0]).put("type", f[1]);
         }
-        root.put("primaryType", "TransferWithAuthorization");
+        root.put("primaryType", primaryType);
         ObjectNode d = root.putObject("domain");
         d.put("name", domain.name());
         d.put("version", domain.version());
