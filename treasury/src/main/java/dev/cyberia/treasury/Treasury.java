@@ -76,6 +76,21 @@ public final class Treasury {
         return token;
     }
 
+    private volatile Boolean channelContract;
+
+    /**
+     * Whether the chain has the x402 channel contract where the scheme expects it; asked once (a
+     * contract is not taken away).
+     */
+    boolean channelContract() {
+        Boolean known = channelContract;
+        if (known == null) {
+            known = BatchSettlement.deployedOn(chain);
+            channelContract = known;
+        }
+        return known;
+    }
+
     /** The x402 channel tables of this treasury's database. */
     dev.cyberia.treasury.internal.ChannelStore channelStore() {
         return channels;

@@ -280,12 +280,7 @@ public final class X402 {
                         .put("validBefore", d.validBefore().toString())
                         .put("salt", d.salt())
                         .put("signature", d.signature().toHex()));
-        payment.paymentId()
-                .ifPresent(id -> n.putObject("extensions")
-                        .putObject(PAYMENT_IDENTIFIER)
-                        .putObject("info")
-                        .put("required", false)
-                        .put("id", id));
+        payment.paymentId().ifPresent(id -> putPaymentId(n, id));
         return base64(n);
     }
 
@@ -339,7 +334,6 @@ public final class X402 {
                     salt.toLowerCase(java.util.Locale.ROOT),
                     Signature.fromHex(canonicalSignature(text(auth, "signature", "invalid_payload")))));
         }
-        JsonNode id = n.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
         return new ChannelPayment(
                 n.has("resource") ? readResource(n.get("resource")) : null,
                 requirements,
@@ -347,7 +341,7 @@ public final class X402 {
                 config,
                 voucher,
                 deposit,
-                id.isTextual() ? java.util.Optional.of(id.asText()) : java.util.Optional.empty());
+                paymentId(n));
     }
 
     public static String encode(PaymentRequired required) {
@@ -390,12 +384,7 @@ public final class X402 {
         auth.put("validAfter", a.validAfter().toString());
         auth.put("validBefore", a.validBefore().toString());
         auth.put("nonce", a.nonce());
-        payment.paymentId()
-                .ifPresent(id -> n.putObject("extensions")
-                        .putObject(PAYMENT_IDENTIFIER)
-                        .putObject("info")
-                        .put("required", false)
-                        .put("id", id));
+        payment.paymentId().ifPresent(id -> putPaymentId(n, id));
         return base64(n);
     }
 
@@ -483,13 +472,11 @@ public final class X402 {
                     uint(auth, "validBefore"),
                     nonce.toLowerCase(java.util.Locale.ROOT),
                     Signature.fromHex(canonicalSignature(signatureHex)));
-            JsonNode id =
-                    n.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
             return new PaymentPayload(
                     n.has("resource") ? readResource(n.get("resource")) : null,
                     requirements,
                     authorization,
-                    id.isTextual() ? java.util.Optional.of(id.asText()) : java.util.Optional.empty());
+                    paymentId(n));
         } catch (InvalidKeyInputException e) {
             throw malformed("invalid_payload", "the payment payload is malformed: " + e.getMessage());
         }
@@ -505,6 +492,22 @@ public final class X402 {
                 n.path("network").asText(""),
                 payer == null ? null : Address.parse(payer),
                 n.path("extra").isObject() ? n.get("extra") : null);
+    }
+
+    /** Names a payment with the x402 {@code payment-identifier} extension. */
+    private static void putPaymentId(ObjectNode payment, String id) {
+        payment.putObject("extensions")
+                .putObject(PAYMENT_IDENTIFIER)
+                .putObject("info")
+                .put("required", false)
+                .put("id", id);
+    }
+
+    /** The payment's {@code payment-identifier}, when it names one. */
+    private static java.util.Optional<String> paymentId(JsonNode payment) {
+        JsonNode id =
+                payment.path("extensions").path(PAYMENT_IDENTIFIER).path("info").path("id");
+        return id.isTextual() ? java.util.Optional.of(id.asText()) : java.util.Optional.empty();
     }
 
     /** Half the order of secp256k1: a canonical signature's s is at most this (EIP-2). */

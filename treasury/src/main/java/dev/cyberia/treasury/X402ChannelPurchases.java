@@ -30,7 +30,6 @@ import java.util.Optional;
  * committed header, never a second voucher for the same request.
  */
 final class X402ChannelPurchases {
-    private static final long MAX_VALIDITY_SECONDS = 300;
 
     private final Treasury treasury;
     private final JournalStore journal;
@@ -177,7 +176,8 @@ final class X402ChannelPurchases {
             BigInteger deposit,
             Signer signer) {
         Instant now = clock.instant();
-        Instant validBefore = now.plusSeconds(Math.max(10, Math.min(offer.maxTimeoutSeconds(), MAX_VALIDITY_SECONDS)));
+        Instant validBefore =
+                now.plusSeconds(Math.max(10, Math.min(offer.maxTimeoutSeconds(), X402Purchases.MAX_VALIDITY_SECONDS)));
         BigInteger charged =
                 store.outbound(channelId).map(ChannelStore.Outbound::charged).orElse(BigInteger.ZERO);
         Voucher voucher = Voucher.sign(signer, chain.chainId(), channelId, charged.add(offer.amount()));

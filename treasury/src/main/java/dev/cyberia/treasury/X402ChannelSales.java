@@ -131,7 +131,7 @@ final class X402ChannelSales {
         String pendingId = UUID.randomUUID().toString();
         Instant now = clock.instant();
         // no longer than a buyer of ours waits for an answer before it counts a request as not charged
-        long hold = Math.max(5, Math.min(offered.maxTimeoutSeconds(), 300));
+        long hold = Math.max(5, Math.min(offered.maxTimeoutSeconds(), X402Purchases.MAX_VALIDITY_SECONDS));
         if (!store.reserve(
                 channelId,
                 channel.charged(),
@@ -226,14 +226,7 @@ final class X402ChannelSales {
         extra.put(
                 "amount",
                 sale.payment().deposit().map(d -> d.amount().toString()).orElse(""));
-        ObjectNode state = extra.putObject("channelState");
-        ChannelStore.Inbound after = store.inbound(channelId).orElseThrow();
-        state.put("channelId", channelId);
-        state.put("balance", after.balance().toString());
-        state.put("totalClaimed", after.totalClaimed().toString());
-        state.put("withdrawRequestedAt", 0);
-        state.put("refundNonce", "0");
-        state.put("chargedCumulativeAmount", total.toString());
+        extra.set("channelState", state(store.inbound(channelId).orElseThrow()).get("channelState"));
         extra.put("chargedAmount", amount.toString());
         return new X402.SettlementResponse(
                 true,

@@ -25,7 +25,6 @@ public final class X402Paywall implements AutoCloseable {
     private final X402Seller seller;
     private final X402ChannelSales channels;
     private java.util.concurrent.ScheduledExecutorService claiming;
-    private volatile Boolean channelContract;
     /** Authorizations this paywall has taken in (payer:nonce): each is served once. */
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The answers given to the latest payments, by their exact header: a buyer's retry gets the same answer. */
@@ -76,12 +75,7 @@ public final class X402Paywall implements AutoCloseable {
         if (channels == null) {
             return false;
         }
-        Boolean known = channelContract;
-        if (known == null) { // asked once: a contract is not taken away
-            known = BatchSettlement.deployedOn(wallet.chain());
-            channelContract = known;
-        }
-        return known;
+        return wallet.channelContract();
     }
 
     /**

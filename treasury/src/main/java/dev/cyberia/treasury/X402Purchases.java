@@ -40,7 +40,7 @@ final class X402Purchases {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** An authorization we sign lives at most this long, however long a seller offers: a refused one is free again soon. */
-    private static final long MAX_VALIDITY_SECONDS = 300;
+    static final long MAX_VALIDITY_SECONDS = 300;
 
     private static final int MAX_KEPT_BODY = 4 * 1024 * 1024;
     /** The key suffix of a channel purchase made again after the seller's count was adopted. */
@@ -54,7 +54,6 @@ final class X402Purchases {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final X402ChannelPurchases channels;
-    private volatile Boolean channelsOnChain;
 
     X402Purchases(Treasury treasury, JournalStore store, Chain chain, Asset token, Address wallet, Clock clock) {
         this.channels = new X402ChannelPurchases(treasury, store, chain, token, wallet, clock);
@@ -177,7 +176,7 @@ final class X402Purchases {
         }
         boolean channelsHere = payable.stream().anyMatch(X402.Requirements::isChannel)
                 && treasury.policy().channelDeposit() > 0
-                && channelsOnChain();
+                && treasury.channelContract();
         Optional<X402.Requirements> cheapest = payable.stream()
                 .filter(r -> r.amount().compareTo(order.cap().baseUnits()) <= 0)
                 .filter(r -> !r.isChannel() || channelsHere)
@@ -194,16 +193,6 @@ final class X402Purchases {
                             + "; nothing was signed");
         }
         return new Choice(cheapest, "");
-    }
-
-    /** Whether the chain has the channel contract where the scheme expects it (asked once). */
-    private boolean channelsOnChain() {
-        Boolean known = channelsOnChain;
-        if (known == null) {
-            known = BatchSettlement.deployedOn(chain);
-            channelsOnChain = known;
-        }
-        return known;
     }
 
     /** The spend policy and the funds check under the wallet's lock; the authorization signed and committed there. */

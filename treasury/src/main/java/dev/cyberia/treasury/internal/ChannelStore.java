@@ -380,18 +380,17 @@ public final class ChannelStore {
                 ps.setTimestamp(2, Timestamp.from(now));
                 ps.setString(3, channelId);
                 if (ps.executeUpdate() == 0) {
-                    try (PreparedStatement insert = c.prepareStatement("INSERT INTO x402_channels_out (channel_id,"
-                            + " payer, receiver, token, config, deposited, charged, signed_max, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?)")) {
-                        insert.setString(1, channelId);
-                        insert.setString(2, payer.toString());
-                        insert.setString(3, receiver.toString());
-                        insert.setString(4, token.toString());
-                        insert.setString(5, configJson);
-                        insert.setBigDecimal(6, new BigDecimal(voucherMax));
-                        insert.setTimestamp(7, Timestamp.from(now));
-                        insert.executeUpdate();
-                    }
+                    insertOutbound(
+                            c,
+                            channelId,
+                            payer,
+                            receiver,
+                            token,
+                            configJson,
+                            BigInteger.ZERO,
+                            BigInteger.ZERO,
+                            voucherMax,
+                            now);
                 }
             }
             return null;
@@ -417,25 +416,40 @@ public final class ChannelStore {
             if (outboundIn(c, channelId).isPresent()) {
                 return null;
             }
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO x402_channels_out (channel_id, payer,"
-                    + " receiver, token, config, deposited, charged, signed_max, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, channelId);
-                insert.setString(2, payer.toString());
-                insert.setString(3, receiver.toString());
-                insert.setString(4, token.toString());
-                insert.setString(5, configJson);
-                insert.setBigDecimal(6, new BigDecimal(deposited));
-                insert.setBigDecimal(7, new BigDecimal(charged));
-                insert.setBigDecimal(8, new BigDecimal(charged));
-                insert.setTimestamp(9, Timestamp.from(now));
-                insert.executeUpdate();
-            }
+            insertOutbound(c, channelId, payer, receiver, token, configJson, deposited, charged, charged, now);
             if (legs.stream().anyMatch(l -> l.amount().signum() != 0)) {
                 JournalStore.bookIn(c, payer, "x402-found", legs, 0, channelId, "x402 channel found on chain", now);
             }
             return null;
         });
+    }
+
+    private static void insertOutbound(
+            Connection c,
+            String channelId,
+            Address payer,
+            Address receiver,
+            Address token,
+            String configJson,
+            BigInteger deposited,
+            BigInteger charged,
+            BigInteger signedMax,
+            Instant now)
+            throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO x402_channels_out (channel_id, payer,"
+                + " receiver, token, config, deposited, charged, signed_max, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, channelId);
+            insert.setString(2, payer.toString());
+            insert.setString(3, receiver.toString());
+            insert.setString(4, token.toString());
+            insert.setString(5, configJson);
+            insert.setBigDecimal(6, new BigDecimal(deposited));
+            insert.setBigDecimal(7, new BigDecimal(charged));
+            insert.setBigDecimal(8, new BigDecimal(signedMax));
+            insert.setTimestamp(9, Timestamp.from(now));
+            insert.executeUpdate();
+        }
     }
 
     /**
