@@ -35,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * (booked {@code income:services}) before the skill runs.
  */
 public final class SkillShop implements AutoCloseable {
+    static {
+        // the JDK's HttpServer leaves Nagle's algorithm on unless told: an answer's headers and body,
+        // written apart, then wait on the buyer's delayed ACK (milliseconds on loopback, 40 ms at worst)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SkillShop.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;

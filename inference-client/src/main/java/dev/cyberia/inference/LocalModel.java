@@ -164,8 +164,34 @@ public final class LocalModel implements AutoCloseable {
         return Math.min(options.maxNewTokens(), Math.max(16, folder.maxPositions() / 8));
     }
 
+    /** What a fitted prompt depends on: the messages, the tools and the room kept for the answer. */
+    private record FitKey(List<Message> messages, List<ToolDefinition> tools, int reserve) {}
+
+    /**
+     * The last prompts fitted: a server checks that a request fits before it asks for payment and
+     * again before it answers, so one request would otherwise render the template three times.
+     */
+    private final Map<FitKey, long[]> fitted =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(32, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<FitKey, long[]> eldest) {
+                    return size() > 64;
+                }
+            });
+
     /** The prompt's tokens, trimmed to the system message and the latest turns that fit. */
     private long[] fit(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+        FitKey key = new FitKey(List.copyOf(messages), List.copyOf(tools), answerReserve(options));
+        long[] known = fitted.get(key);
+        if (known != null) {
+            return known.clone();
+        }
+        long[] ids = fitUncached(messages, tools, options);
+        fitted.put(key, ids.clone());
+        return ids;
+    }
+
+    private long[] fitUncached(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
         int budget = folder.maxPositions() - answerReserve(options);
         int head = !messages.isEmpty() && messages.get(0).role().equals("system") ? 1 : 0;
         List<Integer> starts = new ArrayList<>(List.of(head)); // the oldest turn kept: a user message

@@ -91,6 +91,19 @@ public record SpendPolicy(
      * @param balance the wallet's balance of the asset now (minus what is in flight)
      */
     public PolicyDecision decide(Address payee, Amount amount, Amount spentLast24Hours, Amount balance) {
+        return decide(payee, amount, () -> spentLast24Hours, () -> balance);
+    }
+
+    /**
+     * The same rules, each input read only when a limit needs it: the 24 hours' spending only under
+     * a 24-hour cap, the balance only under a reserve floor (a wallet without them pays no query
+     * and no chain read for them).
+     */
+    public PolicyDecision decide(
+            Address payee,
+            Amount amount,
+            java.util.function.Supplier<Amount> spentLast24Hours,
+            java.util.function.Supplier<Amount> balance) {
         String symbol = amount.asset().symbol();
         if (denylist.contains(payee)) {
             return new PolicyDecision.Deny("payee " + payee + " is on the denylist");
@@ -105,19 +118,21 @@ public record SpendPolicy(
                     + Amount.ofBaseUnits(amount.asset(), l.perTransaction().get()));
         }
         if (l.per24Hours().isPresent()) {
-            Amount after = spentLast24Hours.plus(amount);
+            Amount spent = spentLast24Hours.get();
+            Amount after = spent.plus(amount);
             if (after.baseUnits().compareTo(l.per24Hours().get()) > 0) {
                 return new PolicyDecision.Deny("24-hour cap of "
                         + Amount.ofBaseUnits(amount.asset(), l.per24Hours().get()) + " would be exceeded: "
-                        + spentLast24Hours + " spent, " + amount + " asked");
+                        + spent + " spent, " + amount + " asked");
             }
         }
         if (l.reserveFloor().isPresent()) {
-            BigInteger left = balance.baseUnits().subtract(amount.baseUnits());
+            Amount held = balance.get();
+            BigInteger left = held.baseUnits().subtract(amount.baseUnits());
             if (left.compareTo(l.reserveFloor().get()) < 0) {
                 return new PolicyDecision.Deny("the reserve floor of "
                         + Amount.ofBaseUnits(amount.asset(), l.reserveFloor().get()) + " may not be spent: balance "
-                        + balance + ", asked " + amount);
+                        + held + ", asked " + amount);
             }
         }
         if (l.approvalAbove().isPresent()

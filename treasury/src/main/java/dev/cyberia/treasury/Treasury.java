@@ -237,22 +237,37 @@ public final class Treasury {
             }
             case PolicyDecision.Allow ok -> {
                 store.recordDecision(payment.id(), wallet, "ALLOW", ok.reason(), "spend-policy", now);
-                yield fundsCheck(payment, check.spendable());
+                yield fundsCheck(payment, check.spendable().get());
             }
         };
     }
 
-    /** The policy's verdict on a spend, and the spendable balance it was judged against. */
-    record SpendCheck(PolicyDecision decision, Amount spendable) {}
+    /**
+     * The policy's verdict on a spend, and the wallet's spendable balance, read once and only when
+     * asked (by the policy's reserve floor, by a funds check).
+     */
+    record SpendCheck(PolicyDecision decision, java.util.function.Supplier<Amount> spendable) {}
 
     /** Asks the spend policy with this wallet's spendable balance and its last 24 hours of spending. */
     SpendCheck spendCheck(Address payee, Amount amount) {
-        Amount spendable = spendable(amount.asset());
-        Amount spent = Amount.ofBaseUnits(
+        java.util.function.Supplier<Amount> spendable = once(() -> spendable(amount.asset()));
+        java.util.function.Supplier<Amount> spent = () -> Amount.ofBaseUnits(
                 amount.asset(),
                 store.spentSince(
                         wallet, amount.asset().symbol(), clock.instant().minus(Duration.ofHours(24))));
         return new SpendCheck(store.policy(wallet).decide(payee, amount, spent, spendable), spendable);
+    }
+
+    private static <T> java.util.function.Supplier<T> once(java.util.function.Supplier<T> read) {
+        Object[] memo = {null};
+        return () -> {
+            if (memo[0] == null) {
+                memo[0] = read.get();
+            }
+            @SuppressWarnings("unchecked")
+            T value = (T) memo[0];
+            return value;
+        };
     }
 
     /** What the wallet holds of an asset minus what is signed or sent and not yet mined. */

@@ -72,14 +72,13 @@ final class X402ChannelPurchases {
             Signer signer) {
         ChannelConfig config = channelFor(offer);
         String channelId = config.id(chain.chainId());
-        BigInteger price = offer.amount();
         BigInteger[] deposit = {BigInteger.ZERO};
-        long head = chain.blockNumber();
+        BigInteger[] charged = {BigInteger.ZERO};
         Payment authorized = journal.authorize(
                 payment.id(),
                 wallet,
                 () -> {
-                    Verdict verdict = decide(payment, offer, channelId, deposit);
+                    Verdict verdict = decide(payment, offer, config, channelId, deposit, charged);
                     return new JournalStore.Decided(
                             verdict,
                             (verdict instanceof Verdict.Stop s ? s.reason() : "within the spend policy")
@@ -88,8 +87,8 @@ final class X402ChannelPurchases {
                                             : "")
                                     + " (x402 channel " + order.resource() + ")");
                 },
-                () -> sign(order, payment, required, offer, config, channelId, deposit[0], signer),
-                head,
+                () -> sign(order, required, offer, config, channelId, charged[0], deposit[0], signer),
+                0, // a voucher is not looked for on chain: the seller's claim is, by channel
                 clock.instant());
         authorized = treasury.told(authorized);
         if (!(authorized.state() instanceof PaymentState.Authorized)) {
@@ -98,7 +97,19 @@ final class X402ChannelPurchases {
         return send(order, authorized);
     }
 
-    private Verdict decide(Payment payment, X402.Requirements offer, String channelId, BigInteger[] deposit) {
+    /**
+     * The spend policy on the request's price, then the channel: free for this purchase, and holding
+     * the price, or a deposit the wallet can cover. The wallet's balance is read only when a deposit
+     * is needed or the policy's reserve floor asks for it: a voucher spends what is already in the
+     * channel. Sets the deposit to make and the running total charged so far.
+     */
+    private Verdict decide(
+            Payment payment,
+            X402.Requirements offer,
+            ChannelConfig config,
+            String channelId,
+            BigInteger[] deposit,
+            BigInteger[] charged) {
         Treasury.SpendCheck check = treasury.spendCheck(payment.payee(), payment.amount());
         switch (check.decision()) {
             case PolicyDecision.Deny d -> {
@@ -116,16 +127,19 @@ final class X402ChannelPurchases {
                             + " (nothing was signed)");
         }
         BigInteger price = offer.amount();
-        if (store.outbound(channelId).isEmpty()) {
-            coldStart(channelFor(offer), channelId);
+        Optional<ChannelStore.Outbound> known = store.outbound(channelId);
+        if (known.isEmpty()) {
+            coldStart(config, channelId);
+            known = store.outbound(channelId);
         }
-        BigInteger available =
-                store.outbound(channelId).map(ChannelStore.Outbound::available).orElse(BigInteger.ZERO);
+        charged[0] = known.map(ChannelStore.Outbound::charged).orElse(BigInteger.ZERO);
+        BigInteger available = known.map(ChannelStore.Outbound::available).orElse(BigInteger.ZERO);
         if (available.compareTo(price) >= 0) {
             return new Verdict.Go();
         }
         // the wallet funds the channel: the spendable balance (less what is in flight) must cover it
         BigInteger spendable = check.spendable()
+                .get()
                 .baseUnits()
                 .add(payment.amount().baseUnits()); // this purchase is not spent from the wallet
         BigInteger wanted = offer.minDeposit()
@@ -168,18 +182,16 @@ final class X402ChannelPurchases {
 
     private SignedPurchase sign(
             PurchaseOrder order,
-            Payment purchase,
             X402.PaymentRequired required,
             X402.Requirements offer,
             ChannelConfig config,
             String channelId,
+            BigInteger charged,
             BigInteger deposit,
             Signer signer) {
         Instant now = clock.instant();
         Instant validBefore =
                 now.plusSeconds(Math.max(10, Math.min(offer.maxTimeoutSeconds(), X402Purchases.MAX_VALIDITY_SECONDS)));
-        BigInteger charged =
-                store.outbound(channelId).map(ChannelStore.Outbound::charged).orElse(BigInteger.ZERO);
         Voucher voucher = Voucher.sign(signer, chain.chainId(), channelId, charged.add(offer.amount()));
         Optional<ChannelDeposit> d = deposit.signum() > 0
                 ? Optional.of(ChannelDeposit.sign(
@@ -193,21 +205,23 @@ final class X402ChannelPurchases {
                 voucher,
                 d,
                 Optional.of(X402.paymentId(order.idempotencyKey())));
-        // before the lock goes: the purchase tied to its channel (a twin sees the channel busy), and
-        // the voucher's total remembered as signed
-        store.signedOn(
+        // committed with the authorization, before the lock goes: the purchase tied to its channel (a
+        // twin sees the channel busy), and the voucher's total remembered as signed
+        return new SignedPurchase(
+                X402.encode(payment, required.resourceWire()),
+                d.map(x -> x.nonce(channelId)).orElse(null),
+                validBefore.getEpochSecond(),
+                Optional.of(signed(config, channelId, voucher.maxClaimable())));
+    }
+
+    private ChannelStore.Signed signed(ChannelConfig config, String channelId, BigInteger voucherMax) {
+        return new ChannelStore.Signed(
                 channelId,
                 wallet,
                 config.receiver(),
                 config.token(),
                 config.toJson().toString(),
-                voucher.maxClaimable(),
-                now,
-                purchase.id());
-        return new SignedPurchase(
-                X402.encode(payment, required.resourceWire()),
-                d.map(x -> x.nonce(channelId)).orElse(null),
-                validBefore.getEpochSecond());
+                voucherMax);
     }
 
     /** Sends the committed header (again, if need be) and books what the seller's answer says. */
@@ -215,7 +229,9 @@ final class X402ChannelPurchases {
         String header = journal.purchaseHeader(payment.id());
         X402.ChannelPayment sent = X402.decodeChannelPayment(header);
         String channelId = sent.voucher().channelId();
-        payment = treasury.told(journal.markSent(payment.id(), clock.instant()));
+        // no SENT step: an AUTHORIZED voucher is already treated as possibly sent (the channel is
+        // busy with it, a retry re-sends it, reconcile asks the seller), so marking it costs a commit
+        // and tells nothing
         HttpResponse<byte[]> response;
         try {
             response = X402Purchases.post(order, header);
@@ -349,15 +365,7 @@ final class X402ChannelPurchases {
                 if (sellers.compareTo(ours) > 0
                         && theirs.isSignedBy(sent.config().voucherSigner(), chain.chainId())) {
                     BigInteger owed = sellers.subtract(ours);
-                    store.signedOn(
-                            channelId,
-                            wallet,
-                            sent.config().receiver(),
-                            sent.config().token(),
-                            sent.config().toJson().toString(),
-                            max,
-                            clock.instant(),
-                            0);
+                    store.signedOn(signed(sent.config(), channelId, max), clock.instant(), 0);
                     store.adoptCharged(
                             channelId,
                             sellers,

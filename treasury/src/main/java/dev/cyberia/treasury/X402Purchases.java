@@ -37,8 +37,16 @@ import java.util.Optional;
  */
 final class X402Purchases {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 (a seller is asked once per purchase: an HTTP/2 upgrade attempt gains nothing), its
+     * answers handled on the client's own selector thread instead of being handed to a pool and
+     * back: each hand-off costs a thread wake-up per request.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Runnable::run)
+            .build();
     /** An authorization we sign lives at most this long, however long a seller offers: a refused one is free again soon. */
     static final long MAX_VALIDITY_SECONDS = 300;
 
@@ -64,6 +72,9 @@ final class X402Purchases {
         this.wallet = wallet;
         this.clock = clock;
     }
+
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastRelease =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     Purchase buy(PurchaseOrder order, Signer signer, PurchaseGate gate) {
         if (!order.cap().asset().equals(token)) {
@@ -214,11 +225,11 @@ final class X402Purchases {
                         case PolicyDecision.NeedsApproval a ->
                             new Verdict.Stop("DENIED", a.reason() + "; an x402 request cannot wait for approval");
                         case PolicyDecision.Allow ok ->
-                            check.spendable().compareTo(payment.amount()) < 0
+                            check.spendable().get().compareTo(payment.amount()) < 0
                                     ? new Verdict.Stop(
                                             "FAILED",
-                                            "insufficient funds: " + payment.amount() + " asked, " + check.spendable()
-                                                    + " spendable; nothing was signed")
+                                            "insufficient funds: " + payment.amount() + " asked, "
+                                                    + check.spendable().get() + " spendable; nothing was signed")
                                     : new Verdict.Go();
                     };
                     String reason = verdict instanceof Verdict.Stop s
@@ -456,7 +467,16 @@ final class X402Purchases {
         return out;
     }
 
+    /**
+     * Resolves purchases whose authorization has run out, at most once a second: authorizations
+     * live at least ten seconds, so looking on every purchase would only cost queries.
+     */
     private void releaseExpired() {
+        Instant now = clock.instant();
+        Instant last = lastRelease.get();
+        if (last != null && now.isBefore(last.plusSeconds(1)) || !lastRelease.compareAndSet(last, now)) {
+            return;
+        }
         resolve(true);
     }
 

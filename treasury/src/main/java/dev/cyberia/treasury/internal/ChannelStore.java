@@ -351,50 +351,56 @@ public final class ChannelStore {
         });
     }
 
-    /**
-     * The buyer's channel known (created with nothing in it when new), the voucher's running total
-     * remembered as signed (what the seller could claim at most), and the purchase that signed it
-     * ({@code paymentId}, 0 for none) tied to the channel, in one transaction.
-     */
-    public void signedOn(
+    /** What a buyer's voucher commits to on its channel: the channel (as first known) and the running total signed. */
+    public record Signed(
             String channelId,
             Address payer,
             Address receiver,
             Address token,
             String configJson,
-            BigInteger voucherMax,
-            Instant now,
-            long paymentId) {
+            BigInteger voucherMax) {}
+
+    /**
+     * The buyer's channel known (created with nothing in it when new), the voucher's running total
+     * remembered as signed (what the seller could claim at most), and the purchase that signed it
+     * ({@code paymentId}, 0 for none) tied to the channel, in one transaction.
+     */
+    public void signedOn(Signed signed, Instant now, long paymentId) {
         journal.inTransaction(c -> {
-            if (paymentId > 0) {
-                try (PreparedStatement ps =
-                        c.prepareStatement("UPDATE payments SET channel_id = ? WHERE id = ? AND channel_id IS NULL")) {
-                    ps.setString(1, channelId);
-                    ps.setLong(2, paymentId);
-                    ps.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE x402_channels_out SET signed_max ="
-                    + " GREATEST(signed_max, ?), updated_at = ? WHERE channel_id = ?")) {
-                ps.setBigDecimal(1, new BigDecimal(voucherMax));
-                ps.setTimestamp(2, Timestamp.from(now));
-                ps.setString(3, channelId);
-                if (ps.executeUpdate() == 0) {
-                    insertOutbound(
-                            c,
-                            channelId,
-                            payer,
-                            receiver,
-                            token,
-                            configJson,
-                            BigInteger.ZERO,
-                            BigInteger.ZERO,
-                            voucherMax,
-                            now);
-                }
-            }
+            signedOnIn(c, signed, now, paymentId);
             return null;
         });
+    }
+
+    /** {@link #signedOn} inside a transaction of the caller's (the wallet lock's, when a purchase signs). */
+    static void signedOnIn(Connection c, Signed signed, Instant now, long paymentId) throws SQLException {
+        if (paymentId > 0) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE payments SET channel_id = ? WHERE id = ? AND channel_id IS NULL")) {
+                ps.setString(1, signed.channelId());
+                ps.setLong(2, paymentId);
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE x402_channels_out SET signed_max ="
+                + " GREATEST(signed_max, ?), updated_at = ? WHERE channel_id = ?")) {
+            ps.setBigDecimal(1, new BigDecimal(signed.voucherMax()));
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setString(3, signed.channelId());
+            if (ps.executeUpdate() == 0) {
+                insertOutbound(
+                        c,
+                        signed.channelId(),
+                        signed.payer(),
+                        signed.receiver(),
+                        signed.token(),
+                        signed.configJson(),
+                        BigInteger.ZERO,
+                        BigInteger.ZERO,
+                        signed.voucherMax(),
+                        now);
+            }
+        }
     }
 
     /**

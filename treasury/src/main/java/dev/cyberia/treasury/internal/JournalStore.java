@@ -54,7 +54,12 @@ public final class JournalStore {
     }
 
     /** An x402 payment signed for a purchase: the header as it is sent, its authorization's nonce and end. */
-    public record SignedPurchase(String header, String authorizationNonce, long validBefore) {}
+    public record SignedPurchase(
+            String header, String authorizationNonce, long validBefore, Optional<ChannelStore.Signed> onChannel) {
+        public SignedPurchase(String header, String authorizationNonce, long validBefore) {
+            this(header, authorizationNonce, validBefore, Optional.empty());
+        }
+    }
 
     /** What a seller answered, kept with a settled purchase so that a re-run gets the same answer. */
     public record StoredResponse(int status, String headersJson, byte[] body) {}
@@ -417,18 +422,25 @@ public final class JournalStore {
      * wallet's money (policy, funds, nonce) are made one at a time across threads and processes,
      * and each one's effect is committed before the next is made.
      */
+    private static boolean lockRow(Connection c, Address wallet) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT address FROM wallets WHERE address = ? FOR UPDATE")) {
+            lock.setString(1, wallet.toString());
+            try (ResultSet rs = lock.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     <T> T underWalletLock(Address wallet, SqlWork<T> work) {
         return inTransaction(c -> {
-            try (PreparedStatement merge =
-                    c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
-                merge.setString(1, wallet.toString());
-                merge.executeUpdate();
-            }
-            c.commit(); // the row exists for every later lock
-            try (PreparedStatement lock =
-                    c.prepareStatement("SELECT address FROM wallets WHERE address = ? FOR UPDATE")) {
-                lock.setString(1, wallet.toString());
-                lock.executeQuery().close();
+            if (!lockRow(c, wallet)) {
+                try (PreparedStatement merge =
+                        c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
+                    merge.setString(1, wallet.toString());
+                    merge.executeUpdate();
+                }
+                c.commit(); // the row exists for every later lock
+                lockRow(c, wallet);
             }
             return work.run(c);
         });
@@ -479,6 +491,9 @@ public final class JournalStore {
                 ps.setLong(4, headBlock);
                 ps.setLong(5, id);
                 ps.executeUpdate();
+            }
+            if (signed.onChannel().isPresent()) {
+                ChannelStore.signedOnIn(c, signed.onChannel().get(), now, id);
             }
             return byIdIn(c, id);
         });
@@ -878,12 +893,13 @@ public final class JournalStore {
 
     /** What is signed or sent but not yet mined: not spendable again. */
     public BigInteger inFlight(Address payer, String symbol) {
+        // by (payer, state): the few payments in flight, not every payment the wallet made
         return sum(
                 "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ? AND asset = ? AND state IN (" + IN_FLIGHT
-                        + ")" + " AND purpose LIKE 'expenses:%' AND created_at >= ?",
+                        + ")" + " AND purpose LIKE 'expenses:%'",
                 payer,
                 symbol,
-                Instant.EPOCH);
+                null);
     }
 
     private BigInteger sum(String sql, Address payer, String symbol, Instant since) {
@@ -891,7 +907,9 @@ public final class JournalStore {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, payer.toString());
                 ps.setString(2, symbol);
-                ps.setTimestamp(3, Timestamp.from(since));
+                if (since != null) {
+                    ps.setTimestamp(3, Timestamp.from(since));
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getBigDecimal(1).toBigIntegerExact();
