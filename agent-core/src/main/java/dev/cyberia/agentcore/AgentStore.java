@@ -38,7 +38,7 @@ public final class AgentStore {
         try {
             Flyway.configure()
                     .dataSource(db)
-                    .locations("classpath:db/agents")
+                    .locations("classpath:db/agents", "classpath:db/" + vendorOf(db) + "/agents")
                     .table("agents_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
@@ -48,6 +48,15 @@ public final class AgentStore {
             throw new AgentException("cannot migrate the agent tables: " + e.getMessage(), e);
         }
         return new AgentStore(db);
+    }
+
+    /** {@code h2} or {@code postgresql}: the folder of the migrations whose SQL differs between them. */
+    static String vendorOf(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? "postgresql" : "h2";
+        } catch (SQLException e) {
+            throw new AgentException("cannot reach the agent database: " + e.getMessage(), e);
+        }
     }
 
     public DataSource dataSource() {
@@ -244,8 +253,10 @@ public final class AgentStore {
     }
 
     public void beginCall(String tickId, int step, String tool, String arguments) {
-        update(
-                "MERGE INTO agent_tool_calls (tick_id, step, tool, arguments) KEY (tick_id, step) VALUES (?,?,?,?)",
+        upsert(
+                "agent_tool_calls",
+                List.of("tick_id", "step"),
+                List.of("tool", "arguments"),
                 tickId,
                 step,
                 tool,
@@ -264,12 +275,7 @@ public final class AgentStore {
     // --- notes (the memory skill) ---
 
     public void remember(String agent, String topic, String note, Instant at) {
-        update(
-                "MERGE INTO agent_notes (agent, topic, note, at) KEY (agent, topic) VALUES (?,?,?,?)",
-                agent,
-                topic,
-                note,
-                Timestamp.from(at));
+        upsert("agent_notes", List.of("agent", "topic"), List.of("note", "at"), agent, topic, note, Timestamp.from(at));
     }
 
     public Optional<String> recall(String agent, String topic) {
@@ -290,8 +296,10 @@ public final class AgentStore {
     // --- goals ---
 
     public void stopGoal(String agent, String goal, Instant at, String reason) {
-        update(
-                "MERGE INTO agent_goals_stopped (agent, goal, at, reason) KEY (agent, goal) VALUES (?,?,?,?)",
+        upsert(
+                "agent_goals_stopped",
+                List.of("agent", "goal"),
+                List.of("at", "reason"),
                 agent,
                 goal,
                 Timestamp.from(at),
@@ -315,12 +323,15 @@ public final class AgentStore {
     /** Registers a node, and forgets nodes not seen for a day (killed ones that never said goodbye). */
     public void registerNode(String id, long pid, Instant now) {
         update("DELETE FROM nodes WHERE seen_at < ?", Timestamp.from(now.minus(Duration.ofDays(1))));
-        update(
-                "MERGE INTO nodes (id, pid, started_at, seen_at, stop_requested) KEY (id) VALUES (?,?,?,?,FALSE)",
+        upsert(
+                "nodes",
+                List.of("id"),
+                List.of("pid", "started_at", "seen_at", "stop_requested"),
                 id,
                 pid,
                 Timestamp.from(now),
-                Timestamp.from(now));
+                Timestamp.from(now),
+                false);
     }
 
     /** Checks a node in. @return whether someone asked it to stop */
@@ -350,6 +361,37 @@ public final class AgentStore {
     }
 
     // --- plumbing ---
+
+    /**
+     * Inserts the row, or updates it when its key exists: {@code values} are the key columns' then
+     * the others', in order. Portable (H2 and PostgreSQL spell MERGE differently); each statement
+     * commits on its own, so a twin's insert between the two only turns ours into an update.
+     */
+    private void upsert(String table, List<String> keys, List<String> columns, Object... values) {
+        Object[] keyValues = java.util.Arrays.copyOfRange(values, 0, keys.size());
+        Object[] others = java.util.Arrays.copyOfRange(values, keys.size(), values.length);
+        Object[] updateArgs = new Object[values.length];
+        System.arraycopy(others, 0, updateArgs, 0, others.length);
+        System.arraycopy(keyValues, 0, updateArgs, others.length, keyValues.length);
+        String update = "UPDATE " + table + " SET " + String.join(" = ?, ", columns) + " = ? WHERE "
+                + String.join(" = ? AND ", keys) + " = ?";
+        if (update(update, updateArgs) > 0) {
+            return;
+        }
+        List<String> all = new ArrayList<>(keys);
+        all.addAll(columns);
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", all) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(all.size(), "?")) + ")";
+        try {
+            update(insert, values);
+        } catch (AgentException e) {
+            if (e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+                update(update, updateArgs); // a twin inserted it first
+                return;
+            }
+            throw e;
+        }
+    }
 
     private int update(String sql, Object... args) {
         try (Connection c = db.getConnection();

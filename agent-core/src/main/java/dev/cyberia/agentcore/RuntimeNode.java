@@ -219,7 +219,11 @@ public final class RuntimeNode implements AutoCloseable {
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
         p.setProperty("org.quartz.threadPool.threadNamePrefix", "cyberia-tick");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        p.setProperty(
+                "org.quartz.jobStore.driverDelegateClass",
+                AgentStore.vendorOf(db).equals("postgresql")
+                        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+                        : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", dataSource);
         p.setProperty("org.quartz.jobStore.isClustered", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");

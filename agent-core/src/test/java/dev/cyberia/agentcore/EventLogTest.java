@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cyberia.keystore.Address;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +15,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EventLogTest {
     static final Asset CYB = Asset.token("CYB", 6, Address.parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
-    final TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    final TreasuryDatabase db = TestDatabases.fresh();
     final AgentStore store = AgentStore.open(db.dataSource());
     final EventLog log = new EventLog(db.dataSource(), Clock.systemUTC());
 

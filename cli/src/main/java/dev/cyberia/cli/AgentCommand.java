@@ -79,7 +79,7 @@ final class AgentCommand extends CommandGroup {
         public Integer call() throws IOException {
             AgentStore.requireValidName(name);
             String yaml = template(from);
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 KeyInfo keyInfo;
                 if (key != null) {
                     keyInfo = create(agents, keystore(), name, yaml, "--from " + from, key, null, null, environment());
@@ -241,7 +241,7 @@ final class AgentCommand extends CommandGroup {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 AgentRecord agent = agents.store.get(name);
                 // a broken definition or an unknown skill fails here, not later in a node
                 AgentDefinition definition = AgentDefinitions.read(agent.definitionPath());
@@ -324,7 +324,7 @@ final class AgentCommand extends CommandGroup {
     static final class ListAgents extends Subcommand {
         @Override
         public Integer call() {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 List<AgentRecord> all = agents.store.all();
                 Instant now = environment().clock().instant();
                 ArrayNode array = Json.array();
@@ -380,7 +380,7 @@ final class AgentCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 AgentRecord a = agents.store.get(name);
                 Instant now = environment().clock().instant();
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
@@ -543,7 +543,7 @@ final class AgentCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 AgentRecord a = agents.store.get(name);
                 if (a.state() == AgentState.STOPPED || a.state() == AgentState.CREATED) {
                     throw new CliInputException("agent '" + name + "' is not running (" + a.state() + ")");
@@ -576,7 +576,7 @@ final class AgentCommand extends CommandGroup {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 agents.store.get(name);
                 ConsoleEvents console = new ConsoleEvents(out(), json());
                 long lastSeq = -1;

@@ -24,10 +24,10 @@ final class AgentHome implements AutoCloseable {
         this.events.addListener(ActionLog.writer(home));
     }
 
-    static AgentHome open(Path home, Clock clock) {
-        TreasuryDatabase db = TreasuryDatabase.forHome(home);
+    static AgentHome open(CyberiaCommand root, Clock clock) {
+        TreasuryDatabase db = root.openDatabase();
         try {
-            return new AgentHome(home, db, clock);
+            return new AgentHome(root.home(), db, clock);
         } catch (RuntimeException e) {
             db.close();
             throw e;

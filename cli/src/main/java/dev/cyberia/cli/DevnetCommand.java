@@ -164,7 +164,7 @@ final class DevnetCommand extends CommandGroup {
             Amount tokenAmount = Amount.parse(tokens, cyb);
             Amount usdcAmount = Amount.parse(usdc, usdcOf(info));
             List<Devnet.Funding> done;
-            try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+            try (TreasuryDatabase db = root().openDatabase()) {
                 done = fundAndBook(root().home(), db, to, ethAmount, tokenAmount, usdcAmount);
             }
             ObjectNode n = Json.object();

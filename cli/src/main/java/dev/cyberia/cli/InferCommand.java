@@ -113,7 +113,7 @@ final class InferCommand extends Subcommand {
         String modelId = firstModel(provider.miner);
         long started = System.nanoTime();
         dev.cyberia.inference.MinerClient.PaidAnswer answer;
-        try (dev.cyberia.treasury.TreasuryDatabase db = dev.cyberia.treasury.TreasuryDatabase.forHome(root().home())) {
+        try (dev.cyberia.treasury.TreasuryDatabase db = root().openDatabase()) {
             answer = withSigner(key, passphraseFile, signer -> {
                 dev.cyberia.treasury.Treasury wallet =
                         chain.treasury(db, signer.address(), environment().clock());

@@ -113,7 +113,7 @@ final class MarketCommand extends CommandGroup {
                 throw new CliInputException("an offer id is 0 or more, not " + id);
             }
             return withSigner(key, passphraseFile, signer -> {
-                try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+                try (TreasuryDatabase db = root().openDatabase()) {
                     Treasury wallet =
                             chain.treasury(db, signer.address(), environment().clock());
                     if (id >= market.all().size()) {

@@ -142,7 +142,7 @@ final class MinerCommand extends CommandGroup {
             try (Passphrase passphrase =
                             Passphrases.existing(passphraseFile, environment(), "Passphrase for '" + key + "': ");
                     Signer signer = keystore().unlock(key, passphrase);
-                    TreasuryDatabase db = TreasuryDatabase.forHome(root().home());
+                    TreasuryDatabase db = root().openDatabase();
                     AutoCloseable closeable = openBackend()) {
                 dev.cyberia.inference.ChatBackend local = backendInUse;
                 Treasury wallet =

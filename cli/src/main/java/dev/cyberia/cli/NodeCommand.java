@@ -46,7 +46,7 @@ final class NodeCommand extends CommandGroup {
         @Override
         public Integer call() throws InterruptedException {
             dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 agents.events.addListener(new ConsoleEvents(out(), json()));
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
                 dev.cyberia.keystore.Passphrase passphrase =
@@ -90,7 +90,7 @@ final class NodeCommand extends CommandGroup {
 
         @Override
         public Integer call() throws InterruptedException {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 Instant now = environment().clock().instant();
                 List<AgentStore.NodeRecord> live = agents.store.nodes().stream()
                         .filter(n -> n.isAlive(now, AgentCommand.LEASE))
@@ -125,7 +125,7 @@ final class NodeCommand extends CommandGroup {
     static final class Status extends Subcommand {
         @Override
         public Integer call() {
-            try (AgentHome agents = AgentHome.open(root().home(), environment().clock())) {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 Instant now = environment().clock().instant();
                 ArrayNode array = Json.array();
                 StringBuilder text = new StringBuilder();

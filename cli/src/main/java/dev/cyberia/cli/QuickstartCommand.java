@@ -98,7 +98,7 @@ final class QuickstartCommand extends Subcommand {
         say("devnet " + info.rpcUrl() + (devnetWasUp ? " (already running)" : " (started)") + ", CYB " + info.token()
                 + ", market " + info.registry());
 
-        try (AgentHome agents = AgentHome.open(home, environment().clock())) {
+        try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
             java.time.Instant now = environment().clock().instant();
             if (agents.store.nodes().stream().anyMatch(n -> n.isAlive(now, AgentCommand.LEASE) && !n.stopRequested())) {
                 throw new CliInputException("a node is already running on " + home + " (a 'cyberia node start' or"

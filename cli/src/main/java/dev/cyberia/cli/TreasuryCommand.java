@@ -45,7 +45,7 @@ final class TreasuryCommand extends CommandGroup {
 
         /** A payment that waits for approval, or bad input naming why not. */
         Payment findWaiting(long id) {
-            try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+            try (TreasuryDatabase db = root().openDatabase()) {
                 Payment p = db.payment(id)
                         .orElseThrow(() ->
                                 new CliInputException("no payment #" + id + "; see 'cyberia treasury approvals list'"));
@@ -78,7 +78,7 @@ final class TreasuryCommand extends CommandGroup {
 
         <T> T withTreasury(Address wallet, Treasury.Options options, Function<Treasury, T> work) {
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
-            try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+            try (TreasuryDatabase db = root().openDatabase()) {
                 return work.apply(Treasury.open(
                         db, chain.chain(), chain.token(), wallet, environment().clock(), options));
             }
@@ -591,7 +591,7 @@ final class TreasuryCommand extends CommandGroup {
         static final class ListWaiting extends Subcommand {
             @Override
             public Integer call() {
-                try (TreasuryDatabase db = TreasuryDatabase.forHome(root().home())) {
+                try (TreasuryDatabase db = root().openDatabase()) {
                     List<Payment> waiting = db.awaitingApproval();
                     ObjectNode n = Json.object();
                     ArrayNode rows = n.putArray("waiting");

@@ -11,11 +11,11 @@ import dev.cyberia.agentcore.Tier;
 import dev.cyberia.keystore.Address;
 import dev.cyberia.keystore.Keystore;
 import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The node's spawner: a child's key, its derived definition and its lineage. */
@@ -24,7 +24,7 @@ class AgentAssemblySpawnTest {
     @Test
     void spawn_makesAKeyADerivedDefinitionAndTheLineage_onceForTheSameChild() throws Exception {
         Path home = Files.createTempDirectory("cyberia-spawn");
-        try (TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+        try (TreasuryDatabase db = TestDatabases.fresh()) {
             AgentStore store = AgentStore.open(db.dataSource());
             Path parentDef = home.resolve("agents/mom/agent.yaml");
             Files.createDirectories(parentDef.getParent());

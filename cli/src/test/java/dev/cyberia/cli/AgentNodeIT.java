@@ -36,6 +36,9 @@ class AgentNodeIT {
         cli = new CliRun(tmp.resolve("user"));
         cli.variables.put("CYBERIA_HOME", home.toString());
         cli.variables.put("CYBERIA_PASSPHRASE", "agent-pass");
+        if (dev.cyberia.treasury.TestDatabases.postgresql()) { // the nodes and the CLI on one PostgreSQL database
+            cli.variables.put("CYBERIA_DB", dev.cyberia.treasury.TestDatabases.freshUrl());
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -94,6 +97,9 @@ class AgentNodeIT {
                         tmp.resolve("node-" + System.nanoTime() + ".log").toFile());
         pb.environment().put("CYBERIA_HOME", home.toString());
         pb.environment().put("CYBERIA_PASSPHRASE", "agent-pass");
+        if (cli.variables.containsKey("CYBERIA_DB")) {
+            pb.environment().put("CYBERIA_DB", cli.variables.get("CYBERIA_DB"));
+        }
         return pb.start();
     }
 

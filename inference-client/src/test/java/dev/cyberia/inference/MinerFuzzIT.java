@@ -16,6 +16,7 @@ import dev.cyberia.treasury.Chain;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.DevnetInfo;
 import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
@@ -37,7 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,7 +95,7 @@ class MinerFuzzIT {
         minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
         buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000_000_000L));
-        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        minerDb = TestDatabases.fresh();
         minerWallet =
                 Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
         model = LocalModel.open(LocalModelTest.TINY);

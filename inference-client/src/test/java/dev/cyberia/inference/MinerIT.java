@@ -18,6 +18,7 @@ import dev.cyberia.treasury.Chain;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.DevnetInfo;
 import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
@@ -34,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,8 +84,8 @@ class MinerIT {
         minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
         buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(2_000_000));
-        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        buyerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        minerDb = TestDatabases.fresh();
+        buyerDb = TestDatabases.fresh();
         minerWallet =
                 Treasury.open(minerDb, chain, cyb, minerKey.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
         buyerWallet =
@@ -559,7 +559,7 @@ class MinerIT {
                 dev.cyberia.keystore.Address.parse("0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
         devnet.fund(official, BigInteger.ZERO, BigInteger.valueOf(1_000_000));
         try (Signer channelMiner = keystore.unlock("channel-miner", Passphrase.wrap("pw".toCharArray()));
-                TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+                TreasuryDatabase db = TestDatabases.fresh();
                 MinerServer perToken = MinerServer.start(
                         MinerServer.Config.local(
                                         0,
@@ -636,8 +636,7 @@ class MinerIT {
     @Test
     void ourBuyer_paysTheMinerOverAChannel_oneDepositThenVouchers_withReceipts() throws Exception {
         try (Signer channelBuyer = keystore.unlock("channel-buyer", Passphrase.wrap("pw".toCharArray()));
-                TreasuryDatabase db =
-                        TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+                TreasuryDatabase db = TestDatabases.fresh()) {
             devnet.fund(channelBuyer.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000));
             Treasury wallet =
                     Treasury.open(db, chain, cyb, channelBuyer.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);

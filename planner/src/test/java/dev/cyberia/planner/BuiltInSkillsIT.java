@@ -11,6 +11,7 @@ import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.Offer;
 import dev.cyberia.treasury.OfferDraft;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TokenDomain;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
@@ -19,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class BuiltInSkillsIT {
     static void start() throws IOException {
         bed = new Testbed();
         minerKey = bed.devKey("miner", 8);
-        minerDb = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        minerDb = TestDatabases.fresh();
         model = LocalModel.open(Path.of("../models/tiny-chat"));
         miner = MinerServer.start(
                 MinerServer.Config.local(

@@ -21,6 +21,7 @@ import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.Chain;
 import dev.cyberia.treasury.Devnet;
 import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A real anvil devnet, a fresh in-memory database per agent, and an agent with a real key (dev
@@ -84,7 +84,7 @@ final class Testbed implements AutoCloseable {
 
     /** One agent on a fresh database; ticks it with {@code planner} over the built-in skills. */
     final class Agent implements AutoCloseable {
-        final TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        final TreasuryDatabase db = TestDatabases.fresh();
         final AgentStore store = AgentStore.open(db.dataSource());
         final EventLog events = new EventLog(db.dataSource(), Clock.systemUTC());
         final List<String> eventTypes = new ArrayList<>();

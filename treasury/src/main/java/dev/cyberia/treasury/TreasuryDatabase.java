@@ -1,20 +1,52 @@
 package dev.cyberia.treasury;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * The treasury's database: an H2 file in the Cyberia home by default, or any JDBC URL. Migrated
- * with Flyway on open. Commits are durable ({@code WRITE_DELAY=0}): a journal row that was
- * committed survives a killed process.
+ * The database a node keeps everything in (journal, ledger, policy; the agent tables and Quartz's
+ * open on the same one): an H2 file in the Cyberia home by default, or PostgreSQL
+ * ({@code jdbc:postgresql://...}). Migrated with Flyway on open; the migrations are the same on
+ * both, with a vendor's own file only where the SQL must differ ({@code db/h2/treasury},
+ * {@code db/postgresql/treasury}). Commits are durable: H2 with {@code WRITE_DELAY=0}, PostgreSQL
+ * with its defaults ({@code synchronous_commit=on}).
  */
 public final class TreasuryDatabase implements AutoCloseable {
-    private final JdbcConnectionPool pool;
+    /** Connections per node: H2 in one process is cheap; a PostgreSQL server is shared by many nodes. */
+    private static final int H2_CONNECTIONS = 64;
 
-    private TreasuryDatabase(JdbcConnectionPool pool) {
+    private static final int POSTGRESQL_CONNECTIONS = 32;
+
+    private final DataSource pool;
+    private final AutoCloseable closer;
+    private final Vendor vendor;
+
+    /** Which SQL a database speaks, where the two differ. */
+    public enum Vendor {
+        H2,
+        POSTGRESQL;
+
+        static Vendor of(String jdbcUrl) {
+            if (jdbcUrl.startsWith("jdbc:h2:")) {
+                return H2;
+            }
+            if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+                return POSTGRESQL;
+            }
+            throw new InvalidTreasuryInputException("unsupported database URL '" + jdbcUrl
+                    + "': use jdbc:postgresql://HOST:PORT/DATABASE, or leave it out for the H2 file in the home");
+        }
+    }
+
+    private TreasuryDatabase(DataSource pool, AutoCloseable closer, Vendor vendor) {
         this.pool = pool;
+        this.closer = closer;
+        this.vendor = vendor;
     }
 
     /**
@@ -28,21 +60,66 @@ public final class TreasuryDatabase implements AutoCloseable {
                 + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000;QUERY_CACHE_SIZE=64");
     }
 
+    /** An H2 URL, or a PostgreSQL URL whose credentials are in the URL or not needed. */
     public static TreasuryDatabase open(String jdbcUrl) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
-        pool.setMaxConnections(64);
+        return open(jdbcUrl, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Any supported URL, with credentials kept out of it (a password in a URL ends up in process
+     * lists and shell histories).
+     */
+    public static TreasuryDatabase open(String jdbcUrl, Optional<String> user, Optional<String> password) {
+        Vendor vendor = Vendor.of(jdbcUrl);
+        DataSource pool;
+        AutoCloseable closer;
+        if (vendor == Vendor.H2) {
+            JdbcConnectionPool h2 = JdbcConnectionPool.create(jdbcUrl, user.orElse("sa"), password.orElse(""));
+            h2.setMaxConnections(H2_CONNECTIONS);
+            pool = h2;
+            closer = h2::dispose;
+        } else {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(jdbcUrl);
+            user.ifPresent(config::setUsername);
+            password.ifPresent(config::setPassword);
+            config.setMaximumPoolSize(POSTGRESQL_CONNECTIONS);
+            config.setMinimumIdle(1);
+            config.setPoolName("cyberia");
+            config.setInitializationFailTimeout(-1); // the first use says why, not the pool's start
+            config.setConnectionTimeout(20_000);
+            HikariDataSource hikari = new HikariDataSource(config);
+            pool = hikari;
+            closer = hikari::close;
+        }
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/treasury")
+                    .locations(
+                            "classpath:db/treasury",
+                            "classpath:db/" + vendor.name().toLowerCase() + "/treasury")
                     .table("treasury_schema_history")
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
-            pool.dispose();
-            throw new TreasuryException("cannot open the treasury database at " + jdbcUrl + ": " + e.getMessage(), e);
+            closeQuietly(closer);
+            throw new TreasuryException(
+                    "cannot open the treasury database at " + redacted(jdbcUrl) + ": " + e.getMessage(), e);
         }
-        return new TreasuryDatabase(pool);
+        return new TreasuryDatabase(pool, closer, vendor);
+    }
+
+    /** A URL as it may be shown: without a password given in it. */
+    public static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static void closeQuietly(AutoCloseable closer) {
+        try {
+            closer.close();
+        } catch (Exception ignored) {
+            // the open failed already; that is the error to report
+        }
     }
 
     /** Payments of every wallet that wait for a person. */
@@ -58,8 +135,12 @@ public final class TreasuryDatabase implements AutoCloseable {
         return pool;
     }
 
+    public Vendor vendor() {
+        return vendor;
+    }
+
     @Override
     public void close() {
-        pool.dispose();
+        closeQuietly(closer);
     }
 }

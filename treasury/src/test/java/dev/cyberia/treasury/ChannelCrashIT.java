@@ -27,8 +27,7 @@ class ChannelCrashIT extends OnDevnet {
     void killedMidChannelPurchase_thenRestarted_depositsOnce_andIsChargedOnce(String stopAt) throws Exception {
         fundTokens(address(1), "10");
         Path dbDir = Files.createTempDirectory("channel-crash");
-        String jdbcUrl =
-                "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
+        String jdbcUrl = TestDatabases.freshSharedUrl(dbDir);
         String key = "channel-crash-" + stopAt;
         try (TreasuryDatabase db1 = TreasuryDatabase.open(jdbcUrl)) {
             Treasury books = Treasury.open(db1, chain, cyb, address(1), Clock.systemUTC(), Treasury.Options.DEFAULT);

@@ -29,8 +29,7 @@ class CrashRecoveryIT extends OnDevnet {
         fundTokens(payer, "10");
         BigInteger nonceBefore = chain.nonce(payer, true);
         Path dbDir = Files.createTempDirectory("crash-db");
-        String jdbcUrl =
-                "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
+        String jdbcUrl = TestDatabases.freshSharedUrl(dbDir);
 
         Process child = ChildJvm.start(
                 CrashingPayer.class,

@@ -16,7 +16,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +67,7 @@ abstract class OnDevnet {
     @BeforeEach
     void snapshotChain() {
         snapshot = ((JsonRpcChain) chain).client().call("evm_snapshot").asText();
-        db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        db = TestDatabases.fresh();
     }
 
     @AfterEach

@@ -30,8 +30,7 @@ class PurchaseCrashIT extends OnDevnet {
         fundTokens(address(1), "10");
         BigInteger sellerBefore = Erc20.balanceOf(chain, info.token(), address(2));
         Path dbDir = Files.createTempDirectory("purchase-crash");
-        String jdbcUrl =
-                "jdbc:h2:file:" + dbDir.resolve("journal") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=20000";
+        String jdbcUrl = TestDatabases.freshSharedUrl(dbDir);
         String key = "crash-" + stopAt + "-" + run;
         try (TreasuryDatabase db1 = TreasuryDatabase.open(jdbcUrl)) {
             Treasury books = Treasury.open(db1, chain, cyb, address(1), Clock.systemUTC(), Treasury.Options.DEFAULT);

@@ -16,7 +16,6 @@ import dev.cyberia.treasury.internal.Erc20;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class RpcOutageIT {
                 devnet.down();
             }
         };
-        try (TreasuryDatabase db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (TreasuryDatabase db = TestDatabases.fresh();
                 Signer signer = keystore.unlock("payer", Passphrase.wrap("pw".toCharArray()))) {
             Chain chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
             Treasury treasury = Treasury.open(

@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The seller collects an x402 payment through its journal: once, booked as income, gas booked too. */
@@ -64,8 +63,7 @@ class X402SettlementIT extends OnDevnet {
         X402.PaymentPayload payment = buyerPays("0.25");
         try (Signer sellerKey = signer(2)) {
             treasury(address(2)).collect(payment, sellerKey);
-            try (TreasuryDatabase other =
-                    TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")) {
+            try (TreasuryDatabase other = TestDatabases.fresh()) {
                 Treasury fresh =
                         Treasury.open(other, chain, cyb, address(2), Clock.systemUTC(), Treasury.Options.DEFAULT);
                 BigInteger nonce = chain.nonce(address(2), true);

@@ -431,14 +431,61 @@ public final class JournalStore {
         }
     }
 
+    /**
+     * The wallet's row, inserted when missing (in a savepoint: a twin inserting it at the same
+     * moment leaves the row there, and PostgreSQL's transaction usable).
+     */
+    private static void ensureWallet(Connection c, Address wallet) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO wallets (address) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM wallets WHERE address = ?)")) {
+            ps.setString(1, wallet.toString());
+            ps.setString(2, wallet.toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before); // inserted by a twin: there it is
+        }
+    }
+
+    /** The next posting number (the two databases name a sequence's next value differently). */
+    private static long nextPosting(Connection c) throws SQLException {
+        String sql = c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+                ? "SELECT nextval('ledger_postings')"
+                : "SELECT NEXT VALUE FOR ledger_postings";
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The threads of this process queue for a wallet here, before the database's row lock: a queue
+     * in the database would hold a pooled connection per waiting thread, and the holder, which
+     * reads through other connections, could find none left.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock>
+            LOCAL_LOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     <T> T underWalletLock(Address wallet, SqlWork<T> work) {
+        java.util.concurrent.locks.ReentrantLock local = LOCAL_LOCKS.computeIfAbsent(
+                System.identityHashCode(dataSource) + ":" + wallet,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
+        try {
+            return underRowLock(wallet, work);
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private <T> T underRowLock(Address wallet, SqlWork<T> work) {
         return inTransaction(c -> {
             if (!lockRow(c, wallet)) {
-                try (PreparedStatement merge =
-                        c.prepareStatement("MERGE INTO wallets (address) KEY (address) VALUES (?)")) {
-                    merge.setString(1, wallet.toString());
-                    merge.executeUpdate();
-                }
+                ensureWallet(c, wallet);
                 c.commit(); // the row exists for every later lock
                 lockRow(c, wallet);
             }
@@ -785,12 +832,7 @@ public final class JournalStore {
                 }
             }
         }
-        long posting;
-        try (PreparedStatement ps = c.prepareStatement("SELECT NEXT VALUE FOR ledger_postings");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            posting = rs.getLong(1);
-        }
+        long posting = nextPosting(c);
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO booked_movements (tx_hash, wallet, kind, posting_id) VALUES (?, ?, ?, ?)")) {
             ps.setString(1, txHash);
@@ -933,10 +975,10 @@ public final class JournalStore {
 
     public void setPolicy(Address wallet, SpendPolicy policy) {
         inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("MERGE INTO wallets (address, spend_policy) KEY (address) VALUES (?, ?)")) {
-                ps.setString(1, wallet.toString());
-                ps.setString(2, policy.toJson());
+            ensureWallet(c, wallet);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE wallets SET spend_policy = ? WHERE address = ?")) {
+                ps.setString(1, policy.toJson());
+                ps.setString(2, wallet.toString());
                 ps.executeUpdate();
             }
             return null;

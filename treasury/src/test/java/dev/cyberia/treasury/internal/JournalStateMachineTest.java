@@ -9,13 +9,13 @@ import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.IllegalPaymentTransitionException;
 import dev.cyberia.treasury.Payment;
 import dev.cyberia.treasury.PaymentRequest;
+import dev.cyberia.treasury.TestDatabases;
 import dev.cyberia.treasury.TreasuryDatabase;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -70,7 +70,7 @@ class JournalStateMachineTest {
 
     @BeforeContainer
     static void open() {
-        db = TreasuryDatabase.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        db = TestDatabases.fresh();
         store = new JournalStore(db.dataSource());
     }
 
