@@ -129,12 +129,16 @@ final class NodeCommand extends CommandGroup {
                 Instant now = environment().clock().instant();
                 ArrayNode array = Json.array();
                 StringBuilder text = new StringBuilder();
+                List<dev.cyberia.agentcore.AgentRecord> all = agents.store.all();
                 for (AgentStore.NodeRecord n : agents.store.nodes()) {
                     boolean alive = n.isAlive(now, AgentCommand.LEASE);
-                    long hosted = agents.store.all().stream()
+                    List<String> names = all.stream()
                             .filter(a -> a.isHeld(now, AgentCommand.LEASE)
                                     && a.host().orElse("").equals(n.id()))
-                            .count();
+                            .map(dev.cyberia.agentcore.AgentRecord::name)
+                            .sorted()
+                            .toList();
+                    long hosted = names.size();
                     ObjectNode o = array.addObject();
                     o.put("id", n.id());
                     o.put("pid", n.pid());
@@ -142,12 +146,15 @@ final class NodeCommand extends CommandGroup {
                     o.put("seenAt", n.seenAt().toString());
                     o.put("alive", alive);
                     o.put("agents", hosted);
+                    names.forEach(o.putArray("agentNames")::add);
                     text.append(n.id())
                             .append("  ")
                             .append(alive ? "running" : "not seen since " + n.seenAt())
                             .append(", ")
                             .append(hosted)
-                            .append(" agents, started ")
+                            .append(" agents")
+                            .append(names.isEmpty() ? "" : " (" + String.join(", ", names) + ")")
+                            .append(", started ")
                             .append(n.startedAt())
                             .append(System.lineSeparator());
                 }

@@ -151,6 +151,13 @@ class AgentNodeIT {
                     "payer",
                     is("ToolCalled", "payer#1").and(a -> a.path("tool").asText().equals("nap")),
                     Duration.ofSeconds(60));
+            CliRun.Result nodes = cli.run("--json", "node", "status");
+            assertThat(nodes.exitCode()).as(nodes.err()).isZero();
+            assertThat(JSON.readTree(nodes.out()).path("nodes").findValues("agentNames").stream()
+                            .flatMap(names -> java.util.stream.StreamSupport.stream(names.spliterator(), false))
+                            .map(JsonNode::asText))
+                    .as("the node lists the agent it runs")
+                    .contains("payer");
             node.destroyForcibly().waitFor(); // SIGKILL mid-tick: paid, not finished
             assertThat(actions("payer")).noneMatch(is("TickFinished", "payer#1"));
             assertThat(actions("payer").stream().filter(is("PaymentSent", "payer#1")))

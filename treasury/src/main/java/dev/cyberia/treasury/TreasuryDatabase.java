@@ -79,6 +79,7 @@ public final class TreasuryDatabase implements AutoCloseable {
             pool = h2;
             closer = h2::dispose;
         } else {
+            reach(jdbcUrl, user, password);
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(jdbcUrl);
             user.ifPresent(config::setUsername);
@@ -107,6 +108,26 @@ public final class TreasuryDatabase implements AutoCloseable {
                     "cannot open the treasury database at " + redacted(jdbcUrl) + ": " + e.getMessage(), e);
         }
         return new TreasuryDatabase(pool, closer, vendor);
+    }
+
+    /** One connection, with a short wait, so that a server that is down or a wrong URL says so at once. */
+    private static void reach(String jdbcUrl, Optional<String> user, Optional<String> password) {
+        java.util.Properties props = new java.util.Properties();
+        user.ifPresent(u -> props.setProperty("user", u));
+        password.ifPresent(p -> props.setProperty("password", p));
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("loginTimeout", "5");
+        try (java.sql.Connection c = new org.postgresql.Driver().connect(jdbcUrl, props)) {
+            if (c == null) {
+                throw new InvalidTreasuryInputException("not a PostgreSQL URL: " + redacted(jdbcUrl));
+            }
+        } catch (java.sql.SQLException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new TreasuryException(
+                    "cannot reach the database at " + redacted(jdbcUrl) + ": " + why
+                            + " (is the server running, and are the URL, $CYBERIA_DB_USER and the password right?)",
+                    e);
+        }
     }
 
     /** A URL as it may be shown: without a password given in it. */
