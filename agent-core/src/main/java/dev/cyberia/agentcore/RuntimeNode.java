@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -429,10 +430,21 @@ public final class RuntimeNode implements AutoCloseable {
     }
 
     /** Runs the tick a trigger fired, if this node holds (or can take) the agent. */
+    /**
+     * One tick of {@code agent}, on whichever node of the cluster Quartz fired its trigger: the
+     * job store lets one tick of an agent run at a time across all nodes ({@code
+     * DisallowConcurrentExecution} on a clustered store), and the tick itself, its journal and its
+     * payments live in the shared database. The node that holds the agent keeps its schedule, its
+     * offers and its shop; any node of the same scheduler may run its ticks (a heartbeat skipped
+     * because another node held the agent would be lost).
+     */
     void fire(String agent, List<String> reasons) {
         if (!hosted.contains(agent)) {
-            LOG.debug("skipping {}: not hosted here", agent);
-            return;
+            Optional<AgentRecord> record = store.find(agent);
+            if (!config.hosts().test(agent) || record.isEmpty() || record.get().state() != AgentState.RUNNING) {
+                LOG.debug("skipping {}: not running, or not for this node", agent);
+                return;
+            }
         }
         retime(agent, runtime.tick(agent, reasons));
     }
