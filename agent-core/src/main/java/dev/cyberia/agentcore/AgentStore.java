@@ -314,7 +314,8 @@ public final class AgentStore {
     // --- nodes ---
 
     /** A runtime node as it last checked in. */
-    public record NodeRecord(String id, long pid, Instant startedAt, Instant seenAt, boolean stopRequested) {
+    public record NodeRecord(
+            String id, long pid, Instant startedAt, Instant seenAt, boolean stopRequested, Optional<String> shopUrl) {
         public boolean isAlive(Instant now, Duration lease) {
             return seenAt.plus(lease).isAfter(now);
         }
@@ -340,6 +341,11 @@ public final class AgentStore {
         return nodes().stream().anyMatch(n -> n.id().equals(id) && n.stopRequested());
     }
 
+    /** Where the node sells its agents' skills. */
+    public void setShop(String id, java.net.URI shop) {
+        update("UPDATE nodes SET shop_url = ? WHERE id = ?", shop.toString(), id);
+    }
+
     public void requestStop(String id) {
         update("UPDATE nodes SET stop_requested = TRUE WHERE id = ?", id);
     }
@@ -351,13 +357,14 @@ public final class AgentStore {
     public List<NodeRecord> nodes() {
         return rows(
                 "nodes",
-                "SELECT id, pid, started_at, seen_at, stop_requested FROM nodes ORDER BY started_at",
+                "SELECT id, pid, started_at, seen_at, stop_requested, shop_url FROM nodes ORDER BY started_at",
                 rs -> new NodeRecord(
                         rs.getString(1),
                         rs.getLong(2),
                         rs.getTimestamp(3).toInstant(),
                         rs.getTimestamp(4).toInstant(),
-                        rs.getBoolean(5)));
+                        rs.getBoolean(5),
+                        Optional.ofNullable(rs.getString(6))));
     }
 
     // --- plumbing ---

@@ -160,6 +160,7 @@ public final class RuntimeNode implements AutoCloseable {
             if (config.shopPort() >= 0) {
                 node.shop = SkillShop.start(
                         config.shopPort(), store, node.runtime, node.hosted::contains, clock, config.settlement());
+                store.setShop(node.id, node.shop.baseUri());
             }
             node.syncOnce();
             node.scheduler.start();

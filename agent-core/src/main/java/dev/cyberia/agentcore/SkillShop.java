@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +54,9 @@ public final class SkillShop implements AutoCloseable {
     private final AgentRuntime runtime;
     private final Predicate<String> open;
     private final Clock clock;
+    /** How long a node counts as alive after its last check-in: the nodes' lease ({@link RuntimeNode.Config}). */
+    private static final Duration HOLD = Duration.ofSeconds(15);
+
     private final java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement;
     private final PolicyGate gate = new PolicyGate();
     private final Map<String, TokenDomain> domains = new ConcurrentHashMap<>();
@@ -111,6 +116,19 @@ public final class SkillShop implements AutoCloseable {
         }
     }
 
+    /** The shop of the live node that holds {@code agent}, if another node does. */
+    private Optional<String> shopOfHolder(AgentRecord agent) {
+        if (agent.state() != AgentState.RUNNING || agent.host().isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return store.nodes().stream()
+                .filter(n -> n.id().equals(agent.host().get()) && n.isAlive(now, HOLD))
+                .findFirst()
+                .flatMap(AgentStore.NodeRecord::shopUrl)
+                .filter(url -> !url.equals(baseUri().toString()));
+    }
+
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -126,6 +144,13 @@ public final class SkillShop implements AutoCloseable {
             String name = parts[2];
             Optional<AgentRecord> record = store.find(name);
             if (record.isEmpty() || record.get().state() != AgentState.RUNNING || !open.test(name)) {
+                Optional<String> elsewhere = record.flatMap(this::shopOfHolder);
+                if (elsewhere.isPresent()) { // another node of this cluster holds it: say where
+                    String there = elsewhere.get() + "/agents/" + name + "/skills";
+                    exchange.getResponseHeaders().set("Location", there);
+                    send(exchange, 404, error("'" + name + "' is sold by another node: " + there, "not_found"));
+                    return;
+                }
                 send(exchange, 404, error("no running agent '" + name + "' sells here", "not_found"));
                 return;
             }

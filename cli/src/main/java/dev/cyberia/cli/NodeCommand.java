@@ -147,6 +147,7 @@ final class NodeCommand extends CommandGroup {
                     o.put("alive", alive);
                     o.put("agents", hosted);
                     names.forEach(o.putArray("agentNames")::add);
+                    n.shopUrl().ifPresent(url -> o.put("shopUrl", url));
                     text.append(n.id())
                             .append("  ")
                             .append(alive ? "running" : "not seen since " + n.seenAt())

@@ -504,8 +504,33 @@ class AgentNodeIT {
                             .isGreaterThanOrEqualTo(triggered - 2);
                 }
             }
-            // the node holding the most agents goes, mid-whatever it was doing
             JsonNode status = JSON.readTree(cli.run("--json", "node", "status").out());
+            // a node's shop asked for an agent another node holds says which shop sells it
+            JsonNode holder = null;
+            JsonNode other = null;
+            for (JsonNode n : status.path("nodes")) {
+                if (!n.path("alive").asBoolean()) {
+                    continue;
+                }
+                if (holder == null && n.path("agentNames").size() > 0) {
+                    holder = n;
+                } else if (other == null) {
+                    other = n;
+                }
+            }
+            assertThat(holder).isNotNull();
+            assertThat(other).isNotNull();
+            String held = holder.path("agentNames").get(0).asText();
+            java.net.http.HttpResponse<String> asked = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            other.path("shopUrl").asText() + "/agents/" + held + "/skills"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(asked.statusCode()).isEqualTo(404);
+            assertThat(asked.headers().firstValue("Location"))
+                    .contains(holder.path("shopUrl").asText() + "/agents/" + held + "/skills");
+            // the node holding the most agents goes, mid-whatever it was doing
             JsonNode busiest = null;
             for (JsonNode n : status.path("nodes")) {
                 if (n.path("alive").asBoolean()
