@@ -1,0 +1,214 @@
+package dev.cyberia.cli;
+
+import static dev.cyberia.cli.AgentNodeIT.actions;
+import static dev.cyberia.cli.AgentNodeIT.cli;
+import static dev.cyberia.cli.AgentNodeIT.newAgent;
+import static dev.cyberia.cli.AgentNodeIT.startNode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cluster mode on PostgreSQL: several node processes on one database, on the devnet and home of
+ * {@link AgentNodeIT}. It runs in the build's PostgreSQL execution only ({@code .ci/run}): several
+ * processes on one H2 file share it through the process that opened it first, so killing that one
+ * is not what a cluster is.
+ */
+class ClusterIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void devnetUp() throws IOException {
+        AgentNodeIT.devnetUp();
+    }
+
+    @AfterAll
+    static void devnetDown() throws IOException {
+        AgentNodeIT.devnetDown_andNoSecretIsLeftInTheHomeOrTheNodesLogs();
+    }
+
+    /**
+     * Three nodes on one PostgreSQL database share three agents through Quartz's clustering: every
+     * heartbeat Quartz fires becomes a tick on whichever node fired it (none is skipped because
+     * another node holds the agent), no tick of an agent runs twice or overlaps another, and when
+     * the node holding most agents is killed with SIGKILL the agents tick on without it.
+     */
+    @Test
+    void threeNodesOnOneDatabase_runEveryHeartbeat_once_andOutliveAKilledNode() throws Exception {
+        JsonNode listed = JSON.readTree(cli.run("--json", "agent", "list").out());
+        for (JsonNode a : listed.path("agents")) { // earlier tests' agents: not part of this one
+            if (a.path("state").asText().equals("RUNNING")) {
+                cli.run("agent", "stop", a.path("name").asText());
+            }
+        }
+        List<String> agents = List.of("c1", "c2", "c3");
+        for (String name : agents) {
+            newAgent(name, """
+                    purpose: Rest briefly every second.
+                    heartbeat: 1s
+                    skills: [dev.cyberia.cli.skills.TestSkills]
+                    routine:
+                      - skill: nap
+                        args: {millis: 200}
+                    """);
+            assertThat(cli.run("agent", "launch", name, "--detach").exitCode()).isZero();
+        }
+        List<Process> nodes = new ArrayList<>(
+                List.of(startNode("--shop-port", "0"), startNode("--shop-port", "0"), startNode("--shop-port", "0")));
+        try {
+            for (String name : agents) {
+                awaitTicks(name, 3, Duration.ofSeconds(90));
+            }
+            // every heartbeat Quartz fired became a tick, whichever node fired it (counted while all
+            // nodes are up: a blocked trigger's misfires, later, add to Quartz's count without firing)
+            try (dev.cyberia.treasury.TreasuryDatabase db =
+                            dev.cyberia.treasury.TreasuryDatabase.open(cli.variables.get("CYBERIA_DB"));
+                    java.sql.Connection c = db.dataSource().getConnection();
+                    java.sql.PreparedStatement fired = c.prepareStatement(
+                            "SELECT times_triggered FROM qrtz_simple_triggers WHERE trigger_name = ?")) {
+                for (String name : agents) {
+                    fired.setString(1, name);
+                    long triggered;
+                    try (java.sql.ResultSet rs = fired.executeQuery()) {
+                        triggered = rs.next() ? rs.getLong(1) : 0;
+                    }
+                    long started = freshStarts(name).size();
+                    assertThat(started)
+                            .as("ticks of %s against the %d heartbeats Quartz fired", name, triggered)
+                            .isGreaterThanOrEqualTo(triggered - 2);
+                }
+            }
+            JsonNode status = JSON.readTree(cli.run("--json", "node", "status").out());
+            // a node's shop asked for an agent another node holds says which shop sells it
+            JsonNode holder = null;
+            JsonNode other = null;
+            for (JsonNode n : status.path("nodes")) {
+                if (!n.path("alive").asBoolean()) {
+                    continue;
+                }
+                if (holder == null && n.path("agentNames").size() > 0) {
+                    holder = n;
+                } else if (other == null) {
+                    other = n;
+                }
+            }
+            assertThat(holder).isNotNull();
+            assertThat(other).isNotNull();
+            String held = holder.path("agentNames").get(0).asText();
+            java.net.http.HttpResponse<String> asked = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            other.path("shopUrl").asText() + "/agents/" + held + "/skills"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(asked.statusCode()).isEqualTo(404);
+            assertThat(asked.headers().firstValue("Location"))
+                    .contains(holder.path("shopUrl").asText() + "/agents/" + held + "/skills");
+            // the node holding the most agents goes, mid-whatever it was doing
+            JsonNode busiest = null;
+            for (JsonNode n : status.path("nodes")) {
+                if (n.path("alive").asBoolean()
+                        && (busiest == null
+                                || n.path("agents").asInt()
+                                        > busiest.path("agents").asInt())) {
+                    busiest = n;
+                }
+            }
+            assertThat(busiest).isNotNull();
+            long pid = busiest.path("pid").asLong();
+            Process victim =
+                    nodes.stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
+            java.util.Map<String, Integer> before = new java.util.HashMap<>();
+            for (String name : agents) {
+                before.put(name, finished(name));
+            }
+            long killedAt = System.nanoTime();
+            victim.destroyForcibly().waitFor();
+            nodes.remove(victim);
+            java.util.Map<String, Double> firstAfter = new java.util.TreeMap<>();
+            long deadline = killedAt + Duration.ofSeconds(120).toNanos();
+            while (agents.stream().anyMatch(n -> finishedQuietly(n) < before.get(n) + 5)) {
+                assertThat(System.nanoTime())
+                        .as("agents tick on after the kill")
+                        .isLessThan(deadline);
+                for (String name : agents) {
+                    if (!firstAfter.containsKey(name) && finished(name) > before.get(name)) {
+                        firstAfter.put(name, (System.nanoTime() - killedAt) / 1e9);
+                    }
+                }
+                Thread.sleep(100);
+            }
+            System.out.println("cluster: seconds from the SIGKILL to each agent's next finished tick: " + firstAfter
+                    + "; the killed node held " + busiest.path("agentNames"));
+        } finally {
+            for (String name : agents) {
+                cli.run("agent", "stop", name);
+            }
+            for (Process node : nodes) {
+                node.destroy();
+                node.waitFor();
+            }
+        }
+        for (String name : agents) {
+            List<JsonNode> log = actions(name);
+            assertThat(freshStarts(name))
+                    .as("no tick of %s started twice", name)
+                    .doesNotHaveDuplicates();
+            // ticks never overlap: each start follows the previous tick's end (or resumes it)
+            String open = null;
+            for (JsonNode a : log) {
+                String type = a.path("type").asText();
+                String tick = a.path("tick").asText();
+                if (type.equals("TickStarted")) {
+                    assertThat(open == null || open.equals(tick))
+                            .as("%s started %s while %s was open", name, tick, open)
+                            .isTrue();
+                    open = tick;
+                } else if (type.equals("TickFinished")) {
+                    open = null;
+                }
+            }
+        }
+    }
+
+    private static List<String> freshStarts(String agent) throws IOException {
+        return actions(agent).stream()
+                .filter(a -> a.path("type").asText().equals("TickStarted")
+                        && !a.path("resumed").asBoolean())
+                .map(a -> a.path("tick").asText())
+                .toList();
+    }
+
+    private static int finishedQuietly(String agent) {
+        try {
+            return finished(agent);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int finished(String agent) throws IOException {
+        return (int) actions(agent).stream()
+                .filter(a -> a.path("type").asText().equals("TickFinished"))
+                .count();
+    }
+
+    private static void awaitTicks(String agent, int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (finished(agent) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        agent + " finished " + finished(agent) + " ticks, not " + count + ", within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
