@@ -38,7 +38,9 @@ public final class AgentStore {
         try {
             Flyway.configure()
                     .dataSource(db)
-                    .locations("classpath:db/agents", "classpath:db/" + vendorOf(db) + "/agents")
+                    .locations(
+                            "classpath:db/agents",
+                            "classpath:db/" + vendorOf(db).folder() + "/agents")
                     .table("agents_schema_history")
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
@@ -50,10 +52,10 @@ public final class AgentStore {
         return new AgentStore(db);
     }
 
-    /** {@code h2} or {@code postgresql}: the folder of the migrations whose SQL differs between them. */
-    static String vendorOf(DataSource db) {
+    /** Which database the agent tables live in. */
+    static dev.cyberia.treasury.TreasuryDatabase.Vendor vendorOf(DataSource db) {
         try (Connection c = db.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? "postgresql" : "h2";
+            return dev.cyberia.treasury.TreasuryDatabase.Vendor.of(c);
         } catch (SQLException e) {
             throw new AgentException("cannot reach the agent database: " + e.getMessage(), e);
         }

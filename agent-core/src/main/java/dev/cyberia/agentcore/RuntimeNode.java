@@ -159,7 +159,13 @@ public final class RuntimeNode implements AutoCloseable {
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
             if (config.shopPort() >= 0) {
                 node.shop = SkillShop.start(
-                        config.shopPort(), store, node.runtime, node.hosted::contains, clock, config.settlement());
+                        config.shopPort(),
+                        store,
+                        node.runtime,
+                        node.hosted::contains,
+                        node::shopOfHolder,
+                        clock,
+                        config.settlement());
                 store.setShop(node.id, node.shop.baseUri());
             }
             node.syncOnce();
@@ -171,6 +177,18 @@ public final class RuntimeNode implements AutoCloseable {
         } catch (SchedulerException e) {
             throw new AgentException("cannot start the scheduler: " + e.getMessage(), e);
         }
+    }
+
+    /** The shop of the live node that holds {@code agent} (its hold lasts the lease), if one does. */
+    private Optional<String> shopOfHolder(AgentRecord agent) {
+        if (agent.state() != AgentState.RUNNING || agent.host().isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return store.nodes().stream()
+                .filter(n -> n.id().equals(agent.host().get()) && n.isAlive(now, config.lease()))
+                .findFirst()
+                .flatMap(AgentStore.NodeRecord::shopUrl);
     }
 
     public String id() {
@@ -223,7 +241,7 @@ public final class RuntimeNode implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty(
                 "org.quartz.jobStore.driverDelegateClass",
-                AgentStore.vendorOf(db).equals("postgresql")
+                AgentStore.vendorOf(db) == dev.cyberia.treasury.TreasuryDatabase.Vendor.POSTGRESQL
                         ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
                         : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
         p.setProperty("org.quartz.jobStore.dataSource", dataSource);

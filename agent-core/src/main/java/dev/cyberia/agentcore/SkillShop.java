@@ -16,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,9 +51,10 @@ public final class SkillShop implements AutoCloseable {
     private final AgentStore store;
     private final AgentRuntime runtime;
     private final Predicate<String> open;
+    /** The shop of the live node that holds an agent, when another node does (the node knows its peers). */
+    private final java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere;
+
     private final Clock clock;
-    /** How long a node counts as alive after its last check-in: the nodes' lease ({@link RuntimeNode.Config}). */
-    private static final Duration HOLD = Duration.ofSeconds(15);
 
     private final java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement;
     private final PolicyGate gate = new PolicyGate();
@@ -68,12 +67,14 @@ public final class SkillShop implements AutoCloseable {
             AgentStore store,
             AgentRuntime runtime,
             Predicate<String> open,
+            java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere,
             Clock clock,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         this.server = server;
         this.store = store;
         this.runtime = runtime;
         this.open = open;
+        this.soldElsewhere = soldElsewhere;
         this.clock = clock;
         this.settlement = settlement;
     }
@@ -100,9 +101,24 @@ public final class SkillShop implements AutoCloseable {
             Predicate<String> open,
             Clock clock,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
+        return start(port, store, runtime, open, agent -> Optional.empty(), clock, settlement);
+    }
+
+    /**
+     * The same, in a cluster: a buyer asking for an agent another node holds is told that node's
+     * shop ({@code soldElsewhere}).
+     */
+    public static SkillShop start(
+            int port,
+            AgentStore store,
+            AgentRuntime runtime,
+            Predicate<String> open,
+            java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere,
+            Clock clock,
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-            SkillShop shop = new SkillShop(server, store, runtime, open, clock, settlement);
+            SkillShop shop = new SkillShop(server, store, runtime, open, soldElsewhere, clock, settlement);
             server.createContext("/agents/", shop::handle);
             server.setExecutor(Executors.newFixedThreadPool(8, r -> {
                 Thread t = new Thread(r, "cyberia-shop");
@@ -114,19 +130,6 @@ public final class SkillShop implements AutoCloseable {
         } catch (IOException e) {
             throw new AgentException("cannot sell skills on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The shop of the live node that holds {@code agent}, if another node does. */
-    private Optional<String> shopOfHolder(AgentRecord agent) {
-        if (agent.state() != AgentState.RUNNING || agent.host().isEmpty()) {
-            return Optional.empty();
-        }
-        Instant now = clock.instant();
-        return store.nodes().stream()
-                .filter(n -> n.id().equals(agent.host().get()) && n.isAlive(now, HOLD))
-                .findFirst()
-                .flatMap(AgentStore.NodeRecord::shopUrl)
-                .filter(url -> !url.equals(baseUri().toString()));
     }
 
     public URI baseUri() {
@@ -144,7 +147,8 @@ public final class SkillShop implements AutoCloseable {
             String name = parts[2];
             Optional<AgentRecord> record = store.find(name);
             if (record.isEmpty() || record.get().state() != AgentState.RUNNING || !open.test(name)) {
-                Optional<String> elsewhere = record.flatMap(this::shopOfHolder);
+                Optional<String> elsewhere = record.flatMap(a -> soldElsewhere.apply(a))
+                        .filter(url -> !url.equals(baseUri().toString()));
                 if (elsewhere.isPresent()) { // another node of this cluster holds it: say where
                     String there = elsewhere.get() + "/agents/" + name + "/skills";
                     exchange.getResponseHeaders().set("Location", there);

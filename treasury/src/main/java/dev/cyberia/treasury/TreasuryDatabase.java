@@ -41,6 +41,16 @@ public final class TreasuryDatabase implements AutoCloseable {
             throw new InvalidTreasuryInputException("unsupported database URL '" + jdbcUrl
                     + "': use jdbc:postgresql://HOST:PORT/DATABASE, or leave it out for the H2 file in the home");
         }
+
+        /** The database behind an open connection. */
+        public static Vendor of(java.sql.Connection c) throws java.sql.SQLException {
+            return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL") ? POSTGRESQL : H2;
+        }
+
+        /** The folder of the migrations whose SQL differs between the two: {@code db/h2/...}, {@code db/postgresql/...}. */
+        public String folder() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private TreasuryDatabase(DataSource pool, AutoCloseable closer, Vendor vendor) {
@@ -96,9 +106,7 @@ public final class TreasuryDatabase implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations(
-                            "classpath:db/treasury",
-                            "classpath:db/" + vendor.name().toLowerCase() + "/treasury")
+                    .locations("classpath:db/treasury", "classpath:db/" + vendor.folder() + "/treasury")
                     .table("treasury_schema_history")
                     .load()
                     .migrate();

@@ -452,7 +452,8 @@ public final class JournalStore {
 
     /** The next posting number (the two databases name a sequence's next value differently). */
     private static long nextPosting(Connection c) throws SQLException {
-        String sql = c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL")
+        String sql = dev.cyberia.treasury.TreasuryDatabase.Vendor.of(c)
+                        == dev.cyberia.treasury.TreasuryDatabase.Vendor.POSTGRESQL
                 ? "SELECT nextval('ledger_postings')"
                 : "SELECT NEXT VALUE FOR ledger_postings";
         try (PreparedStatement ps = c.prepareStatement(sql);
