@@ -91,7 +91,7 @@ public final class AgentRuntime {
     }
 
     /** Moves the agent on the ladder when a rule says so, at most once per {@code evaluateEvery}. */
-    private AgentRecord climb(AgentRecord record, String tickId, Amount balance) {
+    private AgentRecord climb(AgentRecord record, TickWriter writer, Amount balance) {
         Instant now = clock.instant();
         Instant last = climbedAt.get(record.name());
         if (last != null && last.plus(ladder.evaluateEvery()).isAfter(now)) {
@@ -106,7 +106,8 @@ public final class AgentRuntime {
             return record;
         }
         Ladder.Move m = move.get();
-        events.append(record.name(), tickId, new AgentEvent.TierChanged(m.from(), m.to(), m.rule(), m.figures()));
+        writer.open();
+        writer.record(null, new AgentEvent.TierChanged(m.from(), m.to(), m.rule(), m.figures()));
         store.setTier(record.name(), m.to());
         return store.get(record.name());
     }
@@ -140,15 +141,14 @@ public final class AgentRuntime {
         AgentRecord record = store.get(name);
         LoadedAgent agent = load(record);
         long started = System.nanoTime();
-        AgentStore.OpenedTick opened = store.openTick(name);
-        String tickId = opened.id();
+        TickWriter writer = TickWriter.next(store, events, clock, record);
         Treasury treasury = agent.treasury();
         Asset token = treasury.assets().get(1);
 
         Instant now = clock.instant();
-        Amount balance = treasury.holdings(token); // channels' deposits are the agent's money too
-        Amount ether = treasury.balance(Asset.ether());
-        Amount income = opened.resumed() ? Amount.zero(token) : newIncome(name, record, treasury, token, tickId);
+        Amount balance = treasury.observedHoldings(token); // channels' deposits are the agent's money too
+        Amount ether = treasury.observedBalance(Asset.ether());
+        Amount income = writer.resumed() ? Amount.zero(token) : newIncome(record, treasury, token, writer);
         Amount burn = Amount.ofBaseUnits(token, events.spentSince(name, now.minus(Duration.ofDays(1))));
         Amount earned = Amount.ofBaseUnits(token, events.earnedSince(name, now.minus(Duration.ofDays(1))));
         Observation observation = new Observation(balance, ether, income, burn, earned, List.copyOf(pendingWork));
@@ -156,16 +156,14 @@ public final class AgentRuntime {
         SurvivalMode.Verdict verdict =
                 SurvivalMode.of(balance, burn, agent.definition().survival());
         if (verdict.mode() != record.mode()) {
-            events.append(name, tickId, new AgentEvent.ModeChanged(record.mode(), verdict.mode(), verdict.reason()));
-            store.setMode(name, verdict.mode());
+            writer.record(null, new AgentEvent.ModeChanged(record.mode(), verdict.mode(), verdict.reason()));
+            writer.setMode(verdict.mode());
         }
-        events.append(
-                name,
-                tickId,
-                new AgentEvent.TickStarted(opened.resumed(), verdict.mode(), balance, observation.pendingWork()));
-        record = climb(record, tickId, balance);
-        List<AgentDefinition.Goal> goals = openGoals(name, tickId, agent.definition(), token);
-        TickContext tick = context(record, tickId, opened.resumed(), agent, observation, verdict.mode(), goals);
+        writer.record(
+                null, new AgentEvent.TickStarted(writer.resumed(), verdict.mode(), balance, observation.pendingWork()));
+        record = climb(record, writer, balance);
+        List<AgentDefinition.Goal> goals = openGoals(name, writer, agent.definition(), token);
+        TickContext tick = context(record, writer, agent, observation, verdict.mode(), goals);
         String outcome;
         if (verdict.mode() == SurvivalMode.HIBERNATE) {
             outcome = "hibernating: " + verdict.reason();
@@ -173,24 +171,25 @@ public final class AgentRuntime {
             try {
                 outcome = agent.planner().plan(tick);
             } catch (OutcomeUnknownException e) {
-                events.append(
-                        name,
-                        tickId,
+                writer.open();
+                writer.record(
+                        null,
                         new AgentEvent.TickFinished(
                                 "interrupted, re-run on the next heartbeat: " + e.getMessage(),
                                 tick.steps(),
                                 tick.spentThisTick(),
                                 (System.nanoTime() - started) / 1_000_000));
                 throw e;
+            } catch (TickWriter.TickTakenException e) {
+                throw e;
             } catch (RuntimeException e) {
-                LOG.warn("tick {} of {} failed: {}", tickId, name, e.toString());
+                LOG.warn("tick {} of {} failed: {}", writer.id(), name, e.toString());
                 outcome = "failed: " + e.getMessage();
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        events.append(name, tickId, new AgentEvent.TickFinished(outcome, tick.steps(), tick.spentThisTick(), millis));
-        store.closeTick(name, tickId, clock.instant());
-        return new TickReport(tickId, tick.mode(), outcome, tick.steps(), tick.spentThisTick());
+        writer.finish(new AgentEvent.TickFinished(outcome, tick.steps(), tick.spentThisTick(), millis));
+        return new TickReport(writer.id(), tick.mode(), outcome, tick.steps(), tick.spentThisTick());
     }
 
     /**
@@ -201,16 +200,14 @@ public final class AgentRuntime {
     /** A tick's context, or a sale's: the agent's record, state and tier rights on this runtime. */
     private TickContext context(
             AgentRecord record,
-            String tickId,
-            boolean resumed,
+            TickWriter writer,
             LoadedAgent agent,
             Observation observation,
             SurvivalMode mode,
             List<AgentDefinition.Goal> goals) {
         return new TickContext(
                 record,
-                tickId,
-                resumed,
+                writer,
                 agent,
                 observation,
                 mode,
@@ -276,8 +273,7 @@ public final class AgentRuntime {
                 agent.treasury().balance(price.asset()), zero, zero, zero, zero, List.of("sale of " + call.name()));
         TickContext sale = context(
                 record,
-                saleId,
-                false,
+                TickWriter.sale(store, events, clock, name, saleId),
                 agent,
                 observation,
                 record.mode(),
@@ -327,7 +323,8 @@ public final class AgentRuntime {
      * Stops every goal whose loss passed its stop-loss (a GoalStopped event, once), and returns
      * the goals still open; the tick works on the first.
      */
-    private List<AgentDefinition.Goal> openGoals(String name, String tickId, AgentDefinition definition, Asset token) {
+    private List<AgentDefinition.Goal> openGoals(
+            String name, TickWriter writer, AgentDefinition definition, Asset token) {
         if (definition.goals().isEmpty()) {
             return List.of(); // nothing to read: most idle agents
         }
@@ -342,7 +339,8 @@ public final class AgentRuntime {
                 Amount loss = Amount.ofBaseUnits(token, net.negate().max(BigInteger.ZERO));
                 Amount limit = PolicyGate.units(g.stopLoss().get(), loss);
                 if (loss.compareTo(limit) > 0) {
-                    events.append(name, tickId, new AgentEvent.GoalStopped(g.text(), loss, limit));
+                    writer.open();
+                    writer.record(null, new AgentEvent.GoalStopped(g.text(), loss, limit));
                     store.stopGoal(name, g.text(), clock.instant(), "lost " + loss + ", over the stop-loss " + limit);
                     continue;
                 }
@@ -353,14 +351,13 @@ public final class AgentRuntime {
     }
 
     /** Books as PaymentReceived every inflow to the wallet since the last tick. */
-    private Amount newIncome(String name, AgentRecord record, Treasury treasury, Asset token, String tickId) {
+    private Amount newIncome(AgentRecord record, Treasury treasury, Asset token, TickWriter writer) {
         Instant since = record.lastTickAt().orElse(record.createdAt());
         Amount total = Amount.zero(token);
         for (LedgerEntry e : treasury.ledgerAfter(since)) {
             if (e.account().equals(token.walletAccount()) && e.amount().signum() > 0 && e.paymentId() == 0) {
                 Amount amount = Amount.ofBaseUnits(token, e.amount());
-                events.append(
-                        name, tickId, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));
+                writer.record(null, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));
                 total = total.plus(amount);
             }
         }

@@ -18,7 +18,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Agents, their ticks, recorded tool calls, notes and nodes, in the same database as the treasury
- * (and Quartz's job store). The database is the source of truth: any process on it sees the same
+ * (and, from the first versions, Quartz's tables, now unused). The database is the source of truth: any process on it sees the same
  * agents, so {@code agent list/status/stop} work while a node runs elsewhere.
  */
 public final class AgentStore {
@@ -33,7 +33,7 @@ public final class AgentStore {
         this.db = db;
     }
 
-    /** Migrates the agent tables (and Quartz's) with Flyway and opens the store. */
+    /** Migrates the agent tables with Flyway and opens the store. */
     public static AgentStore open(DataSource db) {
         try {
             Flyway.configure()
@@ -145,54 +145,69 @@ public final class AgentStore {
     }
 
     /**
-     * Starts a tick: the tick a crash left open if there is one (so its recorded steps and
-     * idempotency keys are reused), else the next one.
+     * Moves an agent's tick counter from {@code fromSeq} to the next, in the caller's transaction,
+     * when nobody else did: no tick is open and the counter is still {@code fromSeq}. This row is
+     * what makes one tick of an agent at a time, whichever node runs it.
+     *
+     * @param openTick the tick left open (it will act), or null for a tick written whole
+     * @param lastTickAt when a tick written whole ended, or null
+     * @param mode the survival mode the tick moved to, or null
+     * @return false when another tick got there first (nothing was changed)
      */
-    public OpenedTick openTick(String name) {
+    boolean advanceTick(Connection c, String name, long fromSeq, String openTick, Instant lastTickAt, SurvivalMode mode)
+            throws SQLException {
+        String sql = "UPDATE agents SET tick_seq = ?, open_tick = ?"
+                + (lastTickAt == null ? "" : ", last_tick_at = ?")
+                + (mode == null ? "" : ", mode = ?")
+                + " WHERE name = ? AND tick_seq = ? AND open_tick IS NULL";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 0;
+            ps.setLong(++i, fromSeq + 1);
+            ps.setString(++i, openTick);
+            if (lastTickAt != null) {
+                ps.setTimestamp(++i, Timestamp.from(lastTickAt));
+            }
+            if (mode != null) {
+                ps.setString(++i, mode.name());
+            }
+            ps.setString(++i, name);
+            ps.setLong(++i, fromSeq);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Closes an open tick in the caller's transaction. */
+    void closeTick(Connection c, String name, String tickId, Instant at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE agents SET open_tick = NULL, last_tick_at = ? WHERE name = ? AND open_tick = ?")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, name);
+            ps.setString(3, tickId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Work on one connection, committed together. */
+    @FunctionalInterface
+    interface InTransaction<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it commits, or none. */
+    <T> T inTransaction(String what, InTransaction<T> work) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT tick_seq, open_tick FROM agents WHERE name = ? FOR UPDATE")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new InvalidAgentInputException("no agent named '" + name + "'");
-                    }
-                    String open = rs.getString(2);
-                    if (open != null) {
-                        c.commit();
-                        return new OpenedTick(open, true);
-                    }
-                    long seq = rs.getLong(1) + 1;
-                    String id = name + "#" + seq;
-                    try (PreparedStatement up =
-                            c.prepareStatement("UPDATE agents SET tick_seq = ?, open_tick = ? WHERE name = ?")) {
-                        up.setLong(1, seq);
-                        up.setString(2, id);
-                        up.setString(3, name);
-                        up.executeUpdate();
-                    }
-                    c.commit();
-                    return new OpenedTick(id, false);
-                }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new AgentException("cannot open a tick for " + name + ": " + e.getMessage(), e);
+            throw new AgentException("cannot " + what + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A tick id, and whether it re-runs a tick a crash left open. */
-    public record OpenedTick(String id, boolean resumed) {}
-
-    public void closeTick(String name, String tickId, Instant at) {
-        update(
-                "UPDATE agents SET open_tick = NULL, last_tick_at = ? WHERE name = ? AND open_tick = ?",
-                Timestamp.from(at),
-                name,
-                tickId);
     }
 
     /**
@@ -221,6 +236,11 @@ public final class AgentStore {
                 Timestamp.from(now.minus(lease)));
     }
 
+    /** The agents {@code node} holds. */
+    public List<String> heldBy(String node) {
+        return names("SELECT name FROM agents WHERE host = ?", node);
+    }
+
     /** Agents {@code node} holds that are no longer RUNNING: what it must drop. */
     public List<String> heldButStopped(String node) {
         return names("SELECT name FROM agents WHERE host = ? AND state <> 'RUNNING'", node);
@@ -232,6 +252,37 @@ public final class AgentStore {
 
     public void release(String name, String node) {
         update("UPDATE agents SET host = NULL, host_seen_at = NULL WHERE name = ? AND host = ?", name, node);
+    }
+
+    // --- follow-up ticks asked for by the agent, kept until they run ---
+
+    /** A follow-up tick: when it is due and why. */
+    public record Wakeup(String id, String agent, Instant dueAt, String reason) {}
+
+    public void addWakeup(Wakeup w) {
+        update(
+                "INSERT INTO agent_wakeups (id, agent, due_at, reason) VALUES (?,?,?,?)",
+                w.id(),
+                w.agent(),
+                Timestamp.from(w.dueAt()),
+                w.reason());
+    }
+
+    /** The follow-ups of {@code agent} that have not run, soonest first. */
+    public List<Wakeup> wakeups(String agent) {
+        return rows(
+                "follow-up ticks",
+                "SELECT id, agent, due_at, reason FROM agent_wakeups WHERE agent = ? ORDER BY due_at",
+                rs -> new Wakeup(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4)),
+                agent);
+    }
+
+    /** Forgets follow-ups whose tick ran. */
+    public void removeWakeups(List<String> ids) {
+        for (String id : ids) {
+            update("DELETE FROM agent_wakeups WHERE id = ?", id);
+        }
     }
 
     // --- tool calls recorded per tick step, so a re-run tick replays instead of repeating ---

@@ -81,6 +81,12 @@ public final class EventLog {
                 }
             }
         }
+        announce(recorded);
+        return recorded;
+    }
+
+    /** Tells the listeners about an event once it is committed. */
+    void announce(RecordedEvent recorded) {
         for (EventListener l : listeners) {
             try {
                 l.onEvent(recorded);
@@ -88,84 +94,83 @@ public final class EventLog {
                 LOG.warn("event listener {} failed: {}", l, e.toString());
             }
         }
-        return recorded;
     }
 
     private RecordedEvent insert(String agent, String tickId, String goal, AgentEvent event) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long seq = 0;
-                String prev = GENESIS;
-                try (PreparedStatement head =
-                        c.prepareStatement("SELECT seq, hash FROM agent_chain_heads WHERE agent = ? FOR UPDATE")) {
-                    head.setString(1, agent);
-                    try (ResultSet rs = head.executeQuery()) {
-                        if (rs.next()) {
-                            seq = rs.getLong(1) + 1;
-                            prev = rs.getString(2);
-                        }
-                    }
-                }
-                Instant at = clock.instant();
-                String json = canonicalJson(agent, seq, tickId, at, event);
-                String hash = hash(prev, json);
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO agent_events (agent, seq, tick_id, type,"
-                        + " at, spent_units, earned_units, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-                    ins.setString(1, agent);
-                    ins.setLong(2, seq);
-                    ins.setString(3, tickId);
-                    ins.setString(4, event.type());
-                    ins.setTimestamp(5, Timestamp.from(at));
-                    ins.setBigDecimal(
-                            6,
-                            event.spent()
-                                    .map(a -> new BigDecimal(a.baseUnits()))
-                                    .orElse(null));
-                    ins.setBigDecimal(
-                            7,
-                            event.earned()
-                                    .map(a -> new BigDecimal(a.baseUnits()))
-                                    .orElse(null));
-                    ins.setString(8, json);
-                    ins.setString(9, prev);
-                    ins.setString(10, hash);
-                    ins.executeUpdate();
-                }
-                try (PreparedStatement head = c.prepareStatement(
-                        seq == 0
-                                ? "INSERT INTO agent_chain_heads (seq, hash, agent) VALUES (?,?,?)"
-                                : "UPDATE agent_chain_heads SET seq = ?, hash = ? WHERE agent = ?")) {
-                    head.setLong(1, seq);
-                    head.setString(2, hash);
-                    head.setString(3, agent);
-                    head.executeUpdate();
-                }
-                if (event.spent().isPresent() || event.earned().isPresent()) {
-                    try (PreparedStatement flow = c.prepareStatement("INSERT INTO agent_flows (agent, seq, at,"
-                            + " spent_units, earned_units, goal) VALUES (?,?,?,?,?,?)")) {
-                        flow.setString(1, agent);
-                        flow.setLong(2, seq);
-                        flow.setTimestamp(3, Timestamp.from(at));
-                        flow.setBigDecimal(
-                                4,
-                                new BigDecimal(
-                                        event.spent().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
-                        flow.setBigDecimal(
-                                5,
-                                new BigDecimal(
-                                        event.earned().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
-                        flow.setString(6, goal);
-                        flow.executeUpdate();
-                    }
-                }
+                RecordedEvent recorded = insert(c, agent, tickId, goal, event, clock.instant());
                 c.commit();
-                return new RecordedEvent(agent, seq, tickId, at, event, prev, hash, json);
+                return recorded;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+    }
+
+    /**
+     * Stores {@code event} at the end of {@code agent}'s chain inside the caller's transaction
+     * (several events of one tick are written in one commit); the caller commits, then {@link
+     * #announce}s.
+     */
+    RecordedEvent insert(Connection c, String agent, String tickId, String goal, AgentEvent event, Instant at)
+            throws SQLException {
+        long seq = 0;
+        String prev = GENESIS;
+        try (PreparedStatement head =
+                c.prepareStatement("SELECT seq, hash FROM agent_chain_heads WHERE agent = ? FOR UPDATE")) {
+            head.setString(1, agent);
+            try (ResultSet rs = head.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1) + 1;
+                    prev = rs.getString(2);
+                }
+            }
+        }
+        String json = canonicalJson(agent, seq, tickId, at, event);
+        String hash = hash(prev, json);
+        try (PreparedStatement ins = c.prepareStatement("INSERT INTO agent_events (agent, seq, tick_id, type,"
+                + " at, spent_units, earned_units, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            ins.setString(1, agent);
+            ins.setLong(2, seq);
+            ins.setString(3, tickId);
+            ins.setString(4, event.type());
+            ins.setTimestamp(5, Timestamp.from(at));
+            ins.setBigDecimal(
+                    6, event.spent().map(a -> new BigDecimal(a.baseUnits())).orElse(null));
+            ins.setBigDecimal(
+                    7, event.earned().map(a -> new BigDecimal(a.baseUnits())).orElse(null));
+            ins.setString(8, json);
+            ins.setString(9, prev);
+            ins.setString(10, hash);
+            ins.executeUpdate();
+        }
+        try (PreparedStatement head = c.prepareStatement(
+                seq == 0
+                        ? "INSERT INTO agent_chain_heads (seq, hash, agent) VALUES (?,?,?)"
+                        : "UPDATE agent_chain_heads SET seq = ?, hash = ? WHERE agent = ?")) {
+            head.setLong(1, seq);
+            head.setString(2, hash);
+            head.setString(3, agent);
+            head.executeUpdate();
+        }
+        if (event.spent().isPresent() || event.earned().isPresent()) {
+            try (PreparedStatement flow = c.prepareStatement("INSERT INTO agent_flows (agent, seq, at,"
+                    + " spent_units, earned_units, goal) VALUES (?,?,?,?,?,?)")) {
+                flow.setString(1, agent);
+                flow.setLong(2, seq);
+                flow.setTimestamp(3, Timestamp.from(at));
+                flow.setBigDecimal(
+                        4, new BigDecimal(event.spent().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
+                flow.setBigDecimal(
+                        5, new BigDecimal(event.earned().map(Amount::baseUnits).orElse(BigInteger.ZERO)));
+                flow.setString(6, goal);
+                flow.executeUpdate();
+            }
+        }
+        return new RecordedEvent(agent, seq, tickId, at, event, prev, hash, json);
     }
 
     static String canonicalJson(String agent, long seq, String tickId, Instant at, AgentEvent event) {

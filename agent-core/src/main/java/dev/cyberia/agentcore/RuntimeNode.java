@@ -7,15 +7,11 @@ import dev.cyberia.treasury.OfferDraft;
 import dev.cyberia.treasury.TreasuryException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,38 +20,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.sql.DataSource;
-import org.quartz.DisallowConcurrentExecution;
-import org.quartz.Job;
-import org.quartz.JobBuilder;
-import org.quartz.JobExecutionContext;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
-import org.quartz.SimpleScheduleBuilder;
-import org.quartz.SimpleTrigger;
-import org.quartz.Trigger;
-import org.quartz.TriggerBuilder;
-import org.quartz.TriggerKey;
-import org.quartz.impl.StdSchedulerFactory;
-import org.quartz.utils.ConnectionProvider;
-import org.quartz.utils.DBConnectionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hosts RUNNING agents. Each agent's heartbeat is a Quartz trigger in a clustered JDBC job store on
- * the same database as the agents and the treasury, so a restarted node resumes every agent where
- * it was, and several nodes on one PostgreSQL database would share the agents. A sync loop checks
- * the node in, takes agents that were launched, drops agents that were stopped from another
- * terminal, and stops the node when {@code cyberia node stop} asks.
+ * Hosts RUNNING agents. Nodes on one database share the agents through it: a node checks in every
+ * {@code syncEvery}, holds the agents it runs for as long as it keeps checking in, and takes the
+ * agents of a node that stopped checking in for a {@code lease} (one killed, say); it then finishes
+ * the tick that node left open, under the same id, so its payments complete exactly once through
+ * their journals. Only the holder ticks an agent, and the agent's row lets one tick at a time
+ * through whoever runs it ({@link TickWriter}). Heartbeats fire in memory ({@link Heartbeats}):
+ * the schedule follows from each agent's last tick, and follow-ups are rows until they run, so
+ * nothing is lost when a node dies. The sync loop also drops agents stopped from another terminal
+ * and stops the node when {@code cyberia node stop} asks.
  */
 public final class RuntimeNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeNode.class);
-    private static final String GROUP = "agents";
 
     /**
-     * @param schedulerName Quartz's scheduler name: nodes with the same name share their agents
+     * @param schedulerName a name for the node's kind of work (shown in logs)
      * @param threads how many ticks run at once
      * @param lease how long a hold on an agent (and a node's check-in) lasts without renewal
      * @param syncEvery how often the node looks for launched and stopped agents
@@ -111,11 +94,9 @@ public final class RuntimeNode implements AutoCloseable {
     private final EventLog events;
     private final Clock clock;
     private final AgentRuntime runtime;
-    private final Scheduler scheduler;
+    private final Heartbeats heartbeats;
     private final ScheduledExecutorService sync;
     private final Set<String> hosted = ConcurrentHashMap.newKeySet();
-    /** The heartbeat interval each hosted agent's trigger has, so a tick need not ask Quartz. */
-    private final java.util.Map<String, Duration> intervals = new ConcurrentHashMap<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile SkillShop shop;
@@ -127,17 +108,15 @@ public final class RuntimeNode implements AutoCloseable {
     });
 
     private RuntimeNode(
-            Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock)
-            throws SchedulerException {
+            Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
         this.id = ManagementFactory.getRuntimeMXBean().getName() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.config = config;
         this.store = store;
         this.events = events;
         this.clock = clock;
-        this.runtime = new AgentRuntime(store, events, assembler, this::schedule, ladder, clock);
-        this.scheduler = quartz(config, id, store.dataSource());
-        this.scheduler.setJobFactory((bundle, s) -> new TickJob(this));
+        this.heartbeats = new Heartbeats(config.threads(), this::fire, store, clock);
+        this.runtime = new AgentRuntime(store, events, assembler, heartbeats::followUp, ladder, clock);
         this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cyberia-node-sync");
             t.setDaemon(true);
@@ -151,11 +130,11 @@ public final class RuntimeNode implements AutoCloseable {
         return start(config, store, events, assembler, Ladder.builtIn("standard"), clock);
     }
 
-    /** Starts a node: registers it, starts Quartz, and begins syncing agents, moving them on {@code ladder}. */
+    /** Starts a node: registers it and begins syncing agents, moving them on {@code ladder}. */
     public static RuntimeNode start(
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
-        try {
-            RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
+        RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
+        {
             store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
             if (config.shopPort() >= 0) {
                 node.shop = SkillShop.start(
@@ -169,13 +148,10 @@ public final class RuntimeNode implements AutoCloseable {
                 store.setShop(node.id, node.shop.baseUri());
             }
             node.syncOnce();
-            node.scheduler.start();
             long every = config.syncEvery().toMillis();
             node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
             LOG.info("node {} started ({} agents)", node.id, node.hosted.size());
             return node;
-        } catch (SchedulerException e) {
-            throw new AgentException("cannot start the scheduler: " + e.getMessage(), e);
         }
     }
 
@@ -218,42 +194,6 @@ public final class RuntimeNode implements AutoCloseable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static Scheduler quartz(Config config, String instanceId, DataSource db) throws SchedulerException {
-        String dataSource = "cyberia-" + instanceId;
-        DBConnectionManager.getInstance().addConnectionProvider(dataSource, new ConnectionProvider() {
-            @Override
-            public Connection getConnection() throws SQLException {
-                return db.getConnection();
-            }
-
-            @Override
-            public void shutdown() {}
-
-            @Override
-            public void initialize() {}
-        });
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", config.schedulerName());
-        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
-        p.setProperty("org.quartz.threadPool.threadNamePrefix", "cyberia-tick");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty(
-                "org.quartz.jobStore.driverDelegateClass",
-                AgentStore.vendorOf(db) == dev.cyberia.treasury.TreasuryDatabase.Vendor.POSTGRESQL
-                        ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
-                        : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", dataSource);
-        p.setProperty("org.quartz.jobStore.isClustered", "true");
-        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "10000");
-        p.setProperty("org.quartz.jobStore.useProperties", "true");
-        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(config.threads() * 4));
-        p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionFireAheadTimeWindow", "1000");
-        return new StdSchedulerFactory(p).getScheduler();
-    }
-
     private void syncSafely() {
         try {
             if (store.checkIn(id, clock.instant())) {
@@ -262,14 +202,28 @@ public final class RuntimeNode implements AutoCloseable {
                 return;
             }
             syncOnce();
-        } catch (RuntimeException | SchedulerException e) {
+        } catch (RuntimeException e) {
             LOG.warn("node sync failed: {}", e.toString());
         }
     }
 
-    /** Takes launched agents no live node holds, and drops agents stopped elsewhere: two small queries. */
-    private void syncOnce() throws SchedulerException {
+    /**
+     * Takes launched agents no live node holds, drops agents stopped elsewhere, and lets go of agents
+     * another node took while this one did not check in (a long pause): three small queries.
+     */
+    private void syncOnce() {
         Instant now = clock.instant();
+        if (!hosted.isEmpty()) {
+            Set<String> mine = Set.copyOf(store.heldBy(id));
+            for (String name : hosted) {
+                if (!mine.contains(name)) {
+                    LOG.warn("{} is held by another node now (this one missed its check-ins); letting it go", name);
+                    hosted.remove(name);
+                    heartbeats.stop(name);
+                    runtime.unload(name);
+                }
+            }
+        }
         for (String name : store.runningUnheld(now, config.lease())) {
             if (config.hosts().test(name) && !hosted.contains(name) && store.hold(name, id, now, config.lease())) {
                 host(store.get(name));
@@ -284,7 +238,7 @@ public final class RuntimeNode implements AutoCloseable {
         }
     }
 
-    private void host(AgentRecord agent) throws SchedulerException {
+    private void host(AgentRecord agent) {
         AgentDefinition definition;
         try {
             definition = runtime.load(agent).definition();
@@ -293,29 +247,9 @@ public final class RuntimeNode implements AutoCloseable {
             store.release(agent.name(), id);
             return;
         }
-        JobKey job = JobKey.jobKey(agent.name(), GROUP);
-        if (!scheduler.checkExists(job)) {
-            scheduler.addJob(
-                    JobBuilder.newJob(TickJob.class)
-                            .withIdentity(job)
-                            .storeDurably()
-                            .build(),
-                    false);
-        }
-        TriggerKey heartbeat = TriggerKey.triggerKey(agent.name(), "heartbeat");
         Duration interval = definition.heartbeat().multipliedBy(agent.mode().heartbeatMultiplier());
-        if (!scheduler.checkExists(heartbeat)) {
-            // a fixed offset per agent within one interval, so that many agents do not all tick at once
-            long offset = Math.floorMod(agent.name().hashCode(), Math.max(1, interval.toMillis()));
-            Date first =
-                    agent.tickSeq() == 0 ? now() : Date.from(clock.instant().plusMillis(offset));
-            scheduler.scheduleJob(heartbeat(agent.name(), interval, first));
-            intervals.put(agent.name(), interval);
-        }
-        if (agent.openTick().isPresent()) {
-            scheduler.triggerJob(job); // a tick a killed node left open runs now: money may be in flight
-        }
         hosted.add(agent.name());
+        heartbeats.start(agent, interval);
         LOG.info("hosting {} (every {})", agent.name(), interval);
         market.submit(() -> reconcileJournal(agent.name()));
         if (shop != null && !definition.sells().isEmpty()) {
@@ -382,90 +316,27 @@ public final class RuntimeNode implements AutoCloseable {
         }
     }
 
-    private void drop(String name) throws SchedulerException {
+    private void drop(String name) {
         hosted.remove(name);
-        intervals.remove(name);
-        scheduler.deleteJob(JobKey.jobKey(name, GROUP));
+        heartbeats.stop(name);
         runtime.unload(name);
         store.release(name, id);
         LOG.info("dropped {}", name);
     }
 
-    private Date now() {
-        return Date.from(clock.instant());
-    }
-
-    private static Trigger heartbeat(String agent, Duration interval, Date start) {
-        return TriggerBuilder.newTrigger()
-                .withIdentity(agent, "heartbeat")
-                .forJob(agent, GROUP)
-                .startAt(start)
-                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                        .withIntervalInMilliseconds(interval.toMillis())
-                        .repeatForever()
-                        .withMisfireHandlingInstructionNextWithRemainingCount())
-                .build();
-    }
-
-    /** After a tick: moves the heartbeat when the survival mode changed its interval (checked in memory). */
-    void retime(String agent, AgentRuntime.TickReport report) {
-        try {
-            // the tick just loaded the agent: no database read on this hot path
-            Duration interval = runtime.loadedDefinition(agent)
-                    .orElseGet(() -> runtime.load(store.get(agent)).definition())
-                    .heartbeat()
-                    .multipliedBy(report.mode().heartbeatMultiplier());
-            if (interval.equals(intervals.get(agent))) {
-                return;
-            }
-            TriggerKey key = TriggerKey.triggerKey(agent, "heartbeat");
-            Trigger current = scheduler.getTrigger(key);
-            if (current instanceof SimpleTrigger simple && simple.getRepeatInterval() != interval.toMillis()) {
-                scheduler.rescheduleJob(
-                        key,
-                        heartbeat(agent, interval, Date.from(clock.instant().plus(interval))));
-                LOG.info("{} now ticks every {} ({})", agent, interval, report.mode());
-            }
-            intervals.put(agent, interval);
-        } catch (SchedulerException | RuntimeException e) {
-            LOG.warn("cannot retime {}: {}", agent, e.toString());
-        }
-    }
-
-    /** A follow-up tick (the schedule skill): a one-shot Quartz trigger for the agent's job. */
-    void schedule(String agent, Duration after, String reason) {
-        try {
-            Trigger once = TriggerBuilder.newTrigger()
-                    .withIdentity(agent + "-" + UUID.randomUUID(), "follow-up")
-                    .forJob(agent, GROUP)
-                    .usingJobData("reason", reason)
-                    .startAt(Date.from(clock.instant().plus(after)))
-                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
-                    .build();
-            scheduler.scheduleJob(once);
-        } catch (SchedulerException e) {
-            throw new AgentException("cannot schedule a follow-up for " + agent + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs the tick a trigger fired, if this node holds (or can take) the agent. */
     /**
-     * One tick of {@code agent}, on whichever node of the cluster Quartz fired its trigger: the
-     * job store lets one tick of an agent run at a time across all nodes ({@code
-     * DisallowConcurrentExecution} on a clustered store), and the tick itself, its journal and its
-     * payments live in the shared database. The node that holds the agent keeps its schedule, its
-     * offers and its shop; any node of the same scheduler may run its ticks (a heartbeat skipped
-     * because another node held the agent would be lost).
+     * One tick of a hosted agent, as its heartbeat or a follow-up asked.
+     *
+     * @return the agent's heartbeat interval after the tick (its survival mode may have changed
+     *     it), or empty when the agent is gone from this node
      */
-    void fire(String agent, List<String> reasons) {
+    private Optional<Duration> fire(String agent, List<String> reasons) {
         if (!hosted.contains(agent)) {
-            Optional<AgentRecord> record = store.find(agent);
-            if (!config.hosts().test(agent) || record.isEmpty() || record.get().state() != AgentState.RUNNING) {
-                LOG.debug("skipping {}: not running, or not for this node", agent);
-                return;
-            }
+            return Optional.empty();
         }
-        retime(agent, runtime.tick(agent, reasons));
+        AgentRuntime.TickReport report = runtime.tick(agent, reasons);
+        return runtime.loadedDefinition(agent)
+                .map(d -> d.heartbeat().multipliedBy(report.mode().heartbeatMultiplier()));
     }
 
     /** Stops the node: running ticks finish, triggers stay in the job store for the next start. */
@@ -482,11 +353,7 @@ public final class RuntimeNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            scheduler.shutdown(true); // running ticks finish first: they may be hiring this node's own shop
-        } catch (SchedulerException e) {
-            LOG.warn("scheduler shutdown: {}", e.toString());
-        }
+        heartbeats.close(); // running ticks finish first: they may be hiring this node's own shop
         if (shop != null) {
             shop.close();
         }
@@ -496,26 +363,5 @@ public final class RuntimeNode implements AutoCloseable {
         store.removeNode(id);
         LOG.info("node {} stopped", id);
         stopped.countDown();
-    }
-
-    /** The Quartz job of every agent: one tick, never two at once for the same agent. */
-    @DisallowConcurrentExecution
-    static final class TickJob implements Job {
-        private final RuntimeNode node;
-
-        TickJob(RuntimeNode node) {
-            this.node = node;
-        }
-
-        @Override
-        public void execute(JobExecutionContext context) {
-            String agent = context.getJobDetail().getKey().getName();
-            String reason = context.getTrigger().getJobDataMap().getString("reason");
-            try {
-                node.fire(agent, reason == null ? List.of() : List.of(reason));
-            } catch (RuntimeException e) {
-                LOG.warn("tick of {} did not finish: {}", agent, e.toString());
-            }
-        }
     }
 }

@@ -20,8 +20,7 @@ import java.util.function.Supplier;
  */
 public final class TickContext {
     private final AgentRecord agent;
-    private final String tickId;
-    private final boolean resumed;
+    private final TickWriter writer;
     private final LoadedAgent loaded;
     private final Observation observation;
     private final AgentStore store;
@@ -40,8 +39,7 @@ public final class TickContext {
 
     TickContext(
             AgentRecord agent,
-            String tickId,
-            boolean resumed,
+            TickWriter writer,
             LoadedAgent loaded,
             Observation observation,
             SurvivalMode mode,
@@ -58,8 +56,7 @@ public final class TickContext {
         this.goal = openGoals.stream().findFirst();
         this.assembler = assembler;
         this.rights = rights;
-        this.tickId = tickId;
-        this.resumed = resumed;
+        this.writer = writer;
         this.loaded = loaded;
         this.observation = observation;
         this.mode = mode;
@@ -76,13 +73,18 @@ public final class TickContext {
         return agent.name();
     }
 
+    /**
+     * The tick's id, which payments and purchases key on: asking for it opens the tick in the
+     * database (a tick that only looks around is written once, when it ends).
+     */
     public String tickId() {
-        return tickId;
+        writer.open();
+        return writer.id();
     }
 
     /** Whether this tick re-runs one a crash left open; recorded steps are replayed. */
     public boolean resumed() {
-        return resumed;
+        return writer.resumed();
     }
 
     public AgentDefinition definition() {
@@ -134,7 +136,7 @@ public final class TickContext {
         if (to.compareTo(mode) > 0) {
             record(new AgentEvent.ModeChanged(mode, to, reason));
             mode = to;
-            store.setMode(agent.name(), to);
+            writer.setMode(to);
         }
     }
 
@@ -176,7 +178,7 @@ public final class TickContext {
 
     /** Stores an event in this tick, its money counted toward the tick's goal. */
     public void record(AgentEvent event) {
-        events.append(agent.name(), tickId, goal.map(AgentDefinition.Goal::text).orElse(null), event);
+        writer.record(goal.map(AgentDefinition.Goal::text).orElse(null), event);
     }
 
     /**
@@ -202,6 +204,7 @@ public final class TickContext {
 
     /** Runs one tool call through validation, the gate, the record and the tool. */
     public ToolOutcome call(ToolCall call) {
+        writer.open(); // a call acts: from here a crash re-runs the tick under its id
         int step = ++steps;
         Toolbox toolbox = loaded.toolbox();
         Optional<ToolDescriptor> tool = toolbox.tools().stream()
@@ -219,7 +222,7 @@ public final class TickContext {
         if (invalid.isPresent()) {
             return finish(step, call, new ToolOutcome.Invalid(invalid.get()));
         }
-        Optional<AgentStore.RecordedCall> earlier = store.recordedCall(tickId, step);
+        Optional<AgentStore.RecordedCall> earlier = store.recordedCall(writer.id(), step);
         if (earlier.isPresent()
                 && earlier.get().outcome().isPresent()
                 && earlier.get().tool().equals(call.name())
@@ -233,7 +236,7 @@ public final class TickContext {
             record(new AgentEvent.PolicyDenied(call.name(), decision.reason()));
             return finish(step, call, new ToolOutcome.Refused(decision.reason()));
         }
-        store.beginCall(tickId, step, call.name(), call.argumentsJson());
+        store.beginCall(writer.id(), step, call.name(), call.argumentsJson());
         ToolOutcome outcome;
         try {
             outcome = toolbox.invoke(call, new CallContext(this, step, call.name()));
@@ -241,7 +244,7 @@ public final class TickContext {
             outcome = new ToolOutcome.Refused(e.getMessage());
         }
         Objects.requireNonNull(outcome, "a toolbox returned no outcome");
-        store.finishCall(tickId, step, outcome.label(), outcome.text());
+        store.finishCall(writer.id(), step, outcome.label(), outcome.text());
         return finish(step, call, outcome);
     }
 

@@ -79,20 +79,4 @@ class EventLogTest {
         }
         assertThat(log.verify("a")).contains(2L);
     }
-
-    @Test
-    void openTick_reopensATickLeftOpen_untilItIsClosed() {
-        store.create(
-                "a",
-                Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
-                "a",
-                Path.of("a.yaml"),
-                Tier.AUTOMATON,
-                Instant.now());
-        AgentStore.OpenedTick first = store.openTick("a");
-        AgentStore.OpenedTick again = store.openTick("a");
-        assertThat(again).isEqualTo(new AgentStore.OpenedTick(first.id(), true));
-        store.closeTick("a", first.id(), Instant.now());
-        assertThat(store.openTick("a")).isEqualTo(new AgentStore.OpenedTick("a#2", false));
-    }
 }

@@ -68,9 +68,16 @@ final class AgentBench implements AutoCloseable {
                     definition,
                     Tier.AUTOMATON,
                     Clock.systemUTC().instant());
-            if (ticked) {
-                store.closeTick(
-                        name, store.openTick(name).id(), Clock.systemUTC().instant());
+            if (ticked) { // as if its first tick ran just now, so the node spreads its heartbeats
+                try (java.sql.Connection c = store.dataSource().getConnection();
+                        java.sql.PreparedStatement ps =
+                                c.prepareStatement("UPDATE agents SET tick_seq = 1, last_tick_at = ? WHERE name = ?")) {
+                    ps.setTimestamp(1, java.sql.Timestamp.from(Clock.systemUTC().instant()));
+                    ps.setString(2, name);
+                    ps.executeUpdate();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
             }
             store.setState(name, AgentState.RUNNING);
         }

@@ -4,7 +4,7 @@ import dev.cyberia.agentcore.Ladder;
 import dev.cyberia.agentcore.RuntimeNode;
 import dev.cyberia.keystore.Passphrase;
 
-/** Starts a runtime node for a command: the assembly over the chain and the keys' passphrase, then Quartz. */
+/** Starts a runtime node for a command: the assembly over the chain and the keys' passphrase, then the node. */
 final class NodeRunner {
     private NodeRunner() {}
 

@@ -46,6 +46,15 @@ public interface Chain {
         return Amount.ofBaseUnits(asset, units);
     }
 
+    /**
+     * The holder's balance as of the chain's head, for looking, not for deciding a payment: read
+     * once per head block (the head itself at most once a second), so a thousand idle agents
+     * observing an unchanged chain make one {@code eth_blockNumber} a second between them.
+     */
+    default Amount observedBalanceOf(Asset asset, Address holder) {
+        return balanceOf(asset, holder);
+    }
+
     /** The next nonce: counting pending transactions, or only mined ones. */
     BigInteger nonce(Address address, boolean includingPending);
 

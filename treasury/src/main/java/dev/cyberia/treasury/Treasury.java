@@ -139,7 +139,23 @@ public final class Treasury {
      * survival are judged by; spending is judged by the balance.
      */
     public Amount holdings(Asset asset) {
-        Amount onChain = balance(asset);
+        return holdings(asset, balance(asset));
+    }
+
+    /**
+     * The balance as of the chain's head, read once per block for all the wallets on this chain:
+     * what a tick observes. Payments are decided on {@link #balance}, never on this.
+     */
+    public Amount observedBalance(Asset asset) {
+        return chain.observedBalanceOf(asset, wallet);
+    }
+
+    /** {@link #holdings} with the on-chain part {@linkplain #observedBalance observed}. */
+    public Amount observedHoldings(Asset asset) {
+        return holdings(asset, observedBalance(asset));
+    }
+
+    private Amount holdings(Asset asset, Amount onChain) {
         if (asset.isNative()) {
             return onChain;
         }

@@ -16,6 +16,13 @@ import java.util.Optional;
 public final class JsonRpcChain implements Chain {
     private final JsonRpc rpc;
     private volatile long chainId = -1; // an endpoint's chain id does not change; Chain.connect checks it once
+    /** Balances observed at {@link #head}: valid until the head moves, then dropped together. */
+    private final java.util.concurrent.ConcurrentHashMap<String, dev.cyberia.treasury.Amount> observed =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private long head = -1;
+    private long headReadAt = Long.MIN_VALUE;
+    private static final long HEAD_MAX_AGE_NANOS = 1_000_000_000L;
 
     public JsonRpcChain(JsonRpc rpc) {
         this.rpc = rpc;
@@ -47,6 +54,38 @@ public final class JsonRpcChain implements Chain {
     @Override
     public long blockNumber() {
         return quantity(rpc.call("eth_blockNumber")).longValueExact();
+    }
+
+    @Override
+    public dev.cyberia.treasury.Amount observedBalanceOf(dev.cyberia.treasury.Asset asset, Address holder) {
+        long at = observeHead();
+        String key = asset.symbol() + "/" + asset.token().map(Address::toString).orElse("") + "/" + holder;
+        dev.cyberia.treasury.Amount known = observed.get(key);
+        if (known != null) {
+            return known;
+        }
+        dev.cyberia.treasury.Amount read = balanceOf(asset, holder);
+        synchronized (this) {
+            if (head == at) { // a read that straddled a new head is not kept for it
+                observed.put(key, read);
+            }
+        }
+        return read;
+    }
+
+    /** Reads the head at most once a second; when it moved, what was observed before is dropped. */
+    private synchronized long observeHead() {
+        long now = System.nanoTime();
+        if (head >= 0 && now - headReadAt < HEAD_MAX_AGE_NANOS) {
+            return head;
+        }
+        long latest = blockNumber();
+        headReadAt = now;
+        if (latest != head) {
+            observed.clear();
+            head = latest;
+        }
+        return head;
     }
 
     @Override
