@@ -25,6 +25,8 @@ public final class ActionLog {
 
     private static final class Writer implements EventListener {
         private final Path agentsDir;
+        /** Agents whose folder exists: made once, not asked of the file system at every event. */
+        private final java.util.Set<String> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Writer(Path agentsDir) {
             this.agentsDir = agentsDir;
@@ -34,7 +36,10 @@ public final class ActionLog {
         public void onEvent(RecordedEvent event) {
             Path file = agentsDir.resolve(event.agent()).resolve("actions.jsonl");
             try {
-                Files.createDirectories(file.getParent());
+                if (!made.contains(event.agent())) {
+                    Files.createDirectories(file.getParent());
+                    made.add(event.agent());
+                }
                 synchronized (this) {
                     Files.writeString(
                             file,

@@ -39,6 +39,7 @@ public final class AgentRuntime {
     private final Map<String, LoadedAgent> loaded = new ConcurrentHashMap<>();
     private final Map<String, Instant> climbedAt = new ConcurrentHashMap<>();
     private final Ladder ladder;
+    private final QuietTicks quiet;
 
     /** A runtime on the standard ladder. */
     public AgentRuntime(AgentStore store, EventLog events, AgentAssembler assembler, FollowUps followUps, Clock clock) {
@@ -58,6 +59,7 @@ public final class AgentRuntime {
         this.followUps = followUps;
         this.ladder = ladder;
         this.clock = clock;
+        this.quiet = new QuietTicks(store, events);
     }
 
     public Ladder ladder() {
@@ -138,10 +140,28 @@ public final class AgentRuntime {
      * @throws OutcomeUnknownException when a payment's fate is unknown; the tick stays open and is re-run
      */
     public TickReport tick(String name, List<String> pendingWork) {
+        try {
+            return tickLater(name, pendingWork).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one tick of {@code name} on this thread; the report comes when the tick is in the
+     * database, which for a tick that only looked may be a moment later, in a commit it shares with
+     * other such ticks (a node ticking many agents uses this, and waits for none of them).
+     *
+     * @throws OutcomeUnknownException when a payment's fate is unknown; the tick stays open and is re-run
+     */
+    public java.util.concurrent.CompletableFuture<TickReport> tickLater(String name, List<String> pendingWork) {
         AgentRecord record = store.get(name);
         LoadedAgent agent = load(record);
         long started = System.nanoTime();
-        TickWriter writer = TickWriter.next(store, events, clock, record);
+        TickWriter writer = TickWriter.next(store, events, quiet, clock, record);
         Treasury treasury = agent.treasury();
         Asset token = treasury.assets().get(1);
 
@@ -188,8 +208,9 @@ public final class AgentRuntime {
             }
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        writer.finish(new AgentEvent.TickFinished(outcome, tick.steps(), tick.spentThisTick(), millis));
-        return new TickReport(writer.id(), tick.mode(), outcome, tick.steps(), tick.spentThisTick());
+        TickReport report = new TickReport(writer.id(), tick.mode(), outcome, tick.steps(), tick.spentThisTick());
+        return writer.finish(new AgentEvent.TickFinished(outcome, tick.steps(), tick.spentThisTick(), millis))
+                .thenApply(written -> report);
     }
 
     /**

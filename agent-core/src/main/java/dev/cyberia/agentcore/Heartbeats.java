@@ -32,10 +32,13 @@ import org.slf4j.LoggerFactory;
 final class Heartbeats implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
 
-    /** Runs one tick of an agent for these reasons; returns its heartbeat interval from now on, empty to stop beating. */
+    /**
+     * Runs one tick of an agent for these reasons; completes, once the tick is in the database,
+     * with its heartbeat interval from now on, or empty to stop beating.
+     */
     @FunctionalInterface
     interface Tick {
-        Optional<Duration> run(String agent, List<String> reasons);
+        java.util.concurrent.CompletableFuture<Optional<Duration>> run(String agent, List<String> reasons);
     }
 
     /** Why a tick is wanted: its heartbeat, or a follow-up (kept as a row until its tick runs). */
@@ -163,54 +166,70 @@ final class Heartbeats implements AutoCloseable {
     }
 
     private void run(Beat beat) {
+        List<Cause> causes = new ArrayList<>();
+        for (Cause c; (c = beat.waiting.poll()) != null; ) {
+            causes.add(c);
+        }
+        if (closing || beats.get(beat.agent) != beat || causes.isEmpty()) {
+            release(beat);
+            return;
+        }
+        List<String> reasons = causes.stream()
+                .flatMap(c -> c.wakeup().map(AgentStore.Wakeup::reason).stream())
+                .toList();
+        java.util.concurrent.CompletableFuture<Optional<Duration>> ticked;
         try {
-            if (closing || beats.get(beat.agent) != beat) {
-                return;
-            }
-            List<Cause> causes = new ArrayList<>();
-            for (Cause c; (c = beat.waiting.poll()) != null; ) {
-                causes.add(c);
-            }
-            if (causes.isEmpty()) {
-                return;
-            }
-            List<String> reasons = causes.stream()
-                    .flatMap(c -> c.wakeup().map(AgentStore.Wakeup::reason).stream())
-                    .toList();
-            Optional<Duration> interval;
+            ticked = tick.run(beat.agent, reasons);
+        } catch (RuntimeException e) {
+            ticked = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        // the agent's next tick waits until this one is written: it must see this one's counter
+        ticked.whenComplete((interval, error) -> {
             try {
-                interval = tick.run(beat.agent, reasons);
+                after(beat, causes, interval, error);
             } catch (RuntimeException e) {
-                LOG.warn("tick of {} did not finish: {}", beat.agent, e.toString());
-                // follow-ups wait for the next tick; the heartbeat carries on at its interval
-                causes.stream().filter(c -> c.wakeup().isPresent()).forEach(beat.waiting::add);
-                if (causes.contains(Cause.HEARTBEAT)) {
-                    interval = Optional.of(beat.interval);
-                } else {
-                    return;
-                }
+                LOG.warn("heartbeat of {} failed: {}", beat.agent, e.toString());
+            } finally {
+                release(beat);
             }
+        });
+    }
+
+    private void after(Beat beat, List<Cause> causes, Optional<Duration> interval, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error;
+            LOG.warn("tick of {} did not finish: {}", beat.agent, cause.toString());
+            // follow-ups wait for the next tick; the heartbeat carries on at its interval
+            causes.stream().filter(c -> c.wakeup().isPresent()).forEach(beat.waiting::add);
+            if (!causes.contains(Cause.HEARTBEAT)) {
+                return;
+            }
+            interval = Optional.of(beat.interval);
+        } else {
             List<String> done = causes.stream()
                     .flatMap(c -> c.wakeup().map(AgentStore.Wakeup::id).stream())
                     .toList();
             if (!done.isEmpty()) {
                 store.removeWakeups(done);
             }
-            if (interval.isEmpty()) {
-                stop(beat.agent);
-            } else if (causes.contains(Cause.HEARTBEAT)) {
-                Instant after = beat.planned.plus(interval.get());
-                Instant now = clock.instant();
-                beat.interval = interval.get();
-                fireAt(beat, slot(beat.agent, interval.get(), after.isBefore(now) ? now : after));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("heartbeat of {} failed: {}", beat.agent, e.toString());
-        } finally {
-            beat.ticking.set(false);
-            if (!beat.waiting.isEmpty()) {
-                submit(beat);
-            }
+        }
+        if (interval.isEmpty()) {
+            stop(beat.agent);
+        } else if (causes.contains(Cause.HEARTBEAT)) {
+            Instant after = beat.planned.plus(interval.get());
+            Instant now = clock.instant();
+            beat.interval = interval.get();
+            fireAt(beat, slot(beat.agent, interval.get(), after.isBefore(now) ? now : after));
+        }
+    }
+
+    /** Lets the next tick of the agent run, at once if something waits for it. */
+    private void release(Beat beat) {
+        beat.ticking.set(false);
+        if (!beat.waiting.isEmpty()) {
+            submit(beat);
         }
     }
 

@@ -327,16 +327,16 @@ public final class RuntimeNode implements AutoCloseable {
     /**
      * One tick of a hosted agent, as its heartbeat or a follow-up asked.
      *
-     * @return the agent's heartbeat interval after the tick (its survival mode may have changed
-     *     it), or empty when the agent is gone from this node
+     * @return completes once the tick is written, with the agent's heartbeat interval after it (its
+     *     survival mode may have changed it), or empty when the agent is gone from this node
      */
-    private Optional<Duration> fire(String agent, List<String> reasons) {
+    private java.util.concurrent.CompletableFuture<Optional<Duration>> fire(String agent, List<String> reasons) {
         if (!hosted.contains(agent)) {
-            return Optional.empty();
+            return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
         }
-        AgentRuntime.TickReport report = runtime.tick(agent, reasons);
-        return runtime.loadedDefinition(agent)
-                .map(d -> d.heartbeat().multipliedBy(report.mode().heartbeatMultiplier()));
+        return runtime.tickLater(agent, reasons)
+                .thenApply(report -> runtime.loadedDefinition(agent)
+                        .map(d -> d.heartbeat().multipliedBy(report.mode().heartbeatMultiplier())));
     }
 
     /** Stops the node: running ticks finish, triggers stay in the job store for the next start. */

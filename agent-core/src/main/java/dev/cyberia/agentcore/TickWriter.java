@@ -12,14 +12,16 @@ import java.util.List;
  * tick is marked open, and the waiting events are written, in one commit, so a crash from then on
  * re-runs it under the same id. A tick that ends quiet is written whole in one commit: counter,
  * last tick time, mode and events together; a crash before that commit leaves nothing, as nothing
- * was done. Either way the counter moves only if no other tick moved it first, so one tick of an
- * agent runs at a time wherever it runs.
+ * was done; quiet ticks that end together share that commit ({@link QuietTicks}). Either way the
+ * counter moves only if no other tick moved it first, so one tick of an agent runs at a time
+ * wherever it runs.
  */
 final class TickWriter {
     private record Waiting(String goal, AgentEvent event, Instant at) {}
 
     private final AgentStore store;
     private final EventLog events;
+    private final QuietTicks quiet;
     private final Clock clock;
     private final String agent;
     private final long fromSeq;
@@ -28,10 +30,12 @@ final class TickWriter {
     private final List<Waiting> waiting = new ArrayList<>();
     private SurvivalMode newMode;
     private boolean open;
+    private Instant endedAt;
 
     private TickWriter(
             AgentStore store,
             EventLog events,
+            QuietTicks quiet,
             Clock clock,
             String agent,
             long fromSeq,
@@ -40,6 +44,7 @@ final class TickWriter {
             boolean open) {
         this.store = store;
         this.events = events;
+        this.quiet = quiet;
         this.clock = clock;
         this.agent = agent;
         this.fromSeq = fromSeq;
@@ -49,12 +54,13 @@ final class TickWriter {
     }
 
     /** The next tick of {@code record}, or the one a crash left open (already open, re-run under its id). */
-    static TickWriter next(AgentStore store, EventLog events, Clock clock, AgentRecord record) {
+    static TickWriter next(AgentStore store, EventLog events, QuietTicks quiet, Clock clock, AgentRecord record) {
         return record.openTick()
-                .map(id -> new TickWriter(store, events, clock, record.name(), record.tickSeq(), id, true, true))
+                .map(id -> new TickWriter(store, events, quiet, clock, record.name(), record.tickSeq(), id, true, true))
                 .orElseGet(() -> new TickWriter(
                         store,
                         events,
+                        quiet,
                         clock,
                         record.name(),
                         record.tickSeq(),
@@ -65,7 +71,7 @@ final class TickWriter {
 
     /** A sale's record: no tick row to move, each event committed as it comes. */
     static TickWriter sale(AgentStore store, EventLog events, Clock clock, String agent, String saleId) {
-        return new TickWriter(store, events, clock, agent, -1, saleId, false, true);
+        return new TickWriter(store, events, null, clock, agent, -1, saleId, false, true);
     }
 
     String id() {
@@ -107,13 +113,19 @@ final class TickWriter {
         open = true;
     }
 
-    /** Ends the tick with {@code finished}: one commit, whether it opened or stayed quiet. */
-    void finish(AgentEvent.TickFinished finished) {
+    /**
+     * Ends the tick with {@code finished}: an open tick is closed now (one commit); a quiet one is
+     * written whole with the quiet ticks ending about now (one commit between them).
+     *
+     * @return done when the tick is in the database; failed with {@link TickTakenException} when
+     *     another tick of the agent got there first
+     */
+    java.util.concurrent.CompletableFuture<Void> finish(AgentEvent.TickFinished finished) {
         Instant at = clock.instant();
         waiting.add(new Waiting(null, finished, at));
         if (!open) {
-            write(null, at);
-            return;
+            endedAt = at;
+            return quiet.write(this);
         }
         List<RecordedEvent> recorded = store.inTransaction("close tick " + id, c -> {
             List<RecordedEvent> out = insertWaiting(c);
@@ -122,6 +134,23 @@ final class TickWriter {
         });
         waiting.clear();
         recorded.forEach(events::announce);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Writes this quiet tick whole in the caller's transaction.
+     *
+     * @return its events, to announce after the commit; null when another tick got there first
+     */
+    List<RecordedEvent> writeQuiet(java.sql.Connection c) throws java.sql.SQLException {
+        if (!store.advanceTick(c, agent, fromSeq, null, endedAt, newMode)) {
+            return null;
+        }
+        return insertWaiting(c);
+    }
+
+    TickTakenException taken() {
+        return new TickTakenException(agent, id);
     }
 
     private void write(String openTick, Instant lastTickAt) {

@@ -32,4 +32,38 @@ class HeartbeatsTest {
         // evenly spread: each second of the minute gets 100 ± 40 of 6,000 agents, not a burst
         assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
     }
+
+    @Test
+    void anAgentBeatsAgainAfterEachTickIsWritten_andItsFollowUpsRunOnceAndAreForgotten() throws Exception {
+        try (dev.cyberia.treasury.TreasuryDatabase db = dev.cyberia.treasury.TestDatabases.fresh()) {
+            AgentStore store = AgentStore.open(db.dataSource());
+            store.create(
+                    "b",
+                    dev.cyberia.keystore.Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+                    "b",
+                    java.nio.file.Path.of("b.yaml"),
+                    Tier.AUTOMATON,
+                    Instant.now());
+            java.util.List<java.util.List<String>> ticks = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch five = new java.util.concurrent.CountDownLatch(5);
+            Duration every = Duration.ofMillis(100);
+            try (Heartbeats beats = new Heartbeats(
+                    2,
+                    (agent, reasons) -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        ticks.add(reasons);
+                        five.countDown();
+                        return java.util.Optional.of(every);
+                    }),
+                    store,
+                    java.time.Clock.systemUTC())) {
+                beats.start(store.get("b"), every);
+                beats.followUp("b", Duration.ZERO, "check the inbox");
+                assertThat(five.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isTrue();
+            }
+            assertThat(ticks.stream().filter(r -> r.contains("check the inbox")))
+                    .hasSize(1);
+            assertThat(store.wakeups("b")).isEmpty();
+        }
+    }
 }

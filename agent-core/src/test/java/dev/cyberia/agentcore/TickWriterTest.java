@@ -25,7 +25,8 @@ class TickWriterTest {
     final TreasuryDatabase db = TestDatabases.fresh();
     final AgentStore store = AgentStore.open(db.dataSource());
     final EventLog log = new EventLog(db.dataSource(), Clock.systemUTC());
-    final List<RecordedEvent> heard = new ArrayList<>();
+    final List<RecordedEvent> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    final QuietTicks quiet = new QuietTicks(store, log);
 
     @BeforeEach
     void agent() {
@@ -45,7 +46,11 @@ class TickWriterTest {
     }
 
     private TickWriter next() {
-        return TickWriter.next(store, log, Clock.systemUTC(), store.get("a"));
+        return next("a");
+    }
+
+    private TickWriter next(String agent) {
+        return TickWriter.next(store, log, quiet, Clock.systemUTC(), store.get(agent));
     }
 
     private static AgentEvent started() {
@@ -64,7 +69,7 @@ class TickWriterTest {
         assertThat(eventCount()).isZero();
         assertThat(store.get("a").tickSeq()).isZero();
 
-        tick.finish(finished("idle"));
+        tick.finish(finished("idle")).join();
 
         AgentRecord after = store.get("a");
         assertThat(after.tickSeq()).isEqualTo(1);
@@ -82,11 +87,14 @@ class TickWriterTest {
         TickWriter second = next(); // read the same row, as a second node would
         first.record(null, started());
         second.record(null, started());
-        first.finish(finished("idle"));
+        first.finish(finished("idle")).join();
 
-        assertThatThrownBy(() -> second.finish(finished("idle")))
+        assertThat(second.finish(finished("idle")))
+                .failsWithin(java.time.Duration.ofSeconds(5))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
                 .isInstanceOf(TickWriter.TickTakenException.class)
-                .hasMessageContaining("another tick of a ran first");
+                .withMessageContaining("another tick of a ran first");
         assertThat(store.get("a").tickSeq()).isEqualTo(1);
         assertThat(eventCount()).isEqualTo(2);
     }
@@ -103,7 +111,7 @@ class TickWriterTest {
         assertThat(again.resumed()).isTrue();
         assertThat(again.id()).isEqualTo("a#1");
         assertThat(next().resumed()).isTrue(); // until it finishes, every tick is that one
-        again.finish(finished("done"));
+        assertThat(again.finish(finished("done"))).isDone();
         assertThat(store.get("a").openTick()).isEmpty();
         assertThat(next().id()).isEqualTo("a#2");
     }
@@ -115,6 +123,50 @@ class TickWriterTest {
         acting.open();
         assertThatThrownBy(quiet::open).isInstanceOf(TickWriter.TickTakenException.class);
         assertThat(store.get("a").openTick()).contains("a#1");
+    }
+
+    @Test
+    void quietTicksEndingTogether_areAllWritten_andOneThatLostItsRaceTakesNoOtherDown() throws Exception {
+        int agents = 40;
+        for (int i = 0; i < agents; i++) {
+            store.create(
+                    "q" + i,
+                    Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+                    "q" + i,
+                    Path.of("q.yaml"),
+                    Tier.AUTOMATON,
+                    Instant.now());
+        }
+        TickWriter loser = next("q0");
+        next("q0").finish(finished("idle")).join(); // q0's counter moves under the loser's feet
+        loser.record(null, started());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<java.util.concurrent.CompletableFuture<Void>>> written = new ArrayList<>();
+        written.add(pool.submit(() -> loser.finish(finished("idle"))));
+        for (int round = 0; round < 3; round++) {
+            for (int i = 1; i < agents; i++) {
+                String name = "q" + i;
+                written.add(pool.submit(() -> {
+                    synchronized (name.intern()) { // one tick of an agent at a time, as the node does
+                        TickWriter t = next(name);
+                        t.record(null, started());
+                        java.util.concurrent.CompletableFuture<Void> w = t.finish(finished("idle"));
+                        w.join();
+                        return w;
+                    }
+                }));
+            }
+        }
+        pool.shutdown();
+        assertThat(written.get(0).get().handle((ok, e) -> e).get()).isInstanceOf(TickWriter.TickTakenException.class);
+        for (var w : written.subList(1, written.size())) {
+            assertThat(w.get()).isCompleted();
+        }
+        for (int i = 1; i < agents; i++) {
+            assertThat(store.get("q" + i).tickSeq()).isEqualTo(3);
+            assertThat(log.verify("q" + i)).isEmpty();
+        }
+        assertThat(store.get("q0").tickSeq()).isEqualTo(1);
     }
 
     private int eventCount() throws Exception {

@@ -43,13 +43,26 @@ final class AgentBench implements AutoCloseable {
     private final Toolbox toolbox = Skills.load(List.of(), AgentBench.class.getClassLoader());
 
     AgentBench(String definitionYaml) throws IOException {
+        this(definitionYaml, "h2");
+    }
+
+    /**
+     * @param database {@code h2} (a file in the home, the default) or {@code postgresql}: a new
+     *     database on the server {@code $CYBERIA_TEST_PG} names (run {@code eval "$(scripts/test-postgres
+     *     start)"} first)
+     */
+    AgentBench(String definitionYaml, String database) throws IOException {
         home = Files.createTempDirectory("cyberia-agent-bench");
         devnet = Devnet.at(home);
         DevnetInfo info = devnet.up(Anvil.freePort());
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         devnet.fund(WALLET, java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(1_000_000_000));
-        db = TreasuryDatabase.forHome(home);
+        db = switch (database) {
+            case "h2" -> TreasuryDatabase.forHome(home);
+            case "postgresql" -> TreasuryDatabase.open(freshPostgresql());
+            default -> throw new IllegalArgumentException("database is h2 or postgresql, not " + database);
+        };
         store = AgentStore.open(db.dataSource());
         events = new EventLog(db.dataSource(), Clock.systemUTC());
         events.addListener(ActionLog.writer(home));
@@ -57,13 +70,34 @@ final class AgentBench implements AutoCloseable {
         Files.writeString(definition, definitionYaml);
     }
 
-    /** Creates {@code n} agents named a0..a(n-1), RUNNING; {@code ticked} marks each as having ticked once. */
+    private static String freshPostgresql() {
+        String admin = System.getenv("CYBERIA_TEST_PG");
+        if (admin == null || admin.isBlank()) {
+            throw new IllegalStateException(
+                    "the postgresql benchmarks need $CYBERIA_TEST_PG: run eval \"$(scripts/test-postgres start)\"");
+        }
+        String name = "bench_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin, "postgres", "");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create a database on " + admin + ": " + e.getMessage(), e);
+        }
+        return admin.substring(0, admin.lastIndexOf('/') + 1) + name + "?user=postgres";
+    }
+
+    /** Creates {@code n} agents named a0..a(n-1), RUNNING, all on the funded wallet; {@code ticked} marks each as having ticked once. */
     void createAgents(int n, boolean ticked) {
+        createAgents(n, ticked, false);
+    }
+
+    /** The same, each agent with a wallet of its own (empty) when {@code ownWallets}: a balance read per agent, as in life. */
+    void createAgents(int n, boolean ticked, boolean ownWallets) {
         for (int i = 0; i < n; i++) {
             String name = "a" + i;
             store.create(
                     name,
-                    WALLET,
+                    ownWallets ? Address.parse(String.format("0x%040x", 0xC0FFEE0000L + i)) : WALLET,
                     "bench",
                     definition,
                     Tier.AUTOMATON,

@@ -24,11 +24,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * How many idle agents one node holds: N agents (routine with no steps) tick every
- * {@code heartbeat} seconds through Quartz's JDBC job store on an H2 file, observing a real anvil.
- * One measured window of two heartbeats, in a JVM capped at 1 GiB of heap. The JMH score is the
- * window's length; the figures are printed as a {@code RESULT} line: ticks per second, CPU as a
- * share of one core, CPU per tick, and heap per agent (after a full GC, over the empty node).
+ * How many idle agents one node holds: N agents (a routine with no steps), each with its own
+ * wallet, tick every {@code heartbeat} seconds on one node (4 tick threads), observing a real
+ * anvil, on an H2 file or on PostgreSQL ({@code $CYBERIA_TEST_PG}, from {@code scripts/test-postgres
+ * start}). One measured window of one heartbeat, in a JVM capped at 1 GiB of heap. The JMH score
+ * is the window's length; the figures are a {@code RESULT} line: ticks per second, the node's CPU
+ * as a share of one core, CPU per tick, the PostgreSQL server's CPU (its processes, from /proc), and
+ * heap per agent (after a full GC, over the empty node).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -45,6 +47,9 @@ public class IdleAgentsBenchmark {
     @Param({"60"})
     public int heartbeatSeconds;
 
+    @Param({"h2", "postgresql"})
+    public String database;
+
     private AgentBench bench;
     private RuntimeNode node;
     private long baselineHeap;
@@ -53,9 +58,10 @@ public class IdleAgentsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        bench = new AgentBench("purpose: idle\nheartbeat: " + heartbeatSeconds + "s\n");
+        bench = new AgentBench(
+                "purpose: idle\nheartbeat: " + heartbeatSeconds + "s\nsurvival: {hibernateBelow: 0}\n", database);
         baselineHeap = heapAfterGc();
-        bench.createAgents(agents, true);
+        bench.createAgents(agents, true, true);
         node = RuntimeNode.start(
                 new RuntimeNode.Config(
                         "bench",
@@ -73,23 +79,30 @@ public class IdleAgentsBenchmark {
         while (node.hosted().size() < agents && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
-        // one heartbeat to settle: every agent has been loaded and ticked once in its slot
-        Thread.sleep(heartbeatSeconds * 1000L);
+        // settle: every agent has been loaded and has ticked once here (its first balance reads
+        // and ladder figures are behind it), so the window measures steady idle ticking
+        while (ticks() < agents && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
     }
 
     @Benchmark
     public long window() throws Exception {
         long ticks0 = ticks();
         long cpu0 = os.getProcessCpuTime();
+        long db0 = postgresCpuNanos();
         long wall0 = System.nanoTime();
-        Thread.sleep(2L * heartbeatSeconds * 1000L);
+        Thread.sleep(heartbeatSeconds * 1000L);
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        long dbCpu = postgresCpuNanos() - db0;
         long ticks = ticks() - ticks0;
         long heap = heapAfterGc() - baselineHeap;
         String result = String.format(
-                "RESULT agents=%d hosted=%d heartbeat=%ds ticks=%d ticksPerSecond=%.1f cpuShareOfOneCore=%.3f"
-                        + " cpuMicrosPerTick=%.0f heapMiB=%.1f heapKiBPerAgent=%.1f",
+                "RESULT database=%s agents=%d hosted=%d heartbeat=%ds ticks=%d ticksPerSecond=%.1f"
+                        + " cpuShareOfOneCore=%.3f cpuMicrosPerTick=%.0f postgresCpuShareOfOneCore=%.3f heapMiB=%.1f"
+                        + " heapKiBPerAgent=%.1f",
+                database,
                 agents,
                 node.hosted().size(),
                 heartbeatSeconds,
@@ -97,11 +110,15 @@ public class IdleAgentsBenchmark {
                 ticks / (wall / 1e9),
                 (double) cpu / wall,
                 ticks == 0 ? 0.0 : cpu / 1e3 / ticks,
+                (double) dbCpu / wall,
                 heap / 1048576.0,
                 heap / 1024.0 / agents);
         System.out.println(result);
         Files.writeString(
-                Path.of(System.getProperty("java.io.tmpdir"), "cyberia-idle-agents-" + agents + ".txt"), result + "\n");
+                Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "cyberia-idle-agents-" + database + "-" + agents + ".txt"),
+                result + "\n");
         return ticks;
     }
 
@@ -114,6 +131,35 @@ public class IdleAgentsBenchmark {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** CPU time of the PostgreSQL server's processes (all of them on this machine; 0 for H2), from /proc. */
+    private long postgresCpuNanos() {
+        if (!database.equals("postgresql")) {
+            return 0;
+        }
+        long ticks = 0;
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) dirs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(stat.indexOf('(') + 1, close).startsWith("postgres")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100
     }
 
     private long heapAfterGc() {
