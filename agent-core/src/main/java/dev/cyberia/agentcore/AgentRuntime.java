@@ -169,8 +169,9 @@ public final class AgentRuntime {
         Amount balance = treasury.observedHoldings(token); // channels' deposits are the agent's money too
         Amount ether = treasury.observedBalance(Asset.ether());
         Amount income = writer.resumed() ? Amount.zero(token) : newIncome(record, treasury, token, writer);
-        Amount burn = Amount.ofBaseUnits(token, events.spentSince(name, now.minus(Duration.ofDays(1))));
-        Amount earned = Amount.ofBaseUnits(token, events.earnedSince(name, now.minus(Duration.ofDays(1))));
+        EventLog.Flows lastDay = events.flowsSince(name, now.minus(Duration.ofDays(1)));
+        Amount burn = Amount.ofBaseUnits(token, lastDay.spent());
+        Amount earned = Amount.ofBaseUnits(token, lastDay.earned());
         Observation observation = new Observation(balance, ether, income, burn, earned, List.copyOf(pendingWork));
 
         SurvivalMode.Verdict verdict =

@@ -236,6 +236,12 @@ public final class AgentStore {
                 Timestamp.from(now.minus(lease)));
     }
 
+    /** How many agents are RUNNING. */
+    public int runningCount() {
+        return rows("agents", "SELECT COUNT(*) FROM agents WHERE state = 'RUNNING'", rs -> rs.getInt(1))
+                .get(0);
+    }
+
     /** The agents {@code node} holds. */
     public List<String> heldBy(String node) {
         return names("SELECT name FROM agents WHERE host = ?", node);
@@ -368,24 +374,31 @@ public final class AgentStore {
 
     /** A runtime node as it last checked in. */
     public record NodeRecord(
-            String id, long pid, Instant startedAt, Instant seenAt, boolean stopRequested, Optional<String> shopUrl) {
+            String id,
+            long pid,
+            Instant startedAt,
+            Instant seenAt,
+            boolean stopRequested,
+            Optional<String> shopUrl,
+            boolean takesAny) {
         public boolean isAlive(Instant now, Duration lease) {
             return seenAt.plus(lease).isAfter(now);
         }
     }
 
     /** Registers a node, and forgets nodes not seen for a day (killed ones that never said goodbye). */
-    public void registerNode(String id, long pid, Instant now) {
+    public void registerNode(String id, long pid, boolean takesAny, Instant now) {
         update("DELETE FROM nodes WHERE seen_at < ?", Timestamp.from(now.minus(Duration.ofDays(1))));
         upsert(
                 "nodes",
                 List.of("id"),
-                List.of("pid", "started_at", "seen_at", "stop_requested"),
+                List.of("pid", "started_at", "seen_at", "stop_requested", "takes_any"),
                 id,
                 pid,
                 Timestamp.from(now),
                 Timestamp.from(now),
-                false);
+                false,
+                takesAny);
     }
 
     /** Checks a node in. @return whether someone asked it to stop */
@@ -410,14 +423,16 @@ public final class AgentStore {
     public List<NodeRecord> nodes() {
         return rows(
                 "nodes",
-                "SELECT id, pid, started_at, seen_at, stop_requested, shop_url FROM nodes ORDER BY started_at",
+                "SELECT id, pid, started_at, seen_at, stop_requested, shop_url, takes_any FROM nodes ORDER BY"
+                        + " started_at",
                 rs -> new NodeRecord(
                         rs.getString(1),
                         rs.getLong(2),
                         rs.getTimestamp(3).toInstant(),
                         rs.getTimestamp(4).toInstant(),
                         rs.getBoolean(5),
-                        Optional.ofNullable(rs.getString(6))));
+                        Optional.ofNullable(rs.getString(6)),
+                        rs.getBoolean(7)));
     }
 
     // --- plumbing ---

@@ -263,6 +263,27 @@ public final class EventLog {
     }
 
     /** Money {@code agent} spent since {@code from}, in the token's base units. */
+    /** What an agent spent and earned since {@code from}, in base units. */
+    public record Flows(BigInteger spent, BigInteger earned) {}
+
+    /** {@link #spentSince} and {@link #earnedSince} in one read. */
+    public Flows flowsSince(String agent, Instant from) {
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(spent_units), 0),"
+                        + " COALESCE(SUM(earned_units), 0) FROM agent_flows WHERE agent = ? AND at >= ?")) {
+            ps.setString(1, agent);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Flows(
+                        rs.getBigDecimal(1).toBigIntegerExact(),
+                        rs.getBigDecimal(2).toBigIntegerExact());
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events: " + e.getMessage(), e);
+        }
+    }
+
     public BigInteger spentSince(String agent, Instant from) {
         return sumSince("spent_units", agent, from);
     }

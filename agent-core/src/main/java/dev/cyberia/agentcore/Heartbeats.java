@@ -116,6 +116,21 @@ final class Heartbeats implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops beating for {@code agent} if no tick of it is running or waiting: then none will run
+     * here again, and another node may take it.
+     *
+     * @return whether it stopped
+     */
+    boolean stopIfIdle(String agent) {
+        Beat beat = beats.get(agent);
+        if (beat == null || !beat.waiting.isEmpty() || !beat.ticking.compareAndSet(false, true)) {
+            return false;
+        }
+        stop(agent); // the flag stays set: a tick submitted in between finds the beat gone and does nothing
+        return true;
+    }
+
     /** A follow-up tick of a beating agent, kept in the database until it runs. */
     void followUp(String agent, Duration after, String reason) {
         AgentStore.Wakeup w = new AgentStore.Wakeup(

@@ -43,7 +43,8 @@ public final class RuntimeNode implements AutoCloseable {
      * @param lease how long a hold on an agent (and a node's check-in) lasts without renewal
      * @param syncEvery how often the node looks for launched and stopped agents
      * @param hosts which agents this node may host (all, or one for a foreground launch)
-     * @param shopPort where the node sells its agents' skills on 127.0.0.1 (0: any free port), or -1 for no shop
+     * @param takesAny whether it takes any RUNNING agent (and splits them with the other such nodes)
+     * @param shop where the node sells its agents' skills, or empty for no shop
      * @param settlement the x402 facilitator the shop hands settlement to, or empty: each agent settles itself
      */
     public record Config(
@@ -52,23 +53,38 @@ public final class RuntimeNode implements AutoCloseable {
             Duration lease,
             Duration syncEvery,
             Predicate<String> hosts,
-            int shopPort,
+            boolean takesAny,
+            Optional<SkillShop.Address> shop,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
+        /** A node for every RUNNING agent, its shop on 127.0.0.1:{@code shopPort} (0: any free port; -1: no shop). */
         public static Config shared(int shopPort) {
+            return shared(SkillShop.Address.local(shopPort));
+        }
+
+        /** A node for every RUNNING agent, selling at {@code shop} (empty: no shop). */
+        public static Config shared(Optional<SkillShop.Address> shop) {
             return new Config(
                     "cyberia",
                     4,
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(2),
                     n -> true,
-                    shopPort,
+                    true,
+                    shop,
                     java.util.Optional.empty());
         }
 
         /** This configuration, its shop settling sales through {@code facilitator} (the agents need no ETH for it). */
         public Config settledBy(dev.cyberia.treasury.X402Facilitator facilitator) {
             return new Config(
-                    schedulerName, threads, lease, syncEvery, hosts, shopPort, java.util.Optional.of(facilitator));
+                    schedulerName,
+                    threads,
+                    lease,
+                    syncEvery,
+                    hosts,
+                    takesAny,
+                    shop,
+                    java.util.Optional.of(facilitator));
         }
 
         public static Config foreground(String agent, int shopPort) {
@@ -83,7 +99,8 @@ public final class RuntimeNode implements AutoCloseable {
                     Duration.ofSeconds(15),
                     Duration.ofSeconds(1),
                     Set.copyOf(agents)::contains,
-                    shopPort,
+                    false,
+                    SkillShop.Address.local(shopPort),
                     java.util.Optional.empty());
         }
     }
@@ -97,6 +114,8 @@ public final class RuntimeNode implements AutoCloseable {
     private final Heartbeats heartbeats;
     private final ScheduledExecutorService sync;
     private final Set<String> hosted = ConcurrentHashMap.newKeySet();
+    /** Unheld agents this node saw and left to others (over its share), and how many syncs running. */
+    private final java.util.Map<String, Integer> unheldSeen = new ConcurrentHashMap<>();
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile SkillShop shop;
@@ -135,10 +154,10 @@ public final class RuntimeNode implements AutoCloseable {
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
         RuntimeNode node = new RuntimeNode(config, store, events, assembler, ladder, clock);
         {
-            store.registerNode(node.id, ProcessHandle.current().pid(), clock.instant());
-            if (config.shopPort() >= 0) {
+            store.registerNode(node.id, ProcessHandle.current().pid(), config.takesAny(), clock.instant());
+            if (config.shop().isPresent()) {
                 node.shop = SkillShop.start(
-                        config.shopPort(),
+                        config.shop().get(),
                         store,
                         node.runtime,
                         node.hosted::contains,
@@ -224,9 +243,34 @@ public final class RuntimeNode implements AutoCloseable {
                 }
             }
         }
-        for (String name : store.runningUnheld(now, config.lease())) {
-            if (config.hosts().test(name) && !hosted.contains(name) && store.hold(name, id, now, config.lease())) {
-                host(store.get(name));
+        List<String> free = store.runningUnheld(now, config.lease()).stream()
+                .filter(n -> config.hosts().test(n) && !hosted.contains(n))
+                .toList();
+        unheldSeen.keySet().retainAll(free);
+        int share = fairShare(now);
+        if (config.takesAny() && hosted.size() > share + 1) {
+            // more than its share (it started first, or others joined since): hand one back per sync,
+            // one that is not ticking, so the nodes even out without a tick moving mid-way
+            for (String name : hosted) {
+                if (heartbeats.stopIfIdle(name)) {
+                    hosted.remove(name);
+                    runtime.unload(name);
+                    store.release(name, id);
+                    LOG.info("handed {} back for another node ({} held here, share {})", name, hosted.size(), share);
+                    break;
+                }
+            }
+        }
+        if (!free.isEmpty()) {
+            for (String name : free) {
+                // up to this node's share, so that nodes split the agents; an agent nobody else took
+                // for a few syncs is taken anyway (the others may be nodes for one agent each)
+                boolean waited = unheldSeen.merge(name, 1, Integer::sum) > 3;
+                if ((!config.takesAny() || hosted.size() < share || waited)
+                        && store.hold(name, id, now, config.lease())) {
+                    unheldSeen.remove(name);
+                    host(store.get(name));
+                }
             }
         }
         for (String name : store.heldButStopped(id)) {
@@ -236,6 +280,14 @@ public final class RuntimeNode implements AutoCloseable {
                 store.release(name, id);
             }
         }
+    }
+
+    /** How many agents this node should hold: the RUNNING agents over the live nodes, rounded up. */
+    private int fairShare(Instant now) {
+        long alive = store.nodes().stream()
+                .filter(n -> n.isAlive(now, config.lease()))
+                .count();
+        return (int) Math.ceil((double) store.runningCount() / Math.max(1, alive));
     }
 
     private void host(AgentRecord agent) {

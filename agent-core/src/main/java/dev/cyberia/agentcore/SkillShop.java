@@ -48,6 +48,7 @@ public final class SkillShop implements AutoCloseable {
     private static final int MAX_BODY = 64 * 1024;
 
     private final HttpServer server;
+    private final Optional<URI> advertised;
     private final AgentStore store;
     private final AgentRuntime runtime;
     private final Predicate<String> open;
@@ -64,6 +65,7 @@ public final class SkillShop implements AutoCloseable {
 
     private SkillShop(
             HttpServer server,
+            Optional<URI> advertised,
             AgentStore store,
             AgentRuntime runtime,
             Predicate<String> open,
@@ -71,12 +73,39 @@ public final class SkillShop implements AutoCloseable {
             Clock clock,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         this.server = server;
+        this.advertised = advertised;
         this.store = store;
         this.runtime = runtime;
         this.open = open;
         this.soldElsewhere = soldElsewhere;
         this.clock = clock;
         this.settlement = settlement;
+    }
+
+    /**
+     * Where a shop listens, and the URL buyers and other nodes reach it at (its offers and the
+     * {@code Location} of a redirect name that URL).
+     *
+     * @param bind the interface: 127.0.0.1 by default; 0.0.0.0 or a host's address for nodes on other machines
+     * @param port 0 for any free port
+     * @param advertised the URL others use, when it is not {@code http://BIND:PORT} (behind a proxy, or a
+     *     wildcard bind)
+     */
+    public record Address(String bind, int port, Optional<URI> advertised) {
+        public Address {
+            if (port < 0 || port > 65535) {
+                throw new InvalidAgentInputException("a shop port is 0 to 65535, not " + port);
+            }
+            if (advertised.isEmpty() && (bind.equals("0.0.0.0") || bind.equals("::"))) {
+                throw new InvalidAgentInputException("a shop bound to " + bind
+                        + " needs the URL others reach it at: give --shop-url http://HOST:PORT");
+            }
+        }
+
+        /** On 127.0.0.1:{@code port}; empty for a negative port (no shop). */
+        public static Optional<Address> local(int port) {
+            return port < 0 ? Optional.empty() : Optional.of(new Address("127.0.0.1", port, Optional.empty()));
+        }
     }
 
     /**
@@ -116,9 +145,29 @@ public final class SkillShop implements AutoCloseable {
             java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere,
             Clock clock,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
+        return start(
+                new Address("127.0.0.1", port, Optional.empty()),
+                store,
+                runtime,
+                open,
+                soldElsewhere,
+                clock,
+                settlement);
+    }
+
+    /** The same, at {@code at}: on another interface than loopback, or known to others by another URL. */
+    public static SkillShop start(
+            Address at,
+            AgentStore store,
+            AgentRuntime runtime,
+            Predicate<String> open,
+            java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere,
+            Clock clock,
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-            SkillShop shop = new SkillShop(server, store, runtime, open, soldElsewhere, clock, settlement);
+            HttpServer server = HttpServer.create(new InetSocketAddress(at.bind(), at.port()), 64);
+            SkillShop shop =
+                    new SkillShop(server, at.advertised(), store, runtime, open, soldElsewhere, clock, settlement);
             server.createContext("/agents/", shop::handle);
             server.setExecutor(Executors.newFixedThreadPool(8, r -> {
                 Thread t = new Thread(r, "cyberia-shop");
@@ -128,12 +177,17 @@ public final class SkillShop implements AutoCloseable {
             server.start();
             return shop;
         } catch (IOException e) {
-            throw new AgentException("cannot sell skills on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+            throw new AgentException("cannot sell skills on " + at.bind() + ":" + at.port() + ": " + e.getMessage(), e);
         }
     }
 
+    /** The URL buyers and other nodes reach this shop at. */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return advertised.orElseGet(() -> URI.create("http://"
+                + (server.getAddress().getAddress().getHostAddress().contains(":")
+                        ? "[" + server.getAddress().getAddress().getHostAddress() + "]"
+                        : server.getAddress().getAddress().getHostAddress())
+                + ":" + server.getAddress().getPort()));
     }
 
     private void handle(HttpExchange exchange) throws IOException {

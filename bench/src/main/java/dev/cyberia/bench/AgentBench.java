@@ -37,6 +37,9 @@ final class AgentBench implements AutoCloseable {
     final Chain chain;
     final Asset cyb;
     final TreasuryDatabase db;
+    /** The database's URL, for other processes: the PostgreSQL one (an H2 file is this process's alone). */
+    final java.util.Optional<String> sharedUrl;
+
     final AgentStore store;
     final EventLog events;
     final Path definition;
@@ -58,11 +61,12 @@ final class AgentBench implements AutoCloseable {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         devnet.fund(WALLET, java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(1_000_000_000));
-        db = switch (database) {
-            case "h2" -> TreasuryDatabase.forHome(home);
-            case "postgresql" -> TreasuryDatabase.open(freshPostgresql());
+        sharedUrl = switch (database) {
+            case "h2" -> java.util.Optional.empty();
+            case "postgresql" -> java.util.Optional.of(freshPostgresql());
             default -> throw new IllegalArgumentException("database is h2 or postgresql, not " + database);
         };
+        db = sharedUrl.map(TreasuryDatabase::open).orElseGet(() -> TreasuryDatabase.forHome(home));
         store = AgentStore.open(db.dataSource());
         events = new EventLog(db.dataSource(), Clock.systemUTC());
         events.addListener(ActionLog.writer(home));

@@ -34,6 +34,21 @@ final class NodeCommand extends CommandGroup {
                         "Sell the agents' skills over x402 on 127.0.0.1:N (default ${DEFAULT-VALUE}; -1: no shop).")
         int shopPort;
 
+        @Option(
+                names = "--shop-bind",
+                defaultValue = "127.0.0.1",
+                paramLabel = "HOST",
+                description = "The interface the shop listens on (default ${DEFAULT-VALUE}); another machine's"
+                        + " nodes and buyers need one they can reach.")
+        String shopBind;
+
+        @Option(
+                names = "--shop-url",
+                paramLabel = "URL",
+                description = "The URL others reach this node's shop at (in its offers, and where other nodes"
+                        + " send buyers); default http://HOST:PORT of --shop-bind and --shop-port.")
+        java.net.URI shopUrl;
+
         @Mixin
         ChainOptions chainOptions;
 
@@ -43,9 +58,24 @@ final class NodeCommand extends CommandGroup {
         @Mixin
         FacilitatorOption facilitatorOption;
 
+        /** The node's configuration with its shop where the options say. */
+        private RuntimeNode.Config shared() {
+            if (shopPort < 0) {
+                return RuntimeNode.Config.shared(java.util.Optional.empty());
+            }
+            if (shopUrl != null
+                    && (!java.util.Set.of("http", "https").contains(String.valueOf(shopUrl.getScheme()))
+                            || shopUrl.getHost() == null)) {
+                throw new CliInputException("--shop-url is an http(s)://HOST[:PORT] URL, not '" + shopUrl + "'");
+            }
+            return RuntimeNode.Config.shared(java.util.Optional.of(new dev.cyberia.agentcore.SkillShop.Address(
+                    shopBind, shopPort, java.util.Optional.ofNullable(shopUrl))));
+        }
+
         @Override
         public Integer call() throws InterruptedException {
             dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
+            RuntimeNode.Config config = shared(); // bad shop options are refused before anything starts
             try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 agents.events.addListener(new ConsoleEvents(out(), json()));
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
@@ -60,8 +90,8 @@ final class NodeCommand extends CommandGroup {
                                 ladder,
                                 facilitatorOption
                                         .resolve(chain)
-                                        .map(RuntimeNode.Config.shared(shopPort)::settledBy)
-                                        .orElse(RuntimeNode.Config.shared(shopPort)))) {
+                                        .map(config::settledBy)
+                                        .orElse(config))) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted()

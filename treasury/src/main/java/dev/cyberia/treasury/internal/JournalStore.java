@@ -85,6 +85,16 @@ public final class JournalStore {
         }
     }
 
+    /** One read of one statement: no transaction to open and commit around it. */
+    <T> T read(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new TreasuryException("treasury database error: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the intent, or returns the payment already made under this key (which must be the same payment). */
     public Payment intend(PaymentRequest request, Address payer, long chainId, Instant now) {
         return intend(request, payer, chainId, "TRANSFER", null, now);
@@ -873,7 +883,7 @@ public final class JournalStore {
 
     /** The wallet's ledger entries booked after {@code after}, in posting order. */
     public List<LedgerEntry> ledgerAfter(Address wallet, Instant after) {
-        return inTransaction(c -> {
+        return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT posting_id, account, asset, decimals, amount,"
                     + " payment_id, tx_hash, memo, created_at FROM ledger_entries WHERE wallet = ? AND created_at > ?"
                     + " ORDER BY posting_id, id")) {
@@ -902,7 +912,7 @@ public final class JournalStore {
 
     /** Sum of a wallet's ledger account in one asset. */
     public BigInteger accountBalance(Address wallet, String account, String symbol) {
-        return inTransaction(c -> {
+        return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE wallet = ? AND account = ? AND asset = ?")) {
                 ps.setString(1, wallet.toString());
@@ -946,7 +956,7 @@ public final class JournalStore {
     }
 
     private BigInteger sum(String sql, Address payer, String symbol, Instant since) {
-        return inTransaction(c -> {
+        return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, payer.toString());
                 ps.setString(2, symbol);
