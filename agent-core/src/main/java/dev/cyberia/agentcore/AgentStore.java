@@ -65,6 +65,11 @@ public final class AgentStore {
         return db;
     }
 
+    /** Whether {@code name} could be an agent's name (so it is worth asking the database). */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** Checks an agent name: lower case letters, digits and dashes, starting with a letter. */
     public static String requireValidName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {

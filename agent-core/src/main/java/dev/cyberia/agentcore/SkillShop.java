@@ -199,6 +199,15 @@ public final class SkillShop implements AutoCloseable {
                 return;
             }
             String name = parts[2];
+            if (!AgentStore.isValidName(name)) { // not a name at all: no need to ask the database
+                send(
+                        exchange,
+                        404,
+                        error(
+                                "no agent is named like that; names are lower-case letters," + " digits and dashes",
+                                "not_found"));
+                return;
+            }
             Optional<AgentRecord> record = store.find(name);
             if (record.isEmpty() || record.get().state() != AgentState.RUNNING || !open.test(name)) {
                 Optional<String> elsewhere = record.flatMap(a -> soldElsewhere.apply(a))

@@ -158,5 +158,23 @@ final class AgentBench implements AutoCloseable {
     public void close() {
         db.close();
         devnet.down();
+        sharedUrl.ifPresent(AgentBench::dropPostgresql);
+        try (var files = Files.walk(home)) { // action logs of 10,000 agents come to hundreds of MiB
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + home + ": " + e);
+        }
+    }
+
+    private static void dropPostgresql(String url) {
+        String admin = System.getenv("CYBERIA_TEST_PG");
+        String name = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(admin, "postgres", "");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (java.sql.SQLException e) {
+            System.err.println("could not drop " + name + ": " + e.getMessage());
+        }
     }
 }
