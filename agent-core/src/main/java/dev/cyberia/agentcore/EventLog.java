@@ -210,6 +210,26 @@ public final class EventLog {
         return newestFirst.reversed();
     }
 
+    /** The last {@code limit} events' JSON of an agent of one type (e.g. {@code TickStarted}), oldest first. */
+    public List<String> lastOfType(String agent, String type, int limit) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT body FROM agent_events WHERE agent = ? AND type = ?"
+                        + " ORDER BY seq DESC FETCH FIRST ? ROWS ONLY")) {
+            ps.setString(1, agent);
+            ps.setString(2, type);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
+        }
+        return out.reversed();
+    }
+
     /** Events of {@code agent} with seq greater than {@code afterSeq}, oldest first (for {@code logs -f}). */
     public List<String> after(String agent, long afterSeq) {
         return bodies("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq", agent, afterSeq);
@@ -263,6 +283,32 @@ public final class EventLog {
     }
 
     /** Money {@code agent} spent since {@code from}, in the token's base units. */
+    /** Money in or out at one moment, in base units, and the goal it counted toward (or null). */
+    public record Flow(Instant at, BigInteger spent, BigInteger earned, String goal) {}
+
+    /** Every flow of an agent's money since {@code from}, oldest first: what its charts are drawn from. */
+    public List<Flow> flows(String agent, Instant from) {
+        List<Flow> out = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT at, spent_units, earned_units, goal FROM agent_flows"
+                        + " WHERE agent = ? AND at >= ? ORDER BY at, seq")) {
+            ps.setString(1, agent);
+            ps.setTimestamp(2, Timestamp.from(from));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Flow(
+                            rs.getTimestamp(1).toInstant(),
+                            rs.getBigDecimal(2).toBigIntegerExact(),
+                            rs.getBigDecimal(3).toBigIntegerExact(),
+                            rs.getString(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read events: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** What an agent spent and earned since {@code from}, in base units. */
     public record Flows(BigInteger spent, BigInteger earned) {}
 

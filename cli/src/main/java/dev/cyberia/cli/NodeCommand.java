@@ -35,6 +35,14 @@ final class NodeCommand extends CommandGroup {
         int shopPort;
 
         @Option(
+                names = "--dashboard-port",
+                defaultValue = "8480",
+                paramLabel = "N",
+                description = "Serve the dashboard and /metrics on 127.0.0.1:N (default ${DEFAULT-VALUE}; 0: any"
+                        + " free port; -1: none).")
+        int dashboardPort;
+
+        @Option(
                 names = "--shop-bind",
                 defaultValue = "127.0.0.1",
                 paramLabel = "HOST",
@@ -91,7 +99,8 @@ final class NodeCommand extends CommandGroup {
                                 facilitatorOption
                                         .resolve(chain)
                                         .map(config::settledBy)
-                                        .orElse(config))) {
+                                        .orElse(config),
+                                dashboardPort)) {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted()
@@ -101,6 +110,7 @@ final class NodeCommand extends CommandGroup {
                                         .orElse("")
                                 + "; Ctrl-C or 'cyberia node stop' stops it");
                         err().flush();
+                        running.announceDashboard(this);
                     }
                     while (!ctrlC.await(Duration.ofMillis(500))) {
                         if (running.node().awaitStop(Duration.ZERO)) {

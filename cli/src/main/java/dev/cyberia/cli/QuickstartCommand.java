@@ -61,6 +61,12 @@ final class QuickstartCommand extends Subcommand {
     int shopPort;
 
     @Option(
+            names = "--dashboard-port",
+            defaultValue = "8480",
+            description = "Where to watch the agents, on 127.0.0.1 (default ${DEFAULT-VALUE}; -1: no dashboard).")
+    int dashboardPort;
+
+    @Option(
             names = "--model",
             defaultValue = "models/tiny-chat",
             paramLabel = "DIR",
@@ -229,7 +235,9 @@ final class QuickstartCommand extends Subcommand {
                         chain,
                         passphrase,
                         Ladder.builtIn("demo"),
-                        RuntimeNode.Config.foreground(AGENTS, shopPort))) {
+                        RuntimeNode.Config.foreground(AGENTS, shopPort),
+                        dashboardPort)) {
+                    node.announceDashboard(this);
                     say("node selling the agents' skills at "
                             + node.node().shop().map(Object::toString).orElse("-")
                             + " on the demo ladder; "

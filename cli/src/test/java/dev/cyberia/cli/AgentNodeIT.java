@@ -91,6 +91,9 @@ class AgentNodeIT {
                 "node",
                 "start"));
         command.addAll(List.of(options));
+        if (!command.contains("--dashboard-port")) {
+            command.addAll(List.of("--dashboard-port", "0")); // several nodes at once: any free port each
+        }
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(

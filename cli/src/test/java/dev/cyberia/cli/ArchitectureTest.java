@@ -57,10 +57,14 @@ class ArchitectureTest {
             .definedBy("dev.cyberia.tools..")
             .layer("agents")
             .definedBy("dev.cyberia.agents..")
+            .layer("dashboard")
+            .definedBy("dev.cyberia.dashboard..")
             .layer("cli")
             .definedBy("dev.cyberia.cli..")
             .whereLayer("cli")
             .mayNotBeAccessedByAnyLayer()
+            .whereLayer("dashboard")
+            .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("agents")
             .mayOnlyBeAccessedByLayers("cli")
             .whereLayer("tool-adapters")
@@ -68,11 +72,12 @@ class ArchitectureTest {
             .whereLayer("planner")
             .mayOnlyBeAccessedByLayers("agents", "cli")
             .whereLayer("agent-core")
-            .mayOnlyBeAccessedByLayers("planner", "tool-adapters", "agents", "cli")
+            .mayOnlyBeAccessedByLayers("planner", "tool-adapters", "agents", "dashboard", "cli")
             .whereLayer("inference-client")
             .mayOnlyBeAccessedByLayers("tool-adapters", "agents", "cli")
             .whereLayer("treasury")
-            .mayOnlyBeAccessedByLayers("inference-client", "agent-core", "planner", "tool-adapters", "agents", "cli");
+            .mayOnlyBeAccessedByLayers(
+                    "inference-client", "agent-core", "planner", "tool-adapters", "agents", "dashboard", "cli");
 
     /** A module's {@code internal} packages are its own business. */
     static final ArchRule INTERNALS_STAY_IN_THEIR_MODULE = noClasses()

@@ -1,7 +1,9 @@
 package dev.cyberia.cli;
 
 import static dev.cyberia.cli.AgentNodeIT.actions;
+import static dev.cyberia.cli.AgentNodeIT.awaitAction;
 import static dev.cyberia.cli.AgentNodeIT.cli;
+import static dev.cyberia.cli.AgentNodeIT.is;
 import static dev.cyberia.cli.AgentNodeIT.newAgent;
 import static dev.cyberia.cli.AgentNodeIT.startNode;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +62,20 @@ class ClusterIT {
                     """);
             assertThat(cli.run("agent", "launch", name, "--detach").exitCode()).isZero();
         }
+        // and one that pays every tick, then naps: the node holding it is killed mid-payment
+        newAgent("cpay", """
+                purpose: Pay my friend every tick, then rest.
+                heartbeat: 2s
+                skills: [dev.cyberia.cli.skills.TestSkills]
+                policy:
+                  payees: ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"]
+                routine:
+                  - skill: pay
+                    args: {to: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "0.1", purpose: services}
+                  - skill: nap
+                    args: {millis: 3000}
+                """);
+        assertThat(cli.run("agent", "launch", "cpay", "--detach").exitCode()).isZero();
         List<Process> nodes = new ArrayList<>(
                 List.of(startNode("--shop-port", "0"), startNode("--shop-port", "0"), startNode("--shop-port", "0")));
         try {
@@ -103,20 +119,33 @@ class ClusterIT {
             assertThat(asked.statusCode()).isEqualTo(404);
             assertThat(asked.headers().firstValue("Location"))
                     .contains(holder.path("shopUrl").asText() + "/agents/" + held + "/skills");
-            // the node holding the most agents goes, mid-whatever it was doing
+            // the node holding the payer goes, mid-payment: paid in an open tick, the nap not done
+            long napDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) { // its latest event: the nap begun, after this tick's payment
+                List<JsonNode> log = actions("cpay");
+                JsonNode last = log.isEmpty() ? null : log.get(log.size() - 1);
+                if (last != null
+                        && last.path("type").asText().equals("ToolCalled")
+                        && last.path("tool").asText().equals("nap")) {
+                    break;
+                }
+                assertThat(System.nanoTime()).as("cpay naps").isLessThan(napDeadline);
+                Thread.sleep(50);
+            }
+            status = JSON.readTree(cli.run("--json", "node", "status").out());
             JsonNode busiest = null;
             for (JsonNode n : status.path("nodes")) {
-                if (n.path("alive").asBoolean()
-                        && (busiest == null
-                                || n.path("agents").asInt()
-                                        > busiest.path("agents").asInt())) {
-                    busiest = n;
+                for (JsonNode holds : n.path("agentNames")) {
+                    if (n.path("alive").asBoolean() && holds.asText().equals("cpay")) {
+                        busiest = n;
+                    }
                 }
             }
-            assertThat(busiest).isNotNull();
+            assertThat(busiest).as("a live node holds the payer: %s", status).isNotNull();
             long pid = busiest.path("pid").asLong();
             Process victim =
                     nodes.stream().filter(p -> p.pid() == pid).findFirst().orElseThrow();
+            String payerTick = openTick("cpay");
             java.util.Map<String, Integer> before = new java.util.HashMap<>();
             for (String name : agents) {
                 before.put(name, finished(name));
@@ -139,16 +168,37 @@ class ClusterIT {
             }
             System.out.println("cluster: seconds from the SIGKILL to each agent's next finished tick: " + firstAfter
                     + "; the killed node held " + busiest.path("agentNames"));
+            // the payer's tick, killed after paying, resumed on another node and did not pay again
+            awaitAction("cpay", is("TickFinished", payerTick), Duration.ofSeconds(90));
+            assertThat(actions("cpay").stream()
+                            .filter(is("TickStarted", payerTick))
+                            .map(a -> a.path("resumed").asBoolean()))
+                    .containsExactly(false, true);
+            assertThat(actions("cpay").stream().filter(is("PaymentSent", payerTick)))
+                    .hasSize(1);
         } finally {
             for (String name : agents) {
                 cli.run("agent", "stop", name);
             }
+            cli.run("agent", "stop", "cpay");
             for (Process node : nodes) {
                 node.destroy();
                 node.waitFor();
             }
         }
-        for (String name : agents) {
+        // every tick of the payer paid once, and its books agree with the chain
+        List<JsonNode> paid = actions("cpay").stream()
+                .filter(a -> a.path("type").asText().equals("PaymentSent"))
+                .toList();
+        assertThat(paid.stream().map(a -> a.path("tick").asText()))
+                .as("one payment per tick")
+                .doesNotHaveDuplicates();
+        CliRun.Result reconcile = cli.run("--json", "treasury", "reconcile", "cpay");
+        assertThat(reconcile.exitCode()).as(reconcile.out() + reconcile.err()).isZero();
+        assertThat(JSON.readTree(reconcile.out()).path("inAgreement").asBoolean())
+                .as("the books equal the chain: %s", reconcile.out())
+                .isTrue();
+        for (String name : List.of("c1", "c2", "c3", "cpay")) {
             List<JsonNode> log = actions(name);
             assertThat(freshStarts(name))
                     .as("no tick of %s started twice", name)
@@ -168,6 +218,20 @@ class ClusterIT {
                 }
             }
         }
+    }
+
+    /** The tick of {@code agent} that has started and not finished. */
+    private static String openTick(String agent) throws IOException {
+        String open = null;
+        for (JsonNode a : actions(agent)) {
+            if (a.path("type").asText().equals("TickStarted")) {
+                open = a.path("tick").asText();
+            } else if (a.path("type").asText().equals("TickFinished")) {
+                open = null;
+            }
+        }
+        assertThat(open).as("%s is mid-tick", agent).isNotNull();
+        return open;
     }
 
     private static List<String> freshStarts(String agent) throws IOException {

@@ -41,6 +41,8 @@ class QuickstartIT {
             free(),
             "--shop-port",
             free(),
+            "--dashboard-port",
+            free(),
             "--model",
             "../models/tiny-chat",
             "--light-kdf"

@@ -156,6 +156,11 @@ public final class TreasuryDatabase implements AutoCloseable {
         return new dev.cyberia.treasury.internal.JournalStore(pool).inStates(null, "AWAITING_APPROVAL");
     }
 
+    /** How many payments of every wallet are in each journal state, by the state's name. */
+    public java.util.Map<String, Long> paymentsByState() {
+        return new dev.cyberia.treasury.internal.JournalStore(pool).countByState();
+    }
+
     public java.util.Optional<Payment> payment(long id) {
         return new dev.cyberia.treasury.internal.JournalStore(pool).byId(id);
     }

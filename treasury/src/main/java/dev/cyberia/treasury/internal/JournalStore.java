@@ -910,6 +910,20 @@ public final class JournalStore {
         });
     }
 
+    /** How many payments of every wallet are in each journal state (for metrics). */
+    public java.util.Map<String, Long> countByState() {
+        return read(c -> {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM payments GROUP BY state");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Sum of a wallet's ledger account in one asset. */
     public BigInteger accountBalance(Address wallet, String account, String symbol) {
         return read(c -> {

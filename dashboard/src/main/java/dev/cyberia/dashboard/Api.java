@@ -1,0 +1,367 @@
+package dev.cyberia.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.cyberia.agentcore.AgentRecord;
+import dev.cyberia.agentcore.AgentStore;
+import dev.cyberia.agentcore.EventLog;
+import dev.cyberia.agentcore.LoadedAgent;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.Payment;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dashboard's JSON: {@code GET /api/agents}, {@code GET /api/agents/NAME}, {@code GET
+ * /api/agents/NAME/events} (server-sent events), {@code GET /api/market}, {@code GET
+ * /api/approvals}, and {@code POST /api/approvals/ID/approve|deny} (token and same origin).
+ * Nothing here shows a key, a passphrase or the token.
+ */
+final class Api {
+    private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Dashboard.Node node;
+    private final String token;
+    private final EventStream stream;
+
+    Api(Dashboard.Node node, String token, EventStream stream) {
+        this.node = node;
+        this.token = token;
+        this.stream = stream;
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String[] parts = exchange.getRequestURI().getPath().split("/");
+            // "", "api", WHAT [, NAME|ID [, events|approve|deny]]
+            String method = exchange.getRequestMethod();
+            if (method.equals("POST")) {
+                if (!allowedToChange(exchange)) {
+                    return;
+                }
+                if (parts.length == 5 && parts[2].equals("approvals")) {
+                    decide(exchange, parts[3], parts[4]);
+                    return;
+                }
+                send(exchange, 404, error("no such action"));
+                return;
+            }
+            if (!method.equals("GET")) {
+                send(exchange, 405, error("use GET, or POST for approve and deny"));
+                return;
+            }
+            if (parts.length == 3 && parts[2].equals("agents")) {
+                send(exchange, 200, agents());
+            } else if (parts.length == 4 && parts[2].equals("agents") && AgentStore.isValidName(parts[3])) {
+                Optional<AgentRecord> agent = node.store().find(parts[3]);
+                if (agent.isEmpty()) {
+                    send(exchange, 404, error("no agent named '" + parts[3] + "'"));
+                } else {
+                    send(exchange, 200, agent(agent.get()));
+                }
+            } else if (parts.length == 5
+                    && parts[2].equals("agents")
+                    && parts[4].equals("events")
+                    && AgentStore.isValidName(parts[3])) {
+                stream.serve(exchange, parts[3]); // holds the exchange until the browser leaves
+            } else if (parts.length == 3 && parts[2].equals("approvals")) {
+                send(exchange, 200, approvals());
+            } else if (parts.length == 3 && parts[2].equals("market")) {
+                send(exchange, 200, market());
+            } else {
+                send(exchange, 404, error("not found"));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("dashboard: {}", e.toString());
+            send(exchange, 500, error("the node could not answer: " + e.getMessage()));
+        }
+    }
+
+    /**
+     * A change needs the token in its header, from this origin: a cross-site form cannot set a
+     * header, and a script elsewhere is refused by its Origin.
+     */
+    private boolean allowedToChange(HttpExchange exchange) throws IOException {
+        String given = exchange.getRequestHeaders().getFirst(Dashboard.TOKEN_HEADER);
+        if (given == null
+                || !java.security.MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            send(exchange, 401, error("this needs the dashboard's token (printed at start, in HOME/dashboard.token)"));
+            return false;
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (origin != null && (host == null || !origin.equals("http://" + host))) {
+            send(exchange, 403, error("refused: a request from another site (" + origin + ")"));
+            return false;
+        }
+        return true;
+    }
+
+    private JsonNode agents() {
+        ArrayNode rows = JSON.createArrayNode();
+        Instant now = node.clock().instant();
+        for (AgentRecord a : node.store().all()) {
+            ObjectNode row = rows.addObject();
+            row.put("name", a.name());
+            row.put("tier", a.tier().name());
+            row.put("mode", a.mode().name());
+            row.put("state", a.state().name());
+            row.put("address", a.address().toString());
+            a.host().ifPresent(h -> row.put("node", h));
+            Optional<Asset> token = token(a);
+            Optional<JsonNode> started = last(a.name(), "TickStarted");
+            started.map(s -> s.path("balance")).ifPresent(b -> row.set("balance", b));
+            EventLog.Flows day = node.events().flowsSince(a.name(), now.minus(Duration.ofDays(1)));
+            token.ifPresent(t -> {
+                row.put("netToday", units(day.earned().subtract(day.spent()), t));
+                row.put("earnedToday", units(day.earned(), t));
+                row.put("spentToday", units(day.spent(), t));
+                started.map(s -> s.path("balance").path("amount").asText(null))
+                        .filter(x -> x != null && day.spent().signum() > 0)
+                        .ifPresent(balance -> row.put(
+                                "runwayDays",
+                                new BigDecimal(balance)
+                                        .divide(new BigDecimal(units(day.spent(), t)), 2, RoundingMode.DOWN)
+                                        .toPlainString()));
+            });
+            List<String> lastEvents = node.events().last(a.name(), 1);
+            if (!lastEvents.isEmpty()) {
+                JsonNode e = read(lastEvents.get(0));
+                row.put("lastAction", describe(e));
+                row.put("lastAt", e.path("at").asText());
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("agents", rows);
+        return out;
+    }
+
+    private JsonNode agent(AgentRecord a) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("name", a.name());
+        out.put("tier", a.tier().name());
+        out.put("mode", a.mode().name());
+        out.put("state", a.state().name());
+        out.put("address", a.address().toString());
+        Optional<Long> broken = node.events().verify(a.name());
+        out.put("chainIntact", broken.isEmpty());
+        broken.ifPresent(seq -> out.put("chainBrokenAt", seq));
+        // the balance as each tick saw it: the treasury over time
+        ArrayNode balance = out.putArray("balance");
+        for (String body : node.events().lastOfType(a.name(), "TickStarted", 2000)) {
+            JsonNode e = read(body);
+            ObjectNode p = balance.addObject();
+            p.put("at", Instant.parse(e.path("at").asText()).getEpochSecond());
+            p.put("amount", e.path("balance").path("amount").asText());
+            p.put("asset", e.path("balance").path("asset").asText());
+        }
+        // income against spend, by hour, over the last week
+        Optional<Asset> token = token(a);
+        ArrayNode hours = out.putArray("byHour");
+        Map<Long, BigInteger[]> byHour = new TreeMap<>();
+        Instant weekAgo = node.clock().instant().minus(Duration.ofDays(7));
+        for (EventLog.Flow f : node.events().flows(a.name(), weekAgo)) {
+            long hour = f.at().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+            BigInteger[] sums = byHour.computeIfAbsent(hour, h -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO});
+            sums[0] = sums[0].add(f.earned());
+            sums[1] = sums[1].add(f.spent());
+        }
+        token.ifPresent(t -> byHour.forEach((hour, sums) -> {
+            ObjectNode h = hours.addObject();
+            h.put("at", hour);
+            h.put("earned", units(sums[0], t));
+            h.put("spent", units(sums[1], t));
+        }));
+        token.ifPresent(t -> out.put("asset", t.symbol()));
+        ArrayNode ledger = out.putArray("ledger");
+        loaded(a).ifPresent(l -> {
+            List<LedgerEntry> entries = l.treasury().ledger();
+            for (LedgerEntry e : entries.subList(Math.max(0, entries.size() - 200), entries.size())) {
+                ObjectNode row = ledger.addObject();
+                row.put("at", e.createdAt().toString());
+                row.put("account", e.account());
+                row.put("amount", e.units());
+                row.put("asset", e.asset().symbol());
+                if (e.transactionHash() != null) {
+                    row.put("transactionHash", e.transactionHash());
+                }
+                if (e.memo() != null) {
+                    row.put("memo", e.memo());
+                }
+            }
+        });
+        ArrayNode recent = out.putArray("events");
+        for (String body : node.events().last(a.name(), 50)) {
+            recent.add(read(body));
+        }
+        return out;
+    }
+
+    private JsonNode approvals() {
+        ArrayNode rows = JSON.createArrayNode();
+        for (Payment p : node.database().awaitingApproval()) {
+            ObjectNode row = rows.addObject();
+            row.put("id", p.id());
+            row.put("payer", p.payer().toString());
+            agentOf(p).ifPresent(a -> row.put("agent", a.name()));
+            row.put("to", p.payee().toString());
+            row.put("amount", p.amount().toString());
+            row.put("purpose", p.purpose());
+            row.put("state", p.state().name());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("waiting", rows);
+        return out;
+    }
+
+    private JsonNode market() {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode rows = out.putArray("offers");
+        if (node.market().isEmpty()) {
+            out.put("note", "this node has no market registry");
+            return out;
+        }
+        for (Offer o : node.market().get().active()) {
+            ObjectNode row = rows.addObject();
+            row.put("id", o.id());
+            row.put("kind", o.kind().name());
+            row.put("name", o.name());
+            row.put("seller", o.offerer().toString());
+            row.put("priceBaseUnits", o.price().toString());
+            row.put("asset", o.asset().toString());
+            row.put("endpoint", o.endpoint().toString());
+        }
+        return out;
+    }
+
+    private void decide(HttpExchange exchange, String idText, String decision) throws IOException {
+        long id;
+        try {
+            id = Long.parseLong(idText);
+        } catch (NumberFormatException e) {
+            send(exchange, 400, error("a payment id is a number, not '" + idText + "'"));
+            return;
+        }
+        Optional<Payment> waiting = node.database().awaitingApproval().stream()
+                .filter(p -> p.id() == id)
+                .findFirst();
+        if (waiting.isEmpty()) {
+            send(exchange, 404, error("payment #" + id + " is not waiting for approval"));
+            return;
+        }
+        Optional<LoadedAgent> agent = agentOf(waiting.get()).flatMap(this::loaded);
+        if (agent.isEmpty()) {
+            send(
+                    exchange,
+                    409,
+                    error("payment #" + id + " is not from an agent of this node; use"
+                            + " 'cyberia treasury approvals' with its key"));
+            return;
+        }
+        Payment decided = switch (decision) {
+            case "approve" ->
+                agent.get().treasury().approve(id, agent.get().signer().get(), "dashboard");
+            case "deny" -> agent.get().treasury().deny(id, "dashboard");
+            default -> null;
+        };
+        if (decided == null) {
+            send(exchange, 404, error("approve or deny, not '" + decision + "'"));
+            return;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("id", decided.id());
+        out.put("state", decided.state().name());
+        send(exchange, 200, out);
+    }
+
+    private Optional<AgentRecord> agentOf(Payment p) {
+        return node.store().all().stream()
+                .filter(a -> a.address().equals(p.payer()))
+                .findFirst();
+    }
+
+    /** The agent as its node runs it (treasury, key), when it can be put together here. */
+    private Optional<LoadedAgent> loaded(AgentRecord a) {
+        try {
+            return Optional.of(node.runtime().load(a));
+        } catch (RuntimeException e) {
+            LOG.debug("cannot load {} for the dashboard: {}", a.name(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Asset> token(AgentRecord a) {
+        return loaded(a).map(l -> l.treasury().assets().get(1));
+    }
+
+    private Optional<JsonNode> last(String agent, String type) {
+        List<String> found = node.events().lastOfType(agent, type, 1);
+        return found.isEmpty() ? Optional.empty() : Optional.of(read(found.get(0)));
+    }
+
+    private static String describe(JsonNode e) {
+        String type = e.path("type").asText();
+        return switch (type) {
+            case "ToolCalled" -> "called " + e.path("tool").asText();
+            case "ToolResult" ->
+                e.path("tool").asText() + ": " + e.path("outcome").asText();
+            case "PaymentSent" ->
+                "paid " + e.path("amount").path("amount").asText() + " "
+                        + e.path("amount").path("asset").asText();
+            case "PaymentReceived" ->
+                "received " + e.path("amount").path("amount").asText() + " "
+                        + e.path("amount").path("asset").asText();
+            case "TickFinished" -> "tick: " + e.path("outcome").asText();
+            default -> type;
+        };
+    }
+
+    static String units(BigInteger base, Asset asset) {
+        return new BigDecimal(base)
+                .movePointLeft(asset.decimals())
+                .stripTrailingZeros()
+                .toPlainString();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("an event that is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
