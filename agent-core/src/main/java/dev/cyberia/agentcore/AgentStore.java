@@ -141,6 +141,16 @@ public final class AgentStore {
         update("UPDATE agents SET state = ? WHERE name = ?", state.name(), name);
     }
 
+    /**
+     * Moves an agent to {@code to} and records it in its events ({@code StateChanged}, naming who
+     * did it): how a person launches or stops an agent, from any terminal or page.
+     */
+    public void changeState(EventLog events, String name, AgentState to, String by) {
+        AgentState from = get(name).state();
+        setState(name, to);
+        events.append(name, null, new AgentEvent.StateChanged(from, to, by));
+    }
+
     public void setMode(String name, SurvivalMode mode) {
         update("UPDATE agents SET mode = ? WHERE name = ?", mode.name(), name);
     }

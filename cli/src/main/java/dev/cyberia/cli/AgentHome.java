@@ -1,7 +1,6 @@
 package dev.cyberia.cli;
 
 import dev.cyberia.agentcore.ActionLog;
-import dev.cyberia.agentcore.AgentEvent;
 import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.AgentStore;
 import dev.cyberia.agentcore.EventLog;
@@ -36,9 +35,7 @@ final class AgentHome implements AutoCloseable {
 
     /** Moves an agent to {@code to}, with the StateChanged event that says from what and by whom. */
     void changeState(String name, AgentState to, String by) {
-        AgentState from = store.get(name).state();
-        store.setState(name, to);
-        events.append(name, null, new AgentEvent.StateChanged(from, to, by));
+        store.changeState(events, name, to, by);
     }
 
     Path agentDir(String name) {

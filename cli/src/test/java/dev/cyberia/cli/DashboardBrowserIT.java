@@ -188,6 +188,10 @@ class DashboardBrowserIT {
                     Long.parseLong(b.findElement(By.cssSelector("#events li")).getDomAttribute("data-seq"))
                             > newest); // a tick happened while we looked, and the page showed it
             assertThat(browser.findElement(By.id("chain")).getText()).contains("intact");
+            assertThat(browser.findElement(By.id("ladder-toward")).getText())
+                    .as("the ladder's next tier, with each rule's figures")
+                    .startsWith("AGENT");
+            assertThat(browser.findElements(By.cssSelector("#ladder li"))).isNotEmpty();
             shoot(browser, "agent");
             assertThat(consoleErrors(browser))
                     .as("console errors on the agent page")

@@ -62,6 +62,13 @@ final class Api {
                     decide(exchange, parts[3], parts[4]);
                     return;
                 }
+                if (parts.length == 5
+                        && parts[2].equals("agents")
+                        && parts[4].equals("stop")
+                        && AgentStore.isValidName(parts[3])) {
+                    stop(exchange, parts[3]);
+                    return;
+                }
                 send(exchange, 404, error("no such action"));
                 return;
             }
@@ -193,6 +200,33 @@ final class Api {
             h.put("spent", units(sums[1], t));
         }));
         token.ifPresent(t -> out.put("asset", t.symbol()));
+        loaded(a).ifPresent(l -> {
+            Asset t = l.treasury().assets().get(1);
+            // toward the next tier: each rule with its figures, as the ladder judges it
+            dev.cyberia.treasury.Amount balanceNow = last(a.name(), "TickStarted")
+                    .map(e -> dev.cyberia.treasury.Amount.parse(
+                            e.path("balance").path("amount").asText("0"), t))
+                    .orElse(dev.cyberia.treasury.Amount.zero(t));
+            dev.cyberia.agentcore.Ladder ladder = node.runtime().ladder();
+            ladder.progressFrom(a.tier(), node.runtime().figures(a, balanceNow, ladder.windowAbove(a.tier())))
+                    .ifPresent(p -> {
+                        ObjectNode n = out.putObject("ladder");
+                        n.put("toward", p.toward().name());
+                        n.put("ready", p.ready());
+                        ArrayNode conditions = n.putArray("conditions");
+                        p.conditions().forEach(conditions::add);
+                    });
+            // profit and loss per goal, with its stop-loss
+            java.util.Set<String> stopped = node.store().stoppedGoals(a.name());
+            ArrayNode goals = out.putArray("goals");
+            for (dev.cyberia.agentcore.AgentDefinition.Goal g : l.definition().goals()) {
+                ObjectNode row = goals.addObject();
+                row.put("goal", g.text());
+                row.put("net", units(node.events().goalNet(a.name(), g.text()), t));
+                g.stopLoss().ifPresent(limit -> row.put("stopLoss", limit.toPlainString()));
+                row.put("stopped", stopped.contains(g.text()));
+            }
+        });
         ArrayNode ledger = out.putArray("ledger");
         loaded(a).ifPresent(l -> {
             List<LedgerEntry> entries = l.treasury().ledger();
@@ -291,6 +325,24 @@ final class Api {
         ObjectNode out = JSON.createObjectNode();
         out.put("id", decided.id());
         out.put("state", decided.state().name());
+        send(exchange, 200, out);
+    }
+
+    /** Stops a running agent, as {@code agent stop} does: its node drops it within a check-in. */
+    private void stop(HttpExchange exchange, String name) throws IOException {
+        Optional<AgentRecord> agent = node.store().find(name);
+        if (agent.isEmpty()) {
+            send(exchange, 404, error("no agent named '" + name + "'"));
+            return;
+        }
+        if (agent.get().state() != dev.cyberia.agentcore.AgentState.RUNNING) {
+            send(exchange, 409, error("'" + name + "' is " + agent.get().state() + ", not running"));
+            return;
+        }
+        node.store().changeState(node.events(), name, dev.cyberia.agentcore.AgentState.STOPPED, "dashboard");
+        ObjectNode out = JSON.createObjectNode();
+        out.put("name", name);
+        out.put("state", "STOPPED");
         send(exchange, 200, out);
     }
 

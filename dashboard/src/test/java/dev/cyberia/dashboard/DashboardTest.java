@@ -144,6 +144,42 @@ class DashboardTest {
     }
 
     @Test
+    void theSampleGrafanaDashboard_asksOnlyForMetricsTheNodeServes() throws Exception {
+        // one event of each kind the metrics count, so that every series exists
+        events.append("scribe", "scribe#1", new AgentEvent.TickFinished("idle", 0, Amount.zero(CYB), 3));
+        events.append(
+                "scribe",
+                "scribe#2",
+                new AgentEvent.PaymentSent(
+                        Amount.parse("1", CYB), "0xabc", "0xhash", "expenses:services", "CONFIRMED"));
+        events.append(
+                "scribe", "scribe#2", new AgentEvent.PaymentReceived(Amount.parse("1", CYB), "0xabc", "0xh2", "sold"));
+        events.append(
+                "scribe",
+                "scribe#2",
+                new AgentEvent.ServiceBought("http://x", "0xabc", Amount.parse("1", CYB), "0xh3"));
+        events.append(
+                "scribe",
+                "scribe#2",
+                new AgentEvent.PurchaseDisputed("0xabc", "http://x", Amount.parse("1", CYB), "0xh3", "bad"));
+        events.append("scribe", "scribe#2", new AgentEvent.PolicyDenied("pay", "over the cap"));
+        String scraped = get("/metrics").body();
+        String grafana = Files.readString(Path.of("..", "docs", "grafana-dashboard.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((cyberia|jvm|process)_[a-z_]+)")
+                .matcher(grafana);
+        java.util.Set<String> asked = new java.util.TreeSet<>();
+        while (m.find()) {
+            asked.add(m.group(1));
+        }
+        assertThat(asked).contains("cyberia_ticks_seconds_count", "cyberia_journal_payments");
+        for (String metric : asked) {
+            assertThat(scraped)
+                    .as("the Grafana dashboard asks for %s", metric)
+                    .containsPattern("(?m)^" + metric + "[{ ]");
+        }
+    }
+
+    @Test
     void approving_needsTheToken_fromThisOrigin_andTheTokenIsKept0600() throws Exception {
         Path kept = home.resolve("dashboard.token");
         assertThat(Files.readString(kept).trim()).isEqualTo(dashboard.token());
@@ -160,6 +196,16 @@ class DashboardTest {
         assertThat(none.statusCode()).isEqualTo(404);
         assertThat(none.body()).contains("not waiting for approval");
         assertThat(JSON.readTree(get("/api/approvals").body()).path("waiting")).isEmpty();
+
+        store.setState("scribe", dev.cyberia.agentcore.AgentState.RUNNING);
+        assertThat(post("/api/agents/scribe/stop", null, null).statusCode()).isEqualTo(401);
+        assertThat(store.get("scribe").state()).isEqualTo(dev.cyberia.agentcore.AgentState.RUNNING);
+        assertThat(post("/api/agents/scribe/stop", dashboard.token(), null).statusCode())
+                .isEqualTo(200);
+        assertThat(store.get("scribe").state()).isEqualTo(dev.cyberia.agentcore.AgentState.STOPPED);
+        assertThat(events.last("scribe", 1).get(0)).contains("StateChanged").contains("dashboard");
+        assertThat(post("/api/agents/scribe/stop", dashboard.token(), null).statusCode())
+                .isEqualTo(409);
         assertThat(get("/api/approvals").body()).doesNotContain(dashboard.token());
     }
 

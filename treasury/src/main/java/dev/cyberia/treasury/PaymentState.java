@@ -57,6 +57,18 @@ public sealed interface PaymentState {
     }
 
     default String name() {
-        return getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+        return nameOf(getClass());
+    }
+
+    /** A state's name as the journal stores it: {@code AwaitingApproval} is {@code AWAITING_APPROVAL}. */
+    static String nameOf(Class<?> state) {
+        return state.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** Every state's name. */
+    static java.util.List<String> names() {
+        return java.util.Arrays.stream(PaymentState.class.getPermittedSubclasses())
+                .map(PaymentState::nameOf)
+                .toList();
     }
 }

@@ -156,9 +156,12 @@ public final class TreasuryDatabase implements AutoCloseable {
         return new dev.cyberia.treasury.internal.JournalStore(pool).inStates(null, "AWAITING_APPROVAL");
     }
 
-    /** How many payments of every wallet are in each journal state, by the state's name. */
+    /** How many payments of every wallet are in each journal state, by the state's name (every state, 0 included). */
     public java.util.Map<String, Long> paymentsByState() {
-        return new dev.cyberia.treasury.internal.JournalStore(pool).countByState();
+        java.util.Map<String, Long> all = new java.util.TreeMap<>();
+        PaymentState.names().forEach(state -> all.put(state, 0L));
+        all.putAll(new dev.cyberia.treasury.internal.JournalStore(pool).countByState());
+        return all;
     }
 
     public java.util.Optional<Payment> payment(long id) {

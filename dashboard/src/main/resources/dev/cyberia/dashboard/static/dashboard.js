@@ -191,6 +191,38 @@ async function agentPage() {
     [a.balance.map(p => p.at), a.balance.map(p => Number(p.amount))]);
   chart("flows-chart", "by hour", [{}, { label: "earned", stroke: "#2e7d32" }, { label: "spent", stroke: "#b00020" }],
     [a.byHour.map(h => h.at), a.byHour.map(h => Number(h.earned)), a.byHour.map(h => Number(h.spent))]);
+  const toward = document.getElementById("ladder-toward");
+  const rules = document.getElementById("ladder");
+  if (a.ladder) {
+    toward.textContent = `${a.ladder.toward}: ${a.ladder.ready ? "every rule met" : "not yet"}`;
+    for (const c of a.ladder.conditions) {
+      const li = document.createElement("li");
+      li.textContent = c;
+      rules.appendChild(li);
+    }
+  } else {
+    toward.textContent = "at the top of its ladder, or not loaded on this node";
+  }
+  const goals = document.querySelector("#goals tbody");
+  for (const g of a.goals || []) {
+    const tr = document.createElement("tr");
+    cell(tr, g.goal);
+    cell(tr, g.net, g.net.startsWith("-") ? "bad" : "good");
+    cell(tr, g.stopLoss ? "-" + g.stopLoss : null);
+    cell(tr, g.stopped ? "stopped by its stop-loss" : "open");
+    goals.appendChild(tr);
+  }
+  const stop = document.getElementById("stop");
+  stop.disabled = !token || a.state !== "RUNNING";
+  stop.addEventListener("click", async () => {
+    const r = await fetch(`/api/agents/${encodeURIComponent(a.name)}/stop`, {
+      method: "POST",
+      headers: { "X-Cyberia-Token": token || "" },
+    });
+    const answer = await r.json();
+    document.getElementById("stop-state").textContent = r.ok ? "stopped" : answer.error;
+    stop.disabled = r.ok;
+  });
   const body = document.querySelector("#ledger tbody");
   for (const e of a.ledger.slice().reverse()) {
     const tr = document.createElement("tr");
