@@ -10,13 +10,9 @@ import dev.cyberia.planner.Planners;
 import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Treasury;
-import dev.cyberia.treasury.X402;
 import dev.cyberia.treasury.X402Buyer;
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +53,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class ClusterSkillCallsBenchmark {
     private static final int SELLERS = 3;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Param({"1", "2", "3"})
     public int nodes;
@@ -145,27 +140,10 @@ public class ClusterSkillCallsBenchmark {
         bench.close();
     }
 
-    private HttpResponse<String> post(URI url, String payment) throws Exception {
-        HttpRequest.Builder r =
-                HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}"));
-        if (payment != null) {
-            r.header(X402.PAYMENT_SIGNATURE, payment);
-        }
-        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** One whole hire of a seller picked at random, through its holder's shop. */
     @Benchmark
     public String hire() throws Exception {
         URI url = shopOf.get("seller" + ThreadLocalRandom.current().nextInt(SELLERS));
-        HttpResponse<String> asked = post(url, null);
-        X402.PaymentRequired required = X402.decodePaymentRequired(
-                asked.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
-        HttpResponse<String> answer =
-                post(url, X402.encode(wallet.pay(required, buyer, Amount.parse("0.001", bench.cyb))));
-        if (answer.statusCode() != 200) {
-            throw new IllegalStateException("not served: " + answer.statusCode() + " " + answer.body());
-        }
-        return answer.body();
+        return SkillCallsBenchmark.hire(url, wallet, buyer, Amount.parse("0.001", bench.cyb));
     }
 }

@@ -108,7 +108,7 @@ public class SkillCallsBenchmark {
         bench.close();
     }
 
-    private HttpResponse<String> post(String payment) throws IOException, InterruptedException {
+    private static HttpResponse<String> post(URI url, String payment) throws IOException, InterruptedException {
         HttpRequest.Builder r =
                 HttpRequest.newBuilder(url).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\"}"));
         if (payment != null) {
@@ -117,17 +117,22 @@ public class SkillCallsBenchmark {
         return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** One whole hire: ask, pay, answer. */
-    @Benchmark
-    @BenchmarkMode({Mode.AverageTime, Mode.Throughput})
-    public String hire() throws Exception {
-        HttpResponse<String> asked = post(null);
+    /** One whole hire of the shout skill at {@code url}, as the hire skill makes it: ask, pay, answer. */
+    static String hire(URI url, X402Buyer wallet, Signer buyer, Amount price) throws Exception {
+        HttpResponse<String> asked = post(url, null);
         X402.PaymentRequired required = X402.decodePaymentRequired(
                 asked.headers().firstValue(X402.PAYMENT_REQUIRED).orElseThrow());
-        HttpResponse<String> answer = post(X402.encode(wallet.pay(required, buyer, Amount.parse("0.001", bench.cyb))));
+        HttpResponse<String> answer = post(url, X402.encode(wallet.pay(required, buyer, price)));
         if (answer.statusCode() != 200) {
             throw new IllegalStateException("not served: " + answer.statusCode() + " " + answer.body());
         }
         return answer.body();
+    }
+
+    /** One whole hire: ask, pay, answer. */
+    @Benchmark
+    @BenchmarkMode({Mode.AverageTime, Mode.Throughput})
+    public String hire() throws Exception {
+        return hire(url, wallet, buyer, Amount.parse("0.001", bench.cyb));
     }
 }
