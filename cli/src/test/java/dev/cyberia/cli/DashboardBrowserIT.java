@@ -168,6 +168,15 @@ class DashboardBrowserIT {
                     .as("console errors on the agents page")
                     .isEmpty();
 
+            browser.get("http://127.0.0.1:" + port + "/agent?name=spender");
+            WebElement paid = wait.until(
+                    b -> b.findElements(By.cssSelector("#payments tr[data-payment='" + paymentId + "']")).stream()
+                            .findFirst()
+                            .orElse(null));
+            assertThat(paid.getText())
+                    .as("the approved payment, in its journal state")
+                    .contains("CONFIRMED");
+
             browser.get("http://127.0.0.1:" + port + "/agent?name=ticker");
             wait.until(b -> ((Number) ((JavascriptExecutor) b)
                                     .executeScript("const c = window.cyberiaCharts['balance-chart'];"

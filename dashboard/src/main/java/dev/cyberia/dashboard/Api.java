@@ -216,6 +216,18 @@ final class Api {
                         ArrayNode conditions = n.putArray("conditions");
                         p.conditions().forEach(conditions::add);
                     });
+            // its payments and purchases, each in its journal state
+            ArrayNode payments = out.putArray("payments");
+            for (Payment p : l.treasury().recentPayments(100)) {
+                ObjectNode row = payments.addObject();
+                row.put("id", p.id());
+                row.put("at", p.createdAt().toString());
+                row.put("to", p.payee().toString());
+                row.put("amount", p.amount().toString());
+                row.put("purpose", p.purpose());
+                row.put("state", p.state().name());
+                p.resource().ifPresent(r -> row.put("resource", r));
+            }
             // profit and loss per goal, with its stop-loss
             java.util.Set<String> stopped = node.store().stoppedGoals(a.name());
             ArrayNode goals = out.putArray("goals");

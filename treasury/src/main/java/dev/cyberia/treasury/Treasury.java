@@ -626,6 +626,11 @@ public final class Treasury {
         return store.byKey(idempotencyKey);
     }
 
+    /** The wallet's last {@code limit} entries in its journal, each in its state, newest first. */
+    public List<Payment> recentPayments(int limit) {
+        return store.recent(wallet, limit);
+    }
+
     public List<Payment> awaitingApproval() {
         return store.inStates(wallet, "AWAITING_APPROVAL");
     }

@@ -223,6 +223,15 @@ async function agentPage() {
     document.getElementById("stop-state").textContent = r.ok ? "stopped" : answer.error;
     stop.disabled = r.ok;
   });
+  const paid = document.querySelector("#payments tbody");
+  for (const p of a.payments || []) {
+    const tr = document.createElement("tr");
+    tr.dataset.payment = p.id;
+    cell(tr, "#" + p.id); cell(tr, p.at); cell(tr, p.to); cell(tr, p.amount); cell(tr, p.purpose);
+    cell(tr, p.state, p.state === "FAILED" || p.state === "DENIED" ? "bad" : null);
+    cell(tr, p.resource);
+    paid.appendChild(tr);
+  }
   const body = document.querySelector("#ledger tbody");
   for (const e of a.ledger.slice().reverse()) {
     const tr = document.createElement("tr");

@@ -129,6 +129,24 @@ public final class JournalStore {
         return p;
     }
 
+    /** This wallet's last {@code limit} journal entries (payments, purchases, collections), newest first. */
+    public List<Payment> recent(Address wallet, int limit) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM payments WHERE payer = ?"
+                    + " ORDER BY id DESC FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, wallet.toString());
+                ps.setInt(2, limit);
+                List<Payment> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** This wallet's collections through a facilitator whose outcome the chain has not told yet. */
     public List<Payment> collectionsInFlight(Address wallet) {
         return inTransaction(c -> {
