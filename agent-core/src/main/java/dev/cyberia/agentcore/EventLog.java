@@ -212,22 +212,13 @@ public final class EventLog {
 
     /** The last {@code limit} events' JSON of an agent of one type (e.g. {@code TickStarted}), oldest first. */
     public List<String> lastOfType(String agent, String type, int limit) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT body FROM agent_events WHERE agent = ? AND type = ?"
-                        + " ORDER BY seq DESC FETCH FIRST ? ROWS ONLY")) {
-            ps.setString(1, agent);
-            ps.setString(2, type);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
-        }
-        return out.reversed();
+        return bodies(
+                        "SELECT body FROM agent_events WHERE agent = ? AND type = ? ORDER BY seq DESC"
+                                + " FETCH FIRST ? ROWS ONLY",
+                        agent,
+                        type,
+                        limit)
+                .reversed();
     }
 
     /** Events of {@code agent} with seq greater than {@code afterSeq}, oldest first (for {@code logs -f}). */
@@ -235,12 +226,14 @@ public final class EventLog {
         return bodies("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq", agent, afterSeq);
     }
 
-    private List<String> bodies(String sql, String agent, Object bound) {
+    private List<String> bodies(String sql, String agent, Object... bound) {
         List<String> out = new ArrayList<>();
         try (Connection c = db.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, agent);
-            ps.setObject(2, bound);
+            for (int i = 0; i < bound.length; i++) {
+                ps.setObject(i + 2, bound[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

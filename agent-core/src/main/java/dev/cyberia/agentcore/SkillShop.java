@@ -130,32 +130,21 @@ public final class SkillShop implements AutoCloseable {
             Predicate<String> open,
             Clock clock,
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
-        return start(port, store, runtime, open, agent -> Optional.empty(), clock, settlement);
-    }
-
-    /**
-     * The same, in a cluster: a buyer asking for an agent another node holds is told that node's
-     * shop ({@code soldElsewhere}).
-     */
-    public static SkillShop start(
-            int port,
-            AgentStore store,
-            AgentRuntime runtime,
-            Predicate<String> open,
-            java.util.function.Function<AgentRecord, Optional<String>> soldElsewhere,
-            Clock clock,
-            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
         return start(
                 new Address("127.0.0.1", port, Optional.empty()),
                 store,
                 runtime,
                 open,
-                soldElsewhere,
+                agent -> Optional.empty(),
                 clock,
                 settlement);
     }
 
-    /** The same, at {@code at}: on another interface than loopback, or known to others by another URL. */
+    /**
+     * The same at {@code at} (another interface than loopback, or known to others by another URL),
+     * in a cluster: a buyer asking for an agent another node holds is told that node's shop
+     * ({@code soldElsewhere}).
+     */
     public static SkillShop start(
             Address at,
             AgentStore store,

@@ -183,7 +183,8 @@ final class Api {
             p.put("asset", e.path("balance").path("asset").asText());
         }
         // income against spend, by hour, over the last week
-        Optional<Asset> token = token(a);
+        Optional<LoadedAgent> here = loaded(a); // put together once for the whole page
+        Optional<Asset> token = here.map(l -> l.treasury().assets().get(1));
         ArrayNode hours = out.putArray("byHour");
         Map<Long, BigInteger[]> byHour = new TreeMap<>();
         Instant weekAgo = node.clock().instant().minus(Duration.ofDays(7));
@@ -200,7 +201,7 @@ final class Api {
             h.put("spent", units(sums[1], t));
         }));
         token.ifPresent(t -> out.put("asset", t.symbol()));
-        loaded(a).ifPresent(l -> {
+        here.ifPresent(l -> {
             Asset t = l.treasury().assets().get(1);
             // toward the next tier: each rule with its figures, as the ladder judges it
             dev.cyberia.treasury.Amount balanceNow = last(a.name(), "TickStarted")
@@ -240,7 +241,7 @@ final class Api {
             }
         });
         ArrayNode ledger = out.putArray("ledger");
-        loaded(a).ifPresent(l -> {
+        here.ifPresent(l -> {
             List<LedgerEntry> entries = l.treasury().ledger();
             for (LedgerEntry e : entries.subList(Math.max(0, entries.size() - 200), entries.size())) {
                 ObjectNode row = ledger.addObject();
