@@ -9,7 +9,6 @@ import dev.cyberia.treasury.Payment;
 import dev.cyberia.treasury.Treasury;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,9 +77,7 @@ public final class AgentRuntime {
         BigInteger earned = events.salesIncomeSince(record.name(), from); // what it earned, not what it was given
         BigInteger spent = events.spentSince(record.name(), from);
         BigInteger burn = events.spentSince(record.name(), now.minus(Duration.ofDays(1)));
-        Optional<BigDecimal> runway = burn.signum() == 0
-                ? Optional.empty()
-                : Optional.of(new BigDecimal(balance.baseUnits()).divide(new BigDecimal(burn), 2, RoundingMode.DOWN));
+        Runway runway = Runway.of(balance, Amount.ofBaseUnits(balance.asset(), burn));
         BigDecimal net = new BigDecimal(earned.subtract(spent))
                 .movePointLeft(balance.asset().decimals())
                 .stripTrailingZeros();
@@ -89,7 +86,7 @@ public final class AgentRuntime {
                 net,
                 events.salesSince(record.name(), from),
                 events.countSince(record.name(), "PolicyDenied", from),
-                runway);
+                runway.days());
     }
 
     /** Moves the agent on the ladder when a rule says so, at most once per {@code evaluateEvery}. */

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
@@ -221,6 +222,45 @@ public final class EventLog {
                 .reversed();
     }
 
+    /** Every agent's latest event's JSON, by agent, in one read (the head of each chain). */
+    public Map<String, String> latest() {
+        Map<String, String> out = new java.util.HashMap<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT e.agent, e.body FROM agent_chain_heads h"
+                        + " JOIN agent_events e ON e.agent = h.agent AND e.seq = h.seq");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read the agents' latest events: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Every agent's money events of one type since {@code from} (e.g. {@code InferenceBought}), as
+     * JSON, oldest first: read through the money index, never the whole log.
+     */
+    public List<String> moneyEventsSince(String type, Instant from) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT e.body FROM agent_flows f"
+                        + " JOIN agent_events e ON e.agent = f.agent AND e.seq = f.seq"
+                        + " WHERE f.at >= ? AND e.type = ? ORDER BY f.at")) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new AgentException("cannot read the " + type + " events: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Events of {@code agent} with seq greater than {@code afterSeq}, oldest first (for {@code logs -f}). */
     public List<String> after(String agent, long afterSeq) {
         return bodies("SELECT body FROM agent_events WHERE agent = ? AND seq > ? ORDER BY seq", agent, afterSeq);
@@ -273,33 +313,6 @@ public final class EventLog {
         } catch (SQLException e) {
             throw new AgentException("cannot read events of " + agent + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Money {@code agent} spent since {@code from}, in the token's base units. */
-    /** Money in or out at one moment, in base units, and the goal it counted toward (or null). */
-    public record Flow(Instant at, BigInteger spent, BigInteger earned, String goal) {}
-
-    /** Every flow of an agent's money since {@code from}, oldest first: what its charts are drawn from. */
-    public List<Flow> flows(String agent, Instant from) {
-        List<Flow> out = new java.util.ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT at, spent_units, earned_units, goal FROM agent_flows"
-                        + " WHERE agent = ? AND at >= ? ORDER BY at, seq")) {
-            ps.setString(1, agent);
-            ps.setTimestamp(2, Timestamp.from(from));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Flow(
-                            rs.getTimestamp(1).toInstant(),
-                            rs.getBigDecimal(2).toBigIntegerExact(),
-                            rs.getBigDecimal(3).toBigIntegerExact(),
-                            rs.getString(4)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new AgentException("cannot read events: " + e.getMessage(), e);
-        }
-        return out;
     }
 
     /** What an agent spent and earned since {@code from}, in base units. */

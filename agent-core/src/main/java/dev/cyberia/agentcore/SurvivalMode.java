@@ -40,16 +40,15 @@ public enum SurvivalMode {
         if (balance.baseUnits().compareTo(floor) < 0) {
             return new Verdict(HIBERNATE, "balance " + balance + " is below the floor " + thresholds.hibernateBelow());
         }
-        if (burnPerDay.isZero()) {
+        Runway runway = Runway.of(balance, burnPerDay);
+        if (runway.days().isEmpty()) {
             return new Verdict(NORMAL, "no spending in the last 24 hours");
         }
-        BigDecimal runwayDays = new BigDecimal(balance.baseUnits())
-                .divide(new BigDecimal(burnPerDay.baseUnits()), 2, RoundingMode.DOWN);
-        String figures = "runway " + runwayDays.toPlainString() + " days (" + balance + " at " + burnPerDay + "/day)";
-        if (runwayDays.compareTo(BigDecimal.valueOf(thresholds.criticalDays())) < 0) {
+        String figures = "runway " + runway + " (" + balance + " at " + burnPerDay + "/day)";
+        if (runway.shorterThan(BigDecimal.valueOf(thresholds.criticalDays()))) {
             return new Verdict(CRITICAL, figures + " < " + thresholds.criticalDays());
         }
-        if (runwayDays.compareTo(BigDecimal.valueOf(thresholds.conserveDays())) < 0) {
+        if (runway.shorterThan(BigDecimal.valueOf(thresholds.conserveDays()))) {
             return new Verdict(CONSERVE, figures + " < " + thresholds.conserveDays());
         }
         return new Verdict(NORMAL, figures);

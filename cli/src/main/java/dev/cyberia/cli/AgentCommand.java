@@ -18,8 +18,6 @@ import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -401,12 +399,8 @@ final class AgentCommand extends CommandGroup {
                 Amount earnedToday = Amount.ofBaseUnits(token, agents.events.salesIncomeSince(name, midnight));
                 Amount receivedToday = Amount.ofBaseUnits(token, agents.events.earnedSince(name, midnight))
                         .minusOrZero(earnedToday);
-                String runway = burn.isZero()
-                        ? "unlimited (no spending in 24 h)"
-                        : new BigDecimal(balance.baseUnits())
-                                        .divide(new BigDecimal(burn.baseUnits()), 1, RoundingMode.DOWN)
-                                        .toPlainString()
-                                + " days";
+                dev.cyberia.agentcore.Runway runwayDays = dev.cyberia.agentcore.Runway.of(balance, burn);
+                String runway = runwayDays.days().isEmpty() ? "unlimited (no spending in 24 h)" : runwayDays.toString();
                 List<String> last = agents.events.last(name, Math.max(0, actions));
                 dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
                 java.util.Optional<dev.cyberia.agentcore.Ladder.Progress> progress = ladder.progressFrom(

@@ -7,21 +7,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.cyberia.agentcore.AgentRecord;
 import dev.cyberia.agentcore.AgentStore;
-import dev.cyberia.agentcore.EventLog;
 import dev.cyberia.agentcore.LoadedAgent;
+import dev.cyberia.agentcore.Runway;
+import dev.cyberia.keystore.Address;
+import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
 import dev.cyberia.treasury.LedgerEntry;
 import dev.cyberia.treasury.Offer;
 import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,9 +127,20 @@ final class Api {
         return true;
     }
 
+    /**
+     * Every agent in a line, in three reads whatever their number: the agents, every wallet's
+     * books, and the head of every agent's event chain.
+     */
     private JsonNode agents() {
-        ArrayNode rows = JSON.createArrayNode();
         Instant now = node.clock().instant();
+        Map<Address, TreasuryDatabase.WalletBooks> books = new HashMap<>();
+        for (TreasuryDatabase.WalletBooks b : node.database().books(now.minus(Duration.ofDays(1)))) {
+            if (!b.held().asset().symbol().equals(Asset.ether().symbol())) {
+                books.put(b.wallet(), b); // the token; gas in ether is on the agent's own page
+            }
+        }
+        Map<String, String> latest = node.events().latest();
+        ArrayNode rows = JSON.createArrayNode();
         for (AgentRecord a : node.store().all()) {
             ObjectNode row = rows.addObject();
             row.put("name", a.name());
@@ -135,25 +149,21 @@ final class Api {
             row.put("state", a.state().name());
             row.put("address", a.address().toString());
             a.host().ifPresent(h -> row.put("node", h));
-            Optional<Asset> token = token(a);
-            Optional<JsonNode> started = last(a.name(), "TickStarted");
-            started.map(s -> s.path("balance")).ifPresent(b -> row.set("balance", b));
-            EventLog.Flows day = node.events().flowsSince(a.name(), now.minus(Duration.ofDays(1)));
-            token.ifPresent(t -> {
-                row.put("netToday", units(day.earned().subtract(day.spent()), t));
-                row.put("earnedToday", units(day.earned(), t));
-                row.put("spentToday", units(day.spent(), t));
-                started.map(s -> s.path("balance").path("amount").asText(null))
-                        .filter(x -> x != null && day.spent().signum() > 0)
-                        .ifPresent(balance -> row.put(
-                                "runwayDays",
-                                new BigDecimal(balance)
-                                        .divide(new BigDecimal(units(day.spent(), t)), 2, RoundingMode.DOWN)
-                                        .toPlainString()));
-            });
-            List<String> lastEvents = node.events().last(a.name(), 1);
-            if (!lastEvents.isEmpty()) {
-                JsonNode e = read(lastEvents.get(0));
+            TreasuryDatabase.WalletBooks b = books.get(a.address());
+            if (b != null) {
+                row.set("balance", money(b.held()));
+                row.put(
+                        "netToday",
+                        units(
+                                b.income().baseUnits().subtract(b.spent().baseUnits()),
+                                b.held().asset()));
+                row.put("earnedToday", b.income().units());
+                row.put("spentToday", b.spent().units());
+                Runway.of(b.held(), b.spent()).days().ifPresent(d -> row.put("runwayDays", d.toPlainString()));
+            }
+            String last = latest.get(a.name());
+            if (last != null) {
+                JsonNode e = read(last);
                 row.put("lastAction", describe(e));
                 row.put("lastAt", e.path("at").asText());
             }
@@ -182,32 +192,33 @@ final class Api {
             p.put("amount", e.path("balance").path("amount").asText());
             p.put("asset", e.path("balance").path("asset").asText());
         }
-        // income against spend, by hour, over the last week
         Optional<LoadedAgent> here = loaded(a); // put together once for the whole page
         Optional<Asset> token = here.map(l -> l.treasury().assets().get(1));
-        ArrayNode hours = out.putArray("byHour");
-        Map<Long, BigInteger[]> byHour = new TreeMap<>();
-        Instant weekAgo = node.clock().instant().minus(Duration.ofDays(7));
-        for (EventLog.Flow f : node.events().flows(a.name(), weekAgo)) {
-            long hour = f.at().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
-            BigInteger[] sums = byHour.computeIfAbsent(hour, h -> new BigInteger[] {BigInteger.ZERO, BigInteger.ZERO});
-            sums[0] = sums[0].add(f.earned());
-            sums[1] = sums[1].add(f.spent());
+        // the books period by period: income against spend and holdings, gas in ether
+        here.ifPresent(l -> {
+            Instant now = node.clock().instant();
+            ObjectNode books = out.putObject("books");
+            books.set("hour", periods(l.treasury(), Duration.ofHours(1), now.minus(Duration.ofDays(2))));
+            books.set("day", periods(l.treasury(), Duration.ofDays(1), now.minus(Duration.ofDays(30))));
+        });
+        // how it climbed: every tier change with the rule and figures that moved it
+        ArrayNode climbs = out.putArray("tiers");
+        for (String body : node.events().lastOfType(a.name(), "TierChanged", 50)) {
+            JsonNode e = read(body);
+            ObjectNode c = climbs.addObject();
+            c.put("at", e.path("at").asText());
+            c.put("from", e.path("from").asText());
+            c.put("to", e.path("to").asText());
+            c.put("rule", e.path("rule").asText());
+            c.put("figures", e.path("figures").asText());
         }
-        token.ifPresent(t -> byHour.forEach((hour, sums) -> {
-            ObjectNode h = hours.addObject();
-            h.put("at", hour);
-            h.put("earned", units(sums[0], t));
-            h.put("spent", units(sums[1], t));
-        }));
         token.ifPresent(t -> out.put("asset", t.symbol()));
         here.ifPresent(l -> {
             Asset t = l.treasury().assets().get(1);
             // toward the next tier: each rule with its figures, as the ladder judges it
-            dev.cyberia.treasury.Amount balanceNow = last(a.name(), "TickStarted")
-                    .map(e -> dev.cyberia.treasury.Amount.parse(
-                            e.path("balance").path("amount").asText("0"), t))
-                    .orElse(dev.cyberia.treasury.Amount.zero(t));
+            Amount balanceNow = last(a.name(), "TickStarted")
+                    .map(e -> Amount.parse(e.path("balance").path("amount").asText("0"), t))
+                    .orElse(Amount.zero(t));
             dev.cyberia.agentcore.Ladder ladder = node.runtime().ladder();
             ladder.progressFrom(a.tier(), node.runtime().figures(a, balanceNow, ladder.windowAbove(a.tier())))
                     .ifPresent(p -> {
@@ -264,6 +275,29 @@ final class Api {
         return out;
     }
 
+    /** Each period of the token's and ether's books: {at, income, spent, held} per asset. */
+    private static JsonNode periods(Treasury treasury, Duration length, Instant since) {
+        ObjectNode out = JSON.createObjectNode();
+        for (Asset asset : treasury.assets()) {
+            ArrayNode rows = out.putArray(asset.symbol());
+            for (Treasury.Period p : treasury.history(asset, length, since)) {
+                ObjectNode row = rows.addObject();
+                row.put("at", p.start().getEpochSecond());
+                row.put("income", p.income().units());
+                row.put("spent", p.spent().units());
+                row.put("held", p.held().units());
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode money(Amount amount) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("amount", amount.units());
+        m.put("asset", amount.asset().symbol());
+        return m;
+    }
+
     private JsonNode approvals() {
         ArrayNode rows = JSON.createArrayNode();
         for (Payment p : node.database().awaitingApproval()) {
@@ -281,24 +315,64 @@ final class Api {
         return out;
     }
 
+    /**
+     * The registry's offers, and the miners this node's agents bought answers from over the last
+     * week: how many, how many tokens, and what they paid.
+     */
     private JsonNode market() {
         ObjectNode out = JSON.createObjectNode();
         ArrayNode rows = out.putArray("offers");
+        Map<String, ObjectNode> miners = new TreeMap<>();
         if (node.market().isEmpty()) {
             out.put("note", "this node has no market registry");
-            return out;
+        } else {
+            for (Offer o : node.market().get().active()) {
+                ObjectNode row = rows.addObject();
+                row.put("id", o.id());
+                row.put("kind", o.kind().name());
+                row.put("name", o.name());
+                row.put("seller", o.offerer().toString());
+                row.put("priceBaseUnits", o.price().toString());
+                row.put("asset", o.asset().toString());
+                row.put("endpoint", o.endpoint().toString());
+                if (o.kind() == Offer.Kind.INFERENCE) {
+                    ObjectNode m = miner(miners, o.endpoint().toString());
+                    m.put("model", o.name());
+                    m.put("seller", o.offerer().toString());
+                    m.put("priceBaseUnits", o.price().toString());
+                }
+            }
         }
-        for (Offer o : node.market().get().active()) {
-            ObjectNode row = rows.addObject();
-            row.put("id", o.id());
-            row.put("kind", o.kind().name());
-            row.put("name", o.name());
-            row.put("seller", o.offerer().toString());
-            row.put("priceBaseUnits", o.price().toString());
-            row.put("asset", o.asset().toString());
-            row.put("endpoint", o.endpoint().toString());
+        Map<String, BigDecimal> paid = new HashMap<>();
+        for (String body : node.events()
+                .moneyEventsSince("InferenceBought", node.clock().instant().minus(Duration.ofDays(7)))) {
+            JsonNode e = read(body);
+            ObjectNode m = miner(miners, e.path("route").asText());
+            m.put("answers", m.path("answers").asLong() + 1);
+            m.put("tokens", m.path("tokens").asLong() + e.path("tokens").asLong());
+            m.put("asset", e.path("price").path("asset").asText());
+            paid.merge(
+                    m.path("endpoint").asText(),
+                    new BigDecimal(e.path("price").path("amount").asText("0")),
+                    BigDecimal::add);
+            if (!m.has("model")) {
+                m.put("model", e.path("model").asText());
+            }
         }
+        paid.forEach((endpoint, sum) ->
+                miners.get(endpoint).put("paid", sum.stripTrailingZeros().toPlainString()));
+        out.putArray("miners").addAll(miners.values());
         return out;
+    }
+
+    private static ObjectNode miner(Map<String, ObjectNode> miners, String endpoint) {
+        return miners.computeIfAbsent(endpoint, e -> {
+            ObjectNode m = JSON.createObjectNode();
+            m.put("endpoint", e);
+            m.put("answers", 0);
+            m.put("tokens", 0);
+            return m;
+        });
     }
 
     private void decide(HttpExchange exchange, String idText, String decision) throws IOException {
@@ -373,10 +447,6 @@ final class Api {
             LOG.debug("cannot load {} for the dashboard: {}", a.name(), e.toString());
             return Optional.empty();
         }
-    }
-
-    private Optional<Asset> token(AgentRecord a) {
-        return loaded(a).map(l -> l.treasury().assets().get(1));
     }
 
     private Optional<JsonNode> last(String agent, String type) {

@@ -104,12 +104,21 @@ class DashboardTest {
                 "scribe#1",
                 new AgentEvent.TickStarted(false, SurvivalMode.NORMAL, Amount.parse("12.5", CYB), List.of()));
         events.append("scribe", "scribe#1", new AgentEvent.TickFinished("idle", 0, Amount.zero(CYB), 3));
+        // its books as the treasury writes them: funded 12.5, sold for 0.5, paid 3 today
+        book(1, "assets:wallet:CYB", "12500000", Instant.now().minusSeconds(3 * 86400));
+        book(1, "equity:faucet", "-12500000", Instant.now().minusSeconds(3 * 86400));
+        book(2, "assets:wallet:CYB", "500000", Instant.now());
+        book(2, "income:services", "-500000", Instant.now());
+        book(3, "expenses:inference", "3000000", Instant.now());
+        book(3, "assets:wallet:CYB", "-3000000", Instant.now());
         JsonNode agents = JSON.readTree(get("/api/agents").body()).path("agents");
         assertThat(agents).hasSize(1);
         JsonNode scribe = agents.get(0);
         assertThat(scribe.path("name").asText()).isEqualTo("scribe");
         assertThat(scribe.path("tier").asText()).isEqualTo("AGENT");
-        assertThat(scribe.path("balance").path("amount").asText()).isEqualTo("12.5");
+        assertThat(scribe.path("balance").path("amount").asText()).isEqualTo("10");
+        assertThat(scribe.path("netToday").asText()).isEqualTo("-2.5");
+        assertThat(scribe.path("runwayDays").asText()).isEqualTo("3.33");
         assertThat(scribe.path("lastAction").asText()).isEqualTo("tick: idle");
 
         JsonNode one = JSON.readTree(get("/api/agents/scribe").body());
@@ -118,6 +127,45 @@ class DashboardTest {
         assertThat(one.path("balance").get(0).path("amount").asText()).isEqualTo("12.5");
         assertThat(get("/api/agents/nobody").statusCode()).isEqualTo(404);
         assertThat(get("/api/agents/%00").statusCode()).isEqualTo(404);
+    }
+
+    private void book(long posting, String account, String amount, Instant at) throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_entries (posting_id, wallet,"
+                        + " account, asset, decimals, amount, created_at) VALUES (?,?,?,?,?,?,?)")) {
+            ps.setLong(1, posting);
+            ps.setString(2, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+            ps.setString(3, account);
+            ps.setString(4, "CYB");
+            ps.setInt(5, 6);
+            ps.setBigDecimal(6, new java.math.BigDecimal(amount));
+            ps.setTimestamp(7, java.sql.Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void theMarket_countsTheAnswersBoughtFromEachMiner() throws Exception {
+        String miner = "http://127.0.0.1:9/v1/chat/completions";
+        events.append(
+                "scribe",
+                "scribe#1",
+                new AgentEvent.InferenceBought(miner, "tiny", Amount.parse("0.02", CYB), "0x1", 40));
+        events.append(
+                "scribe",
+                "scribe#2",
+                new AgentEvent.InferenceBought(miner, "tiny", Amount.parse("0.03", CYB), "0x2", 60));
+        events.append("scribe", "scribe#2", new AgentEvent.TickFinished("idle", 0, Amount.zero(CYB), 3));
+
+        JsonNode market = JSON.readTree(get("/api/market").body());
+        assertThat(market.path("note").asText()).contains("no market registry");
+        assertThat(market.path("miners")).hasSize(1);
+        JsonNode m = market.path("miners").get(0);
+        assertThat(m.path("endpoint").asText()).isEqualTo(miner);
+        assertThat(m.path("model").asText()).isEqualTo("tiny");
+        assertThat(m.path("answers").asInt()).isEqualTo(2);
+        assertThat(m.path("tokens").asInt()).isEqualTo(100);
+        assertThat(m.path("paid").asText()).isEqualTo("0.05");
     }
 
     @Test

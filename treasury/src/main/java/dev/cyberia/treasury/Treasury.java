@@ -685,6 +685,67 @@ public final class Treasury {
         return store.ledgerAfter(wallet, after);
     }
 
+    /**
+     * One period of the books in one asset.
+     *
+     * @param income what the {@code income:} accounts took in
+     * @param spent what the {@code expenses:} accounts took out (for ether, the gas)
+     * @param held what the wallet and its channels held at the period's end, by the books
+     */
+    public record Period(Instant start, Amount income, Amount spent, Amount held) {}
+
+    /**
+     * The books in {@code asset} period by period, from the period holding {@code since} to the
+     * one holding now, every period present (empty ones too). Periods start at multiples of
+     * {@code length} since the epoch (UTC hours and days).
+     */
+    public List<Period> history(Asset asset, Duration length, Instant since) {
+        long step = length.toSeconds();
+        if (step <= 0) {
+            throw new InvalidTreasuryInputException("a period lasts at least a second, not " + length);
+        }
+        Instant now = clock.instant();
+        long first = Math.floorDiv(since.getEpochSecond(), step);
+        long last = Math.floorDiv(now.getEpochSecond(), step);
+        int count = (int) Math.min(last - first + 1, 10_000);
+        first = last - count + 1;
+        Instant from = Instant.ofEpochSecond(first * step);
+        BigInteger[] income = new BigInteger[count];
+        BigInteger[] spent = new BigInteger[count];
+        BigInteger[] moved = new BigInteger[count];
+        java.util.Arrays.fill(income, BigInteger.ZERO);
+        java.util.Arrays.fill(spent, BigInteger.ZERO);
+        java.util.Arrays.fill(moved, BigInteger.ZERO);
+        BigInteger movedSince = BigInteger.ZERO;
+        for (LedgerEntry e : store.ledgerAfter(wallet, from.minusNanos(1))) {
+            if (!e.asset().symbol().equals(asset.symbol())) {
+                continue;
+            }
+            int i = (int) Math.min(count - 1, Math.floorDiv(e.createdAt().getEpochSecond(), step) - first);
+            if (e.account().startsWith("income:")) {
+                income[i] = income[i].subtract(e.amount()); // credits are negative
+            } else if (e.account().startsWith("expenses:")) {
+                spent[i] = spent[i].add(e.amount());
+            } else if (e.account().equals(asset.walletAccount()) || e.account().equals(asset.channelAccount())) {
+                moved[i] = moved[i].add(e.amount());
+                movedSince = movedSince.add(e.amount());
+            }
+        }
+        BigInteger held = store.accountBalance(wallet, asset.walletAccount(), asset.symbol())
+                .add(store.accountBalance(wallet, asset.channelAccount(), asset.symbol()))
+                .subtract(movedSince); // what it held when the first period began
+        List<Period> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            held = held.add(moved[i]);
+            out.add(new Period(
+                    Instant.ofEpochSecond((first + i) * step),
+                    Amount.ofBaseUnits(asset, income[i].max(BigInteger.ZERO)),
+                    Amount.ofBaseUnits(asset, spent[i].max(BigInteger.ZERO)),
+                    Amount.ofBaseUnits(asset, held.max(BigInteger.ZERO))));
+        }
+        return out;
+    }
+
     /** Books money that arrived from outside our payments (faucet, deposits) against {@code sourceAccount}, once per tx. */
     public boolean bookInflow(Amount amount, String sourceAccount, String transactionHash, String memo) {
         return store.book(

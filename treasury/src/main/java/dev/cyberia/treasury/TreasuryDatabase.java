@@ -2,6 +2,7 @@ package dev.cyberia.treasury;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cyberia.keystore.Address;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -162,6 +163,30 @@ public final class TreasuryDatabase implements AutoCloseable {
         PaymentState.names().forEach(state -> all.put(state, 0L));
         all.putAll(new dev.cyberia.treasury.internal.JournalStore(pool).countByState());
         return all;
+    }
+
+    /**
+     * One wallet's books in one asset, in a line.
+     *
+     * @param held what the wallet and its channels hold, by the books
+     * @param income what its {@code income:} accounts took in since the time asked for
+     * @param spent what its {@code expenses:} accounts took out since then
+     */
+    public record WalletBooks(Address wallet, Amount held, Amount income, Amount spent) {}
+
+    /** Every wallet's books in every asset, in one read: what a node's overview shows. */
+    public java.util.List<WalletBooks> books(java.time.Instant since) {
+        return new dev.cyberia.treasury.internal.JournalStore(pool)
+                .books(since).stream()
+                        .map(r -> {
+                            Asset asset = new Asset(r.symbol(), r.decimals(), Optional.empty());
+                            return new WalletBooks(
+                                    r.wallet(),
+                                    Amount.ofBaseUnits(asset, r.held().max(java.math.BigInteger.ZERO)),
+                                    Amount.ofBaseUnits(asset, r.income().max(java.math.BigInteger.ZERO)),
+                                    Amount.ofBaseUnits(asset, r.spent().max(java.math.BigInteger.ZERO)));
+                        })
+                        .toList();
     }
 
     public java.util.Optional<Payment> payment(long id) {

@@ -281,4 +281,34 @@ class TreasuryIT extends OnDevnet {
         assertThat(cybDrift.none()).isFalse();
         assertThat(cybDrift.difference()).isEqualTo("+2");
     }
+
+    @Test
+    void history_givesEachPeriodsIncomeSpendAndHoldings_andGasInEther() {
+        Address payer = address(1);
+        Treasury treasury = treasury(payer);
+        fundTokens(payer, "10");
+        treasury.bookInflow(cyb("10"), "equity:faucet", "0xfunding-h", "devnet faucet");
+        treasury.bookInflow(cyb("0.5"), "income:services", "0xsale-h", "a sale");
+        Payment paid;
+        try (Signer signer = signer(1)) {
+            paid = treasury.pay(new PaymentRequest("h-1", address(2), cyb("3"), "expenses:inference"), signer);
+        }
+        java.time.Instant dayAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+        List<Treasury.Period> hours = treasury.history(treasury.asset("CYB"), java.time.Duration.ofHours(1), dayAgo);
+
+        assertThat(hours).hasSizeBetween(24, 26);
+        Treasury.Period now = hours.getLast();
+        assertThat(now.income()).isEqualTo(cyb("0.5"));
+        assertThat(now.spent()).isEqualTo(cyb("3"));
+        assertThat(now.held()).isEqualTo(cyb("7.5")); // 10 + 0.5 - 3, as the books say
+        assertThat(hours.getFirst().held()).isEqualTo(cyb("0"));
+        assertThat(hours.getFirst().start()).isBefore(dayAgo);
+
+        List<Treasury.Period> gas = treasury.history(Asset.ether(), java.time.Duration.ofDays(1), dayAgo);
+        assertThat(gas.getLast().spent().baseUnits())
+                .isEqualTo(((PaymentState.Confirmed) paid.state()).gasFeeWei())
+                .isPositive();
+        assertThatThrownBy(() -> treasury.history(Asset.ether(), java.time.Duration.ZERO, dayAgo))
+                .isInstanceOf(InvalidTreasuryInputException.class);
+    }
 }

@@ -114,13 +114,13 @@ async function loadApprovals() {
 async function loadMarket() {
   const m = await getJson("/api/market");
   document.getElementById("market-note").textContent = m.note || "";
-  const body = document.querySelector("#market tbody");
-  body.replaceChildren();
-  for (const o of m.offers) {
-    const tr = document.createElement("tr");
+  table("#market", m.offers, (tr, o) => {
     cell(tr, o.kind); cell(tr, o.name); cell(tr, o.priceBaseUnits); cell(tr, o.seller);
-    body.appendChild(tr);
-  }
+  });
+  table("#miners", m.miners, (tr, x) => {
+    cell(tr, x.endpoint); cell(tr, x.model); cell(tr, x.priceBaseUnits); cell(tr, x.answers); cell(tr, x.tokens);
+    cell(tr, x.paid ? `${x.paid} ${x.asset}` : null);
+  });
 }
 
 function agentsPage() {
@@ -140,8 +140,11 @@ function agentsPage() {
 // what the charts were drawn from, for anyone who wants to check them (the browser tests do)
 window.cyberiaCharts = {};
 
+const plots = {};
+
 function chart(id, title, series, data) {
   const el = document.getElementById(id);
+  if (plots[id]) { plots[id].destroy(); delete plots[id]; }
   el.replaceChildren();
   window.cyberiaCharts[id] = data;
   if (data[0].length === 0) {
@@ -150,7 +153,14 @@ function chart(id, title, series, data) {
   }
   // a lone point gets ten minutes around it, not years
   const x = { time: true, range: (u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]) };
-  new uPlot({ title, width: Math.max(400, el.clientWidth || 800), height: 240, series, scales: { x } }, data, el);
+  const scales = { x };
+  const axes = [{}, {}];
+  if (series.some(s => s.scale === "held")) {
+    scales.held = { auto: true };
+    axes.push({ scale: "held", side: 1, grid: { show: false } });
+  }
+  const options = { title, width: Math.max(400, el.clientWidth || 800), height: 240, series, scales, axes };
+  plots[id] = new uPlot(options, data, el);
 }
 
 function describe(e) {
@@ -176,9 +186,36 @@ function showEvent(e) {
   while (list.children.length > 300) list.lastChild.remove();
 }
 
-async function agentPage() {
-  const name = new URLSearchParams(location.search).get("name");
-  const a = await getJson("/api/agents/" + encodeURIComponent(name));
+function table(selector, rows, fill) {
+  const body = document.querySelector(selector + " tbody");
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement("tr");
+    fill(tr, r);
+    body.appendChild(tr);
+  }
+}
+
+// the books by hour or by day: the token's income, spend and holdings; gas and ether held
+let period = "hour";
+
+function drawBooks(a) {
+  const books = (a.books || {})[period] || {};
+  const symbols = Object.keys(books);
+  const token = symbols.find(s => s !== "ETH") || a.asset;
+  const t = books[token] || [];
+  const eth = books.ETH || [];
+  const span = period === "hour" ? "by hour, last 2 days" : "by day, last 30 days";
+  chart("flows-chart", `${token || ""} ${span}`,
+    [{}, { label: "income", stroke: "#2e7d32" }, { label: "spent", stroke: "#b00020" },
+      { label: "held", stroke: "#14213d", scale: "held" }],
+    [t.map(p => p.at), t.map(p => Number(p.income)), t.map(p => Number(p.spent)), t.map(p => Number(p.held))]);
+  chart("gas-chart", `gas in ETH, ${span}`,
+    [{}, { label: "gas", stroke: "#b26a00" }, { label: "ETH held", stroke: "#14213d", scale: "held" }],
+    [eth.map(p => p.at), eth.map(p => Number(p.spent)), eth.map(p => Number(p.held))]);
+}
+
+function renderAgent(a) {
   document.title = "Cyberia — " + a.name;
   document.getElementById("name").textContent = a.name;
   document.getElementById("summary").textContent = `${a.tier}, ${a.mode}, ${a.state} — ${a.address}`;
@@ -187,12 +224,12 @@ async function agentPage() {
     ? "Hash chain intact: every event links to the one before."
     : `Hash chain broken at event ${a.chainBrokenAt}.`;
   chain.className = a.chainIntact ? "good" : "bad";
-  chart("balance-chart", `balance (${a.asset || ""})`, [{}, { label: "balance", stroke: "#14213d" }],
+  chart("balance-chart", `balance (${a.asset || ""}) at each tick`, [{}, { label: "balance", stroke: "#14213d" }],
     [a.balance.map(p => p.at), a.balance.map(p => Number(p.amount))]);
-  chart("flows-chart", "by hour", [{}, { label: "earned", stroke: "#2e7d32" }, { label: "spent", stroke: "#b00020" }],
-    [a.byHour.map(h => h.at), a.byHour.map(h => Number(h.earned)), a.byHour.map(h => Number(h.spent))]);
+  drawBooks(a);
   const toward = document.getElementById("ladder-toward");
   const rules = document.getElementById("ladder");
+  rules.replaceChildren();
   if (a.ladder) {
     toward.textContent = `${a.ladder.toward}: ${a.ladder.ready ? "every rule met" : "not yet"}`;
     for (const c of a.ladder.conditions) {
@@ -203,47 +240,58 @@ async function agentPage() {
   } else {
     toward.textContent = "at the top of its ladder, or not loaded on this node";
   }
-  const goals = document.querySelector("#goals tbody");
-  for (const g of a.goals || []) {
-    const tr = document.createElement("tr");
+  table("#tiers", (a.tiers || []).slice().reverse(), (tr, c) => {
+    cell(tr, c.at); cell(tr, `${c.from} → ${c.to}`); cell(tr, c.rule); cell(tr, c.figures);
+  });
+  table("#goals", a.goals || [], (tr, g) => {
     cell(tr, g.goal);
     cell(tr, g.net, g.net.startsWith("-") ? "bad" : "good");
     cell(tr, g.stopLoss ? "-" + g.stopLoss : null);
     cell(tr, g.stopped ? "stopped by its stop-loss" : "open");
-    goals.appendChild(tr);
-  }
-  const stop = document.getElementById("stop");
-  stop.disabled = !token || a.state !== "RUNNING";
-  stop.addEventListener("click", async () => {
-    const r = await fetch(`/api/agents/${encodeURIComponent(a.name)}/stop`, {
-      method: "POST",
-      headers: { "X-Cyberia-Token": token || "" },
-    });
-    const answer = await r.json();
-    document.getElementById("stop-state").textContent = r.ok ? "stopped" : answer.error;
-    stop.disabled = r.ok;
   });
-  const paid = document.querySelector("#payments tbody");
-  for (const p of a.payments || []) {
-    const tr = document.createElement("tr");
+  document.getElementById("stop").disabled = !token || a.state !== "RUNNING";
+  table("#payments", a.payments || [], (tr, p) => {
     tr.dataset.payment = p.id;
     cell(tr, "#" + p.id); cell(tr, p.at); cell(tr, p.to); cell(tr, p.amount); cell(tr, p.purpose);
     cell(tr, p.state, p.state === "FAILED" || p.state === "DENIED" ? "bad" : null);
     cell(tr, p.resource);
-    paid.appendChild(tr);
-  }
-  const body = document.querySelector("#ledger tbody");
-  for (const e of a.ledger.slice().reverse()) {
-    const tr = document.createElement("tr");
+  });
+  table("#ledger", a.ledger.slice().reverse(), (tr, e) => {
     cell(tr, e.at); cell(tr, e.account); cell(tr, e.amount); cell(tr, e.asset); cell(tr, e.memo);
-    body.appendChild(tr);
-  }
+  });
+}
+
+async function agentPage() {
+  const name = new URLSearchParams(location.search).get("name");
+  const path = "/api/agents/" + encodeURIComponent(name);
+  let a = await getJson(path);
+  renderAgent(a);
+  document.querySelectorAll("input[name=period]").forEach(r => r.addEventListener("change", () => {
+    period = r.value;
+    drawBooks(a);
+  }));
+  const stop = document.getElementById("stop");
+  stop.addEventListener("click", async () => {
+    const r = await fetch(`${path}/stop`, { method: "POST", headers: { "X-Cyberia-Token": token || "" } });
+    const answer = await r.json();
+    document.getElementById("stop-state").textContent = r.ok ? "stopped" : answer.error;
+    stop.disabled = r.ok;
+  });
+  // the actions as they happen; the figures and charts again every ten seconds
   const seen = new Set();
-  const source = new EventSource("/api/agents/" + encodeURIComponent(name) + "/events");
+  const source = new EventSource(path + "/events");
   source.onmessage = m => {
     const e = JSON.parse(m.data);
     if (!seen.has(e.seq)) { seen.add(e.seq); showEvent(e); }
   };
+  setInterval(async () => {
+    try {
+      a = await getJson(path);
+      renderAgent(a);
+    } catch (e) {
+      console.warn(e);
+    }
+  }, 10000);
 }
 
 document.addEventListener("DOMContentLoaded", () => {

@@ -942,6 +942,38 @@ public final class JournalStore {
         });
     }
 
+    /** A wallet's sums in one asset: held (wallet and channels), income and spend since a time. */
+    public record BookSums(
+            Address wallet, String symbol, int decimals, BigInteger held, BigInteger income, BigInteger spent) {}
+
+    /** Every wallet's {@link BookSums}, in one pass over the ledger. */
+    public List<BookSums> books(Instant since) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT wallet, asset, MAX(decimals),"
+                    + " SUM(CASE WHEN account LIKE 'assets:wallet:%' OR account LIKE 'assets:channels:%'"
+                    + " THEN amount ELSE 0 END),"
+                    + " SUM(CASE WHEN account LIKE 'income:%' AND created_at >= ? THEN -amount ELSE 0 END),"
+                    + " SUM(CASE WHEN account LIKE 'expenses:%' AND created_at >= ? THEN amount ELSE 0 END)"
+                    + " FROM ledger_entries GROUP BY wallet, asset")) {
+                ps.setTimestamp(1, Timestamp.from(since));
+                ps.setTimestamp(2, Timestamp.from(since));
+                List<BookSums> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new BookSums(
+                                Address.parse(rs.getString(1)),
+                                rs.getString(2),
+                                rs.getInt(3),
+                                rs.getBigDecimal(4).toBigIntegerExact(),
+                                rs.getBigDecimal(5).toBigIntegerExact(),
+                                rs.getBigDecimal(6).toBigIntegerExact()));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** Sum of a wallet's ledger account in one asset. */
     public BigInteger accountBalance(Address wallet, String account, String symbol) {
         return read(c -> {
