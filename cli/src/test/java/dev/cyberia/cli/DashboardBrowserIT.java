@@ -176,6 +176,20 @@ class DashboardBrowserIT {
             assertThat(paid.getText())
                     .as("the approved payment, in its journal state")
                     .contains("CONFIRMED");
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            String lastOf = "const c = window.cyberiaCharts['%s']; return c ? String(c[%d][c[%d].length - 1]) : '0';";
+            assertThat(new java.math.BigDecimal((String) page.executeScript(lastOf.formatted("flows-chart", 2, 2))))
+                    .as("this hour's spend in the books chart: the approved 0.2")
+                    .isEqualByComparingTo("0.2");
+            assertThat(new java.math.BigDecimal((String) page.executeScript(lastOf.formatted("gas-chart", 1, 1))))
+                    .as("this hour's gas, in ether")
+                    .isPositive();
+            browser.findElement(By.cssSelector("input[name=period][value=day]")).click();
+            assertThat(((Number) page.executeScript("return window.cyberiaCharts['flows-chart'][0].length;"))
+                            .intValue())
+                    .as("by day: the last 30 days and today")
+                    .isEqualTo(31);
+            shoot(browser, "books");
 
             browser.get("http://127.0.0.1:" + port + "/agent?name=ticker");
             wait.until(b -> ((Number) ((JavascriptExecutor) b)

@@ -8,10 +8,15 @@ import dev.cyberia.agentcore.ActionLog;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,11 +79,89 @@ class QuickstartIT {
         return out;
     }
 
+    /** What a newcomer watching the quickstart's dashboard saw, before the quickstart ended. */
+    record Watched(boolean climbed, boolean earnedAndPaid, boolean metrics, String counted) {}
+
+    /** Looks at the dashboard every two seconds, over HTTP as the page does, while the quickstart runs. */
+    static Watched watchTheDashboard(CompletableFuture<CliRun.Result> running) throws Exception {
+        URI dashboard = URI.create("http://127.0.0.1:" + ports[7] + "/");
+        HttpClient http = HttpClient.newHttpClient();
+        boolean climbed = false;
+        boolean earnedAndPaid = false;
+        boolean metrics = false;
+        String counted = "";
+        while (!running.isDone() && !(climbed && earnedAndPaid && metrics)) {
+            Thread.sleep(2000);
+            try {
+                HttpResponse<String> page = http.send(
+                        HttpRequest.newBuilder(dashboard.resolve("/api/agents/scribe"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (page.statusCode() != 200) {
+                    continue;
+                }
+                JsonNode scribe = JSON.readTree(page.body());
+                for (JsonNode move : scribe.path("tiers")) {
+                    climbed |= move.path("to").asText().equals("AGENT");
+                }
+                JsonNode hours = scribe.path("books").path("hour").path("CYB");
+                if (!hours.isEmpty()) {
+                    JsonNode now = hours.get(hours.size() - 1);
+                    earnedAndPaid |= new BigDecimal(now.path("income").asText()).signum() > 0
+                            && new BigDecimal(now.path("spent").asText()).signum() > 0;
+                }
+                String scraped = http.send(
+                                HttpRequest.newBuilder(dashboard.resolve("/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                counted = scraped.lines()
+                        .filter(l -> l.startsWith("cyberia_x402") || l.startsWith("cyberia_market"))
+                        .collect(java.util.stream.Collectors.joining("\n"));
+                metrics |= counted(scraped, "cyberia_x402_requests_total", "side=\"buyer\"", "outcome=\"served\"")
+                        && (counted(scraped, "cyberia_x402_requests_total", "side=\"seller\"", "outcome=\"paid\"")
+                                || counted(
+                                        scraped,
+                                        "cyberia_x402_requests_total",
+                                        "side=\"seller\"",
+                                        "outcome=\"vouched\""))
+                        && counted(scraped, "cyberia_market_lookups_total", "outcome=\"found\"");
+            } catch (IOException e) {
+                // not up yet
+            }
+        }
+        return new Watched(climbed, earnedAndPaid, metrics, counted);
+    }
+
+    /** Whether a series with all these labels has counted something. */
+    static boolean counted(String scraped, String metric, String... labels) {
+        for (String line : scraped.split("\n")) {
+            if (line.startsWith(metric + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                if (Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     void theScribeEarnsMoreThanItSpends_isPromoted_andASecondRunContinues() throws Exception {
-        CliRun.Result first = quickstart("100s");
+        CompletableFuture<CliRun.Result> running = CompletableFuture.supplyAsync(() -> quickstart("100s"));
+        Watched watched = watchTheDashboard(running);
+        CliRun.Result first = running.get();
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.err()).contains("listed in the market as offer #0");
+        assertThat(first.err()).contains("dashboard at http://127.0.0.1:" + ports[7] + "/");
+        assertThat(watched.climbed())
+                .as("the dashboard showed the scribe's climb to AGENT")
+                .isTrue();
+        assertThat(watched.earnedAndPaid())
+                .as("the dashboard's books showed the scribe's income and spend this hour")
+                .isTrue();
+        assertThat(watched.metrics())
+                .as("/metrics counted the x402 purchases on both sides and the market lookups:\n%s", watched.counted())
+                .isTrue();
 
         List<JsonNode> scribe = actions("scribe");
         assertThat(scribe)

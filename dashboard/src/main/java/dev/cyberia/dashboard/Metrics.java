@@ -25,7 +25,9 @@ import java.util.Map;
 /**
  * {@code /metrics} in Prometheus' text format: ticks and their time, money in and out by asset
  * and account, purchases, policy refusals and survival-mode changes, counted from the events as
- * they are committed; the journal's payments by state, read at each scrape; and the JVM. No
+ * they are committed; the journal's payments by state, read at each scrape; x402 requests by side
+ * and outcome and market lookups, counted by the treasury on Micrometer's global registry; and
+ * the JVM. No
  * label carries an agent's name, so ten thousand agents are not ten thousand series.
  */
 final class Metrics implements EventListener, AutoCloseable {
@@ -50,6 +52,8 @@ final class Metrics implements EventListener, AutoCloseable {
     static Metrics watch(Dashboard.Node node) {
         Metrics m = new Metrics(node);
         node.events().addListener(m);
+        // what the modules count themselves (x402 requests, market lookups) comes through here
+        io.micrometer.core.instrument.Metrics.addRegistry(m.registry);
         return m;
     }
 
@@ -157,6 +161,7 @@ final class Metrics implements EventListener, AutoCloseable {
     @Override
     public void close() {
         node.events().removeListener(this);
+        io.micrometer.core.instrument.Metrics.removeRegistry(registry);
         gc.close();
         registry.close();
     }

@@ -97,7 +97,7 @@ public final class MarketRegistry {
      * the newest first.
      */
     public List<Offer> offering(Offer.Kind kind, String name, Asset token, Amount cap) {
-        return active().stream()
+        List<Offer> found = active().stream()
                 .filter(o -> o.kind() == kind)
                 .filter(o -> o.name().equals(name)
                         || (kind == Offer.Kind.SKILL && o.name().endsWith("/" + name)))
@@ -106,6 +106,8 @@ public final class MarketRegistry {
                 .sorted(Comparator.comparing(Offer::price)
                         .thenComparing(Comparator.comparing(Offer::updatedAt).reversed()))
                 .toList();
+        TreasuryMetrics.lookedUp(kind, !found.isEmpty());
+        return found;
     }
 
     /** The first of {@link #offering}: the cheapest seller within the cap. */

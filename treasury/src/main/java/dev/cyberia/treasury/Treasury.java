@@ -203,7 +203,20 @@ public final class Treasury {
      */
     public Purchase buy(PurchaseOrder order, Signer signer, PurchaseGate gate) {
         requireOwnSigner(signer);
-        return purchases.buy(order, signer, gate);
+        try {
+            Purchase bought = purchases.buy(order, signer, gate);
+            TreasuryMetrics.bought(bought);
+            return bought;
+        } catch (SellerUnreachableException e) {
+            TreasuryMetrics.notBought("unreachable");
+            throw e;
+        } catch (OutcomeUnknownException e) {
+            TreasuryMetrics.notBought("outcome_unknown");
+            throw e;
+        } catch (TreasuryException e) {
+            TreasuryMetrics.notBought("refused");
+            throw e;
+        }
     }
 
     /** This wallet's purchases through {@link #buy}, signed by {@code signer}, after {@code gate}. */

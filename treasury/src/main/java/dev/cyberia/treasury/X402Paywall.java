@@ -269,6 +269,13 @@ public final class X402Paywall implements AutoCloseable {
      */
     public Outcome charge(
             String paymentSignature, List<X402.Requirements> offered, X402.ResourceInfo resource, byte[] requestBody) {
+        Outcome answer = decide(paymentSignature, offered, resource, requestBody);
+        TreasuryMetrics.charged(answer);
+        return answer;
+    }
+
+    private Outcome decide(
+            String paymentSignature, List<X402.Requirements> offered, X402.ResourceInfo resource, byte[] requestBody) {
         X402.PaymentRequired paymentRequired =
                 new X402.PaymentRequired(resource, offered, "PAYMENT-SIGNATURE header is required");
         if (paymentSignature == null) {
