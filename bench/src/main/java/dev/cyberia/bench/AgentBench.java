@@ -159,12 +159,7 @@ final class AgentBench implements AutoCloseable {
         db.close();
         devnet.down();
         sharedUrl.ifPresent(AgentBench::dropPostgresql);
-        try (var files = Files.walk(home)) { // action logs of 10,000 agents come to hundreds of MiB
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not remove " + home + ": " + e);
-        }
+        Folders.delete(home);
     }
 
     private static void dropPostgresql(String url) {

@@ -58,10 +58,7 @@ public class KeystoreUnlockBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
-        try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        }
+        Folders.delete(home);
     }
 
     @Benchmark

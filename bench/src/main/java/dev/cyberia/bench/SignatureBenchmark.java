@@ -124,10 +124,7 @@ public class SignatureBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         signer.close();
-        try (var files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder())
-                    .forEach(p -> p.toFile().delete());
-        }
+        Folders.delete(home);
     }
 
     @Benchmark

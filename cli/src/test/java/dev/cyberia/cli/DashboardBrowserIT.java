@@ -189,6 +189,7 @@ class DashboardBrowserIT {
                             .intValue())
                     .as("by day: the last 30 days and today")
                     .isEqualTo(31);
+            page.executeScript("document.getElementById('flows-chart').scrollIntoView();");
             shoot(browser, "books");
 
             browser.get("http://127.0.0.1:" + port + "/agent?name=ticker");

@@ -152,7 +152,8 @@ function chart(id, title, series, data) {
     return;
   }
   // a lone point gets ten minutes around it, not years
-  const x = { time: true, range: (u, min, max) => (min === max ? [min - 300, max + 300] : [min, max]) };
+  const first = data[0][0], last = data[0][data[0].length - 1];
+  const x = first === last ? { time: true, auto: false, range: [first - 300, last + 300] } : { time: true };
   const scales = { x };
   const axes = [{}, {}];
   if (series.some(s => s.scale === "held")) {
