@@ -152,8 +152,14 @@ public record AgentDefinition(
             Integer maxSteps,
             PromptStyle prompt,
             List<String> tools,
-            String agenda) {
+            String agenda,
+            Optional<Verify> verify) {
         public Inference {
+            verify = verify == null ? Optional.empty() : verify;
+            if (verify.isPresent() && model.isPresent()) {
+                throw new IllegalArgumentException(
+                        "'verify' checks answers bought from miners; a local 'model' needs no check");
+            }
             model = model == null ? Optional.empty() : model;
             miner = miner == null ? Optional.empty() : miner;
             endpoint = endpoint == null ? Optional.empty() : endpoint;
@@ -181,6 +187,38 @@ public record AgentDefinition(
             prompt = prompt == null ? PromptStyle.FULL : prompt;
             agenda = agenda == null || agenda.isBlank() ? null : agenda.strip();
             tools = tools == null ? List.of() : List.copyOf(tools);
+        }
+
+        /**
+         * How the agent checks the answers it buys: a {@code share} of them (and every one above
+         * {@code above}) replayed through its own copy of the model, {@code model} (a folder,
+         * relative to the definition), within {@code tolerance} in log-probability.
+         */
+        public record Verify(String model, BigDecimal share, BigDecimal above, BigDecimal tolerance) {
+            public Verify {
+                if (model == null || model.isBlank()) {
+                    throw new IllegalArgumentException(
+                            "'verify.model' names the folder of the agent's own copy of the model");
+                }
+                share = share == null ? new BigDecimal("0.1") : share;
+                if (share.signum() < 0 || share.compareTo(BigDecimal.ONE) > 0) {
+                    throw new IllegalArgumentException(
+                            "'verify.share' is a share from 0 to 1, not " + share.toPlainString());
+                }
+                if (above != null) {
+                    requireNonNegative("verify.above", above);
+                }
+                tolerance = tolerance == null ? new BigDecimal("0.01") : tolerance;
+                if (tolerance.signum() <= 0 || tolerance.compareTo(BigDecimal.ONE) >= 0) {
+                    throw new IllegalArgumentException(
+                            "'verify.tolerance' is a gap in log-probability above 0 and below 1, not "
+                                    + tolerance.toPlainString());
+                }
+            }
+
+            public Optional<BigDecimal> everyAbove() {
+                return Optional.ofNullable(above);
+            }
         }
 
         private static void requireHttp(String field, Optional<URI> url) {

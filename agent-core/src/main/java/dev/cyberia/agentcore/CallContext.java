@@ -54,6 +54,12 @@ public final class CallContext {
         return tick.definition();
     }
 
+    /** The folder of the agent's definition file: what paths in it (a model folder) are relative to. */
+    public java.nio.file.Path definitionFolder() {
+        java.nio.file.Path file = tick.agent().definitionPath().toAbsolutePath();
+        return file.getParent() == null ? file : file.getParent();
+    }
+
     public Tier tier() {
         return tick.tier();
     }
@@ -165,6 +171,11 @@ public final class CallContext {
                         purchase.amount(),
                         purchase.state() instanceof PaymentState.Confirmed c ? c.transactionHash() : "",
                         evidence));
+            }
+
+            @Override
+            public java.util.Set<dev.cyberia.keystore.Address> disputedSince(java.time.Instant since) {
+                return wallet.disputedSince(since);
             }
         };
     }

@@ -99,8 +99,7 @@ final class Heartbeats implements AutoCloseable {
         if (agent.tickSeq() == 0 || agent.openTick().isPresent()) {
             fireAt(beat, now); // a first tick, or one a killed node left open: money may be in flight
         } else {
-            Instant after = agent.lastTickAt().orElse(now).plus(interval);
-            fireAt(beat, slot(agent.name(), interval, after.isBefore(now) ? now : after));
+            fireAt(beat, resumeAt(agent.name(), interval, agent.lastTickAt().orElse(now), now));
         }
         for (AgentStore.Wakeup w : store.wakeups(agent.name())) {
             followUp(beat, w);
@@ -246,6 +245,17 @@ final class Heartbeats implements AutoCloseable {
         if (!beat.waiting.isEmpty()) {
             submit(beat);
         }
+    }
+
+    /**
+     * The beat after a tick that ended at {@code lastTickEnded}, for a node taking the agent up:
+     * the first slot at least half an interval after it. The tick began on a slot and ended a
+     * little later, so this is the slot after that one, not the one after next (unless the tick
+     * took more than half the interval); never before {@code now}.
+     */
+    static Instant resumeAt(String agent, Duration interval, Instant lastTickEnded, Instant now) {
+        Instant after = lastTickEnded.plus(interval.dividedBy(2));
+        return slot(agent, interval, after.isBefore(now) ? now : after);
     }
 
     /**

@@ -20,6 +20,19 @@ class HeartbeatsTest {
     }
 
     @Test
+    void aNodeTakingAnAgentUp_beatsOnTheSlotAfterItsLastTick_notTheOneAfterNext() {
+        Duration interval = Duration.ofSeconds(15);
+        Instant planned = Heartbeats.slot("customer", interval, Instant.parse("2026-11-29T23:41:30Z"));
+        Instant ended = planned.plusMillis(190); // the last tick ran on its slot and took 190 ms
+        Instant restarted = ended.plusSeconds(2);
+        assertThat(Heartbeats.resumeAt("customer", interval, ended, restarted)).isEqualTo(planned.plus(interval));
+        // long down: at once on its next slot from now
+        Instant later = ended.plusSeconds(600);
+        assertThat(Heartbeats.resumeAt("customer", interval, ended, later))
+                .isEqualTo(Heartbeats.slot("customer", interval, later));
+    }
+
+    @Test
     void slot_spreadsManyAgentsOverTheInterval() {
         Duration minute = Duration.ofMinutes(1);
         Instant from = Instant.parse("2026-11-29T12:00:00Z");

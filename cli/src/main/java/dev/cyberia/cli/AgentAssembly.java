@@ -12,8 +12,6 @@ import dev.cyberia.agentcore.Toolbox;
 import dev.cyberia.inference.LocalChatModel;
 import dev.cyberia.inference.LocalModel;
 import dev.cyberia.inference.MarketMiners;
-import dev.cyberia.inference.MinerClient;
-import dev.cyberia.inference.PaidMinerChatModel;
 import dev.cyberia.keystore.Keystore;
 import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
@@ -126,25 +124,18 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return Amount.parse(inference.maxPriceIn(mode).toPlainString(), token);
             }
 
+            private final dev.cyberia.tools.InferencePurchases purchases =
+                    new dev.cyberia.tools.InferencePurchases(inference, definitionDir, market, clock);
+
             @Override
             public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {
                 var purchaser = treasury.purchaser(signer.get(), dev.cyberia.treasury.PurchaseGate.NONE);
-                if (inference.market()) {
-                    MarketMiners.Bought bought = new MarketMiners(requireMarket(), purchaser, clock)
-                            .chat(purchaseKey, inference.modelName(), request, maxPrice(mode));
-                    return new PricedAnswer(
-                            bought.response(),
-                            bought.purchase().miner().toString(),
-                            bought.purchase().pricePaid(),
-                            bought.purchase().transaction());
-                }
-                PaidMinerChatModel paid = new PaidMinerChatModel(
-                        new MinerClient(inference.miner().orElseThrow(), maxPrice(mode), purchaser),
-                        inference.modelName(),
-                        purchaseKey);
-                var response = paid.chat(request);
-                MinerClient.PaidAnswer bought = paid.lastPurchase();
-                return new PricedAnswer(response, bought.miner().toString(), bought.pricePaid(), bought.transaction());
+                MarketMiners.Bought bought = purchases.buy(purchaseKey, request, maxPrice(mode), purchaser);
+                return new PricedAnswer(
+                        bought.response(),
+                        bought.purchase().miner().toString(),
+                        bought.purchase().pricePaid(),
+                        bought.purchase().transaction());
             }
         };
     }

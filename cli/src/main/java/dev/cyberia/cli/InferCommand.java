@@ -46,6 +46,13 @@ final class InferCommand extends Subcommand {
     @Option(names = "--passphrase-file", paramLabel = "FILE")
     Path passphraseFile;
 
+    @Option(
+            names = "--verify",
+            paramLabel = "DIR",
+            description = "With --miner: replay the answer through your own copy of the model in DIR; an answer"
+                    + " that model would not give is recorded as a dispute against the miner.")
+    Path verify;
+
     @picocli.CommandLine.Mixin
     ChainOptions chainOptions;
 
@@ -78,6 +85,10 @@ final class InferCommand extends Subcommand {
                 system == null ? List.of(Message.user(prompt)) : List.of(Message.system(system), Message.user(prompt));
         if (provider.miner != null) {
             return fromMiner(messages, options);
+        }
+        if (verify != null) {
+            throw new CliInputException(
+                    "--verify checks an answer bought with --miner; a local --model needs no check");
         }
         Path model = provider.model;
         long started = System.nanoTime();
@@ -113,12 +124,24 @@ final class InferCommand extends Subcommand {
         String modelId = firstModel(provider.miner);
         long started = System.nanoTime();
         dev.cyberia.inference.MinerClient.PaidAnswer answer;
-        try (dev.cyberia.treasury.TreasuryDatabase db = root().openDatabase()) {
+        try (dev.cyberia.treasury.TreasuryDatabase db = root().openDatabase();
+                LocalModel reference = verify == null ? null : LocalModel.open(verify)) {
+            java.util.Optional<dev.cyberia.inference.SpotCheck> check = java.util.Optional.ofNullable(reference)
+                    .map(m -> new dev.cyberia.inference.SpotCheck(
+                            new dev.cyberia.inference.SpotCheck.Policy(
+                                    1.0,
+                                    java.util.Optional.empty(),
+                                    dev.cyberia.inference.SpotCheck.Policy.DEFAULT.tolerance()),
+                            m,
+                            new java.security.SecureRandom()));
             answer = withSigner(key, passphraseFile, signer -> {
                 dev.cyberia.treasury.Treasury wallet =
                         chain.treasury(db, signer.address(), environment().clock());
                 return new dev.cyberia.inference.MinerClient(
-                                provider.miner, cap, wallet.purchaser(signer, dev.cyberia.treasury.PurchaseGate.NONE))
+                                provider.miner,
+                                cap,
+                                wallet.purchaser(signer, dev.cyberia.treasury.PurchaseGate.NONE),
+                                check)
                         .chat("infer:" + java.util.UUID.randomUUID(), modelId, messages, options);
             });
         }
@@ -133,6 +156,9 @@ final class InferCommand extends Subcommand {
         n.put("transaction", answer.transaction());
         n.put("receiptSignedBy", answer.receipt().map(r -> r.miner().toString()).orElse(""));
         answer.dispute().ifPresent(d -> n.put("dispute", d));
+        if (verify != null) {
+            n.put("verified", answer.dispute().isEmpty());
+        }
         n.put("millis", millis);
         print(
                 n,
@@ -147,7 +173,11 @@ final class InferCommand extends Subcommand {
                         + ") | " + millis + " ms"
                         + answer.dispute()
                                 .map(d -> System.lineSeparator() + "dispute recorded: " + d)
-                                .orElse(""));
+                                .orElse(
+                                        verify == null
+                                                ? ""
+                                                : System.lineSeparator() + "verified: replayed through " + verify
+                                                        + ", every token and log-probability matches"));
         return answer.dispute().isPresent() && answer.text().isEmpty() ? 1 : 0; // paid, nothing usable came
     }
 

@@ -159,12 +159,29 @@ final class QuickstartCommand extends Subcommand {
         return key;
     }
 
+    /**
+     * A definition that buys from the market checks a quarter of its answers against the model the
+     * quickstart's miner serves: a node holds its own copy of the model it pays for.
+     */
+    private String verifying(String yaml) {
+        String asked = "  modelName: tiny-chat\n";
+        if (!yaml.contains("  market: true") || !yaml.contains(asked)) {
+            return yaml;
+        }
+        return yaml.replace(
+                asked,
+                asked
+                        + "  verify:                # a quarter of the answers replayed through our own copy of the model\n"
+                        + "    model: " + model.toAbsolutePath().normalize() + "\n"
+                        + "    share: 0.25\n");
+    }
+
     private void ensureAgent(AgentHome agents, Keystore keystore, String name, Passphrase passphrase, Asset cyb)
             throws IOException {
         if (agents.store.find(name).isPresent()) {
             return;
         }
-        String yaml = AgentCommand.New.template(name);
+        String yaml = verifying(AgentCommand.New.template(name));
         // a run stopped between making the key and the agent left the key: it is used, not made again
         String existingKey =
                 keystore.list().keys().stream().anyMatch(k -> k.name().equals(name)) ? name : null;

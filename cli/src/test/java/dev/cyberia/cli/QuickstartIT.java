@@ -189,6 +189,12 @@ class QuickstartIT {
         assertThat(customer)
                 .as("each planning call is bought from the miner in the market")
                 .anyMatch(e -> e.path("type").asText().equals("InferenceBought"));
+        assertThat(Files.readString(home.resolve("agents/customer/agent.yaml")))
+                .as("the customer checks a quarter of its answers against its own copy of the model")
+                .contains("verify:");
+        assertThat(customer)
+                .as("the honest miner's answers pass every check")
+                .noneMatch(e -> e.path("type").asText().equals("PurchaseDisputed"));
 
         CliRun.Result status = cli.run("--json", "agent", "status", "scribe");
         assertThat(status.exitCode()).as(status.err()).isZero();
@@ -228,7 +234,7 @@ class QuickstartIT {
                 .asInt();
         long filedFirst = filed("payments over http");
         assertThat(filedFirst).isEqualTo(1);
-        CliRun.Result second = quickstart("25s");
+        CliRun.Result second = quickstart("30s");
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.err()).doesNotContain("made agent").doesNotContain("made key");
         assertThat(JSON.readTree(

@@ -5,6 +5,7 @@ import dev.cyberia.agentcore.AgentEvent;
 import dev.cyberia.agentcore.EventListener;
 import dev.cyberia.agentcore.RecordedEvent;
 import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.TreasuryCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -26,7 +27,7 @@ import java.util.Map;
  * {@code /metrics} in Prometheus' text format: ticks and their time, money in and out by asset
  * and account, purchases, policy refusals and survival-mode changes, counted from the events as
  * they are committed; the journal's payments by state, read at each scrape; x402 requests by side
- * and outcome and market lookups, counted by the treasury on Micrometer's global registry; and
+ * and outcome and market lookups, read from the treasury's own counters at each scrape; and
  * the JVM. No
  * label carries an agent's name, so ten thousand agents are not ten thousand series.
  */
@@ -35,6 +36,7 @@ final class Metrics implements EventListener, AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MultiGauge journal;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final java.util.Set<TreasuryCounters.Series> counted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Metrics(Dashboard.Node node) {
         this.node = node;
@@ -52,8 +54,6 @@ final class Metrics implements EventListener, AutoCloseable {
     static Metrics watch(Dashboard.Node node) {
         Metrics m = new Metrics(node);
         node.events().addListener(m);
-        // what the modules count themselves (x402 requests, market lookups) comes through here
-        io.micrometer.core.instrument.Metrics.addRegistry(m.registry);
         return m;
     }
 
@@ -143,6 +143,17 @@ final class Metrics implements EventListener, AutoCloseable {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
+            for (TreasuryCounters.Series series : TreasuryCounters.snapshot().keySet()) {
+                if (counted.add(series)) { // read from the treasury's own counters at each scrape
+                    io.micrometer.core.instrument.FunctionCounter.builder(
+                                    series.name(), series, s -> TreasuryCounters.count(s))
+                            .description(series.description())
+                            .tags(Tags.of(series.labels().entrySet().stream()
+                                    .map(e -> io.micrometer.core.instrument.Tag.of(e.getKey(), e.getValue()))
+                                    .toList()))
+                            .register(registry);
+                }
+            }
             Map<String, Long> states = node.database().paymentsByState();
             journal.register(
                     states.entrySet().stream()
@@ -161,7 +172,6 @@ final class Metrics implements EventListener, AutoCloseable {
     @Override
     public void close() {
         node.events().removeListener(this);
-        io.micrometer.core.instrument.Metrics.removeRegistry(registry);
         gc.close();
         registry.close();
     }

@@ -10,6 +10,11 @@ public interface ChatBackend {
     /** The model id buyers ask for. */
     String name();
 
+    /** The model's identity ({@link LocalModel#identity()}) when it runs here; an upstream's is not known. */
+    default Optional<String> identity() {
+        return Optional.empty();
+    }
+
     /** One answer to {@code messages}, offered {@code tools}. */
     Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options);
 
@@ -50,6 +55,11 @@ final class LocalBackend implements ChatBackend {
     @Override
     public String name() {
         return model.name();
+    }
+
+    @Override
+    public Optional<String> identity() {
+        return Optional.of(model.identity());
     }
 
     @Override

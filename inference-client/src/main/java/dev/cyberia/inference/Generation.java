@@ -1,15 +1,22 @@
 package dev.cyberia.inference;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a model produced, and what it cost in tokens.
  *
  * @param text the answer's text, without any tool calls in it
  * @param toolCalls the tool calls the answer asked for, in order (empty for a plain answer)
+ * @param fingerprint what the generation looked like inside the model, when a local model made it
  */
 public record Generation(
-        String text, List<FunctionCall> toolCalls, int promptTokens, int completionTokens, FinishReason finishReason) {
+        String text,
+        List<FunctionCall> toolCalls,
+        int promptTokens,
+        int completionTokens,
+        FinishReason finishReason,
+        Optional<Fingerprint> fingerprint) {
 
     public enum FinishReason {
         /** The model ended its answer (an end-of-sequence token). */
@@ -25,6 +32,16 @@ public record Generation(
     public Generation {
         text = text == null ? "" : text;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        fingerprint = fingerprint == null ? Optional.empty() : fingerprint;
+    }
+
+    public Generation(
+            String text,
+            List<FunctionCall> toolCalls,
+            int promptTokens,
+            int completionTokens,
+            FinishReason finishReason) {
+        this(text, toolCalls, promptTokens, completionTokens, finishReason, Optional.empty());
     }
 
     public Generation(String text, int promptTokens, int completionTokens, FinishReason finishReason) {

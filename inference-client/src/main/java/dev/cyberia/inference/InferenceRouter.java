@@ -40,6 +40,7 @@ public final class InferenceRouter implements ChatModel {
     private final Consumer<Choice> onChoice;
     private final ConcurrentHashMap<String, Duration> latency = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Instant> failedAt = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> disputedAt = new ConcurrentHashMap<>();
 
     public InferenceRouter(
             List<Route> routes, Amount maxPricePerRequest, Clock clock, Duration cooldown, Consumer<Choice> onChoice) {
@@ -68,10 +69,17 @@ public final class InferenceRouter implements ChatModel {
             }
             usable.add(r);
         }
-        usable.sort(Comparator.<Route, Boolean>comparing(r -> recentlyFailed(r, now))
+        usable.sort(Comparator.<Route, Boolean>comparing(r -> recentlyDisputed(r, now))
+                .thenComparing(r -> recentlyFailed(r, now))
                 .thenComparing(Route::pricePerRequest)
                 .thenComparing(r -> latency.getOrDefault(r.name(), Duration.ZERO)));
         return usable;
+    }
+
+    /** A route whose answer was disputed (a failed spot check, a bad receipt) goes last for a day. */
+    private boolean recentlyDisputed(Route r, Instant now) {
+        Instant at = disputedAt.get(r.name());
+        return at != null && at.plus(Duration.ofDays(1)).isAfter(now);
     }
 
     private boolean recentlyFailed(Route r, Instant now) {
@@ -101,6 +109,15 @@ public final class InferenceRouter implements ChatModel {
                         took,
                         (old, now) -> old.multipliedBy(3).plus(now).dividedBy(4));
                 failedAt.remove(r.name());
+                if (r.model() instanceof PaidMinerChatModel paid
+                        && paid.lastPurchase() != null
+                        && paid.lastPurchase().dispute().isPresent()) {
+                    disputedAt.put(r.name(), clock.instant());
+                    LOG.warn(
+                            "{} is demoted for a day: {}",
+                            r.name(),
+                            paid.lastPurchase().dispute().get());
+                }
                 Choice choice = new Choice(r.name(), r.pricePerRequest(), took, List.copyOf(failed));
                 LOG.info(
                         "inference via {} for {} in {} ms{}",

@@ -126,17 +126,24 @@ public final class LocalModel implements AutoCloseable {
         long[] prompt = fit(messages, tools, options);
         ToIntFunction<String> shown = tools.isEmpty() ? String::length : format::safeLength;
         Raw raw = generate(prompt, options, onText, shown);
+        return answer(raw, prompt.length, tools);
+    }
+
+    /** The answer the raw generation makes: its text and, offered tools, its tool calls. */
+    private Generation answer(Raw raw, int promptTokens, List<ToolDefinition> tools) {
+        Optional<Fingerprint> fingerprint = Optional.of(raw.fingerprint);
         if (tools.isEmpty()) {
-            return new Generation(clean(raw.text), prompt.length, raw.tokens, raw.reason);
+            return new Generation(clean(raw.text), List.of(), promptTokens, raw.tokens, raw.reason, fingerprint);
         }
         ToolCallFormat.Parsed parsed = format.parse(raw.text);
         boolean called = !parsed.calls().isEmpty() && raw.reason != Generation.FinishReason.LENGTH;
         return new Generation(
                 clean(parsed.content()),
                 parsed.calls(),
-                prompt.length,
+                promptTokens,
                 raw.tokens,
-                called ? Generation.FinishReason.TOOL_CALLS : raw.reason);
+                called ? Generation.FinishReason.TOOL_CALLS : raw.reason,
+                fingerprint);
     }
 
     public Generation chatStreaming(List<Message> messages, GenerationOptions options, Consumer<String> onText) {
@@ -156,7 +163,141 @@ public final class LocalModel implements AutoCloseable {
                     + " tokens leaves no room in the model's context of " + folder.maxPositions());
         }
         Raw raw = generate(ids, options, onText, String::length);
-        return new Generation(clean(raw.text), ids.length, raw.tokens, raw.reason);
+        return answer(raw, ids.length, List.of());
+    }
+
+    /**
+     * What replaying an answer's fingerprint through this model found.
+     *
+     * @param matches whether every token is one this model picks (a near tie within the tolerance
+     *     counts) and every recorded log-probability is within the tolerance of this model's
+     * @param finding what did not match, or what was checked
+     * @param tokens how many tokens were replayed
+     * @param largestDifference the largest gap between a recorded log-probability and this model's
+     */
+    public record Replay(boolean matches, String finding, int tokens, double largestDifference) {}
+
+    /**
+     * Replays an answer through this model: the prompt as the miner fitted it, then the answer's
+     * tokens one by one (one pass, no sampling), comparing at each step the token the answer has
+     * with the one this model picks under the same options (greedy, or the same seed), and the
+     * recorded log-probabilities with this model's. The served text and tool calls must be what
+     * the tokens say.
+     *
+     * @param served the answer as the miner served it
+     * @param tolerance the largest gap in log-probability taken as the same number computed
+     *     elsewhere (0.01 is about 1%)
+     */
+    public synchronized Replay replay(
+            List<Message> messages,
+            List<ToolDefinition> tools,
+            GenerationOptions options,
+            Generation served,
+            Fingerprint claimed,
+            double tolerance) {
+        if (!claimed.model().equals(identity())) {
+            return new Replay(false, "the answer is from model " + claimed.model() + ", not " + identity(), 0, 0);
+        }
+        long[] tokens = claimed.tokens();
+        if (tokens.length > options.maxNewTokens()) {
+            return new Replay(
+                    false,
+                    "the answer has " + tokens.length + " tokens, more than the " + options.maxNewTokens()
+                            + " asked for",
+                    0,
+                    0);
+        }
+        boolean deterministic = options.temperature() == 0 || options.seed().isPresent();
+        int steps = tokens.length + (claimed.endOfSequence() ? 1 : 0);
+        Map<Integer, Fingerprint.Position> recorded = new java.util.HashMap<>();
+        for (Fingerprint.Position p : claimed.positions()) {
+            recorded.put(p.index(), p);
+        }
+        for (int i = 0; i < steps; i++) {
+            if (Fingerprint.sampled(i, steps) && !recorded.containsKey(i)) {
+                return new Replay(false, "the fingerprint leaves out position " + i, 0, 0);
+            }
+        }
+        Generation rebuilt =
+                answer(new Raw(textOf(tokens, options), tokens.length, served.finishReason(), claimed), 0, tools);
+        if (!rebuilt.text().equals(served.text()) || !rebuilt.toolCalls().equals(served.toolCalls())) {
+            return new Replay(false, "the served answer is not what its tokens say", 0, 0);
+        }
+        long[] prompt = fit(messages, tools, options);
+        Sampler sampler = new Sampler(
+                options.temperature(),
+                options.topP(),
+                options.seed().isPresent() ? new Random(options.seed().getAsLong()) : new Random());
+        long endOfSequence = folder.endOfSequenceIds().iterator().next();
+        double largest = 0;
+        try (OnnxDecoder.Cache cache = decoder.newCache()) {
+            float[] logits = decoder.forward(prompt, cache);
+            for (int i = 0; i < steps; i++) {
+                double[] logprobs = logSoftmax(logits);
+                Fingerprint.Position p = recorded.get(i);
+                if (p != null) {
+                    long[] ids = p.ids();
+                    float[] said = p.logprobs();
+                    for (int k = 0; k < ids.length; k++) {
+                        if (ids[k] < 0 || ids[k] >= logprobs.length) {
+                            return new Replay(
+                                    false,
+                                    "position " + i + " names token " + ids[k] + ", not in the vocabulary",
+                                    i,
+                                    largest);
+                        }
+                        double gap = Math.abs(logprobs[(int) ids[k]] - said[k]);
+                        largest = Math.max(largest, gap);
+                        if (gap > tolerance) {
+                            return new Replay(
+                                    false,
+                                    String.format(
+                                            java.util.Locale.ROOT,
+                                            "at token %d the log-probability of token %d is %.4f in %s, the miner says %.4f",
+                                            i,
+                                            ids[k],
+                                            logprobs[(int) ids[k]],
+                                            identity(),
+                                            said[k]),
+                                    i,
+                                    largest);
+                        }
+                    }
+                }
+                long had = i < tokens.length ? tokens[i] : endOfSequence;
+                if (deterministic) {
+                    long pick = sampler.next(logits);
+                    boolean nearTie = options.temperature() == 0
+                            && had >= 0
+                            && had < logprobs.length
+                            && logprobs[(int) had] >= logprobs[(int) pick] - tolerance;
+                    boolean bothEnd = folder.endOfSequenceIds().contains(pick) && i == tokens.length;
+                    if (pick != had && !nearTie && !bothEnd) {
+                        return new Replay(
+                                false,
+                                "at token " + i + " " + identity() + " picks " + pick + ", the answer has " + had,
+                                i,
+                                largest);
+                    }
+                }
+                if (i < tokens.length) {
+                    logits = decoder.forward(new long[] {tokens[i]}, cache);
+                }
+            }
+        }
+        return new Replay(
+                true,
+                "all " + tokens.length + " tokens replayed"
+                        + (deterministic ? "" : " (sampled without a seed: log-probabilities only)"),
+                tokens.length,
+                largest);
+    }
+
+    /** The answer's text its tokens make, cut at the first stop string. */
+    private String textOf(long[] tokens, GenerationOptions options) {
+        String text = decode(tokens);
+        int stop = firstStop(text, options.stopStrings());
+        return stop >= 0 ? text.substring(0, stop) : text;
     }
 
     /** The tokens the answer must leave room for. */
@@ -226,7 +367,7 @@ public final class LocalModel implements AutoCloseable {
                 + answerReserve(options) + " of them kept for the answer: shorten the prompt or the tools");
     }
 
-    private record Raw(String text, int tokens, Generation.FinishReason reason) {}
+    private record Raw(String text, int tokens, Generation.FinishReason reason, Fingerprint fingerprint) {}
 
     /**
      * The generation loop. A piece of text is handed out once it cannot be an unfinished UTF-8
@@ -245,9 +386,11 @@ public final class LocalModel implements AutoCloseable {
         int count = 0;
         Generation.FinishReason reason = Generation.FinishReason.LENGTH;
         String text = "";
+        List<Fingerprint.Position> steps = new ArrayList<>();
         try (OnnxDecoder.Cache cache = decoder.newCache()) {
             float[] logits = decoder.forward(promptIds, cache);
             while (count < options.maxNewTokens()) {
+                steps.add(topK(count, logits));
                 long next = sampler.next(logits);
                 if (folder.endOfSequenceIds().contains(next)) {
                     reason = Generation.FinishReason.END_OF_SEQUENCE;
@@ -289,7 +432,68 @@ public final class LocalModel implements AutoCloseable {
                 onText.accept(visible.substring(emitted));
             }
         }
-        return new Raw(text, count, reason);
+        boolean eos = reason == Generation.FinishReason.END_OF_SEQUENCE;
+        int length = count + (eos ? 1 : 0);
+        List<Fingerprint.Position> kept = new ArrayList<>();
+        for (Fingerprint.Position p : steps.subList(0, Math.min(steps.size(), length))) {
+            if (Fingerprint.sampled(p.index(), length)) {
+                kept.add(p);
+            }
+        }
+        return new Raw(text, count, reason, new Fingerprint(identity(), Arrays.copyOf(generated, count), eos, kept));
+    }
+
+    /** The {@value Fingerprint#TOP_K} likeliest tokens at a step, with their log-probabilities. */
+    private static Fingerprint.Position topK(int index, float[] logits) {
+        double[] logprobs = logSoftmax(logits);
+        long[] ids = new long[Math.min(Fingerprint.TOP_K, logits.length)];
+        float[] values = new float[ids.length];
+        boolean[] taken = new boolean[logits.length];
+        for (int k = 0; k < ids.length; k++) {
+            int best = -1;
+            for (int i = 0; i < logits.length; i++) {
+                if (!taken[i] && (best < 0 || logits[i] > logits[best])) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            ids[k] = best;
+            values[k] = (float) logprobs[best];
+        }
+        return new Fingerprint.Position(index, ids, values);
+    }
+
+    private static double[] logSoftmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - log;
+        }
+        return out;
+    }
+
+    private volatile String identity;
+
+    /**
+     * The model's identity: a SHA-256 over the hashes of its weights, config, tokenizer and
+     * template files, as {@code sha256:HEX}. Two folders with the same files have the same
+     * identity, whatever they are called; a quantised copy has another. Computed once.
+     */
+    public String identity() {
+        String known = identity;
+        if (known == null) {
+            known = ModelIdentity.of(folder.directory());
+            identity = known;
+        }
+        return known;
     }
 
     long[] encode(String text) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,7 +28,18 @@ public final class MarketMiners {
     /** What one purchase through the market got: the answer, and what was paid to whom. */
     public record Bought(ChatResponse response, MinerClient.PaidAnswer purchase) {}
 
+    /** How long a miner whose answer this buyer disputed is passed over. */
+    public static final Duration AVOID_DISPUTED_FOR = Duration.ofDays(7);
+
+    private final Optional<SpotCheck> spotCheck;
+
     public MarketMiners(MarketRegistry market, Purchaser purchaser, Clock clock) {
+        this(market, purchaser, clock, Optional.empty());
+    }
+
+    /** With {@code spotCheck}, a share of the answers bought is replayed (see {@link MinerClient}). */
+    public MarketMiners(MarketRegistry market, Purchaser purchaser, Clock clock, Optional<SpotCheck> spotCheck) {
+        this.spotCheck = spotCheck;
         this.market = market;
         this.purchaser = purchaser;
         this.clock = clock;
@@ -41,17 +53,27 @@ public final class MarketMiners {
      * @throws InferenceException when no miner offers it within the cap, or every one failed
      */
     public Bought chat(String idempotencyKey, String model, ChatRequest request, Amount cap) {
-        List<Offer> offers = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap);
-        if (offers.isEmpty()) {
+        List<Offer> listed = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap);
+        if (listed.isEmpty()) {
             throw new InferenceException("no miner in the market registry " + market.address() + " offers '" + model
                     + "' for at most " + cap + "; 'cyberia market list' shows the offers");
+        }
+        // a miner this buyer disputed lately is not bought from again while another offers the model
+        java.util.Set<dev.cyberia.keystore.Address> disputed =
+                purchaser.disputedSince(clock.instant().minus(AVOID_DISPUTED_FOR));
+        List<Offer> offers =
+                listed.stream().filter(o -> !disputed.contains(o.offerer())).toList();
+        if (offers.isEmpty()) {
+            throw new InferenceException("every miner offering '" + model + "' within " + cap
+                    + " had a purchase disputed by this buyer in the last " + AVOID_DISPUTED_FOR.toDays()
+                    + " days; 'cyberia agent logs NAME' shows the disputes (PurchaseDisputed)");
         }
         Map<String, PaidMinerChatModel> byRoute = new LinkedHashMap<>();
         List<InferenceRouter.Route> routes = new ArrayList<>();
         for (Offer offer : offers) {
             Amount price = offer.priceIn(cap.asset());
             PaidMinerChatModel paid = new PaidMinerChatModel(
-                    new MinerClient(offer.endpoint(), cap, purchaser),
+                    new MinerClient(offer.endpoint(), cap, purchaser, spotCheck),
                     model,
                     idempotencyKey + "@" + offer.endpoint().getAuthority());
             String name = offer.endpoint().toString();

@@ -45,10 +45,18 @@ public final class MinerClient {
             Optional<String> dispute,
             boolean fromJournal) {}
 
+    private final Optional<SpotCheck> spotCheck;
+
     public MinerClient(URI miner, Amount maxPrice, Purchaser purchaser) {
+        this(miner, maxPrice, purchaser, Optional.empty());
+    }
+
+    /** With {@code spotCheck}, a share of the answers bought is replayed, and one that fails is disputed. */
+    public MinerClient(URI miner, Amount maxPrice, Purchaser purchaser, Optional<SpotCheck> spotCheck) {
         this.miner = miner;
         this.maxPrice = maxPrice;
         this.purchaser = purchaser;
+        this.spotCheck = spotCheck;
     }
 
     public URI miner() {
@@ -106,11 +114,18 @@ public final class MinerClient {
                         lost.seller(),
                         Optional.of(lost.dispute()),
                         false);
-            case Purchase.Outcome.Served served -> answer(purchase.payment().orElseThrow(), served, body);
+            case Purchase.Outcome.Served served ->
+                answer(purchase.payment().orElseThrow(), served, body, messages, tools, options);
         };
     }
 
-    private PaidAnswer answer(Payment payment, Purchase.Outcome.Served served, byte[] requestBody) {
+    private PaidAnswer answer(
+            Payment payment,
+            Purchase.Outcome.Served served,
+            byte[] requestBody,
+            List<Message> messages,
+            List<ToolDefinition> tools,
+            GenerationOptions options) {
         byte[] responseBody = served.answer().body();
         Optional<Receipt> receipt = Optional.empty();
         String problem = null;
@@ -138,6 +153,17 @@ public final class MinerClient {
             purchaser.dispute(payment, problem + " (" + miner + ", " + responseBody.length + " bytes)");
         }
         Generation generation = OpenAiWire.generation(answer);
+        if (problem == null && !served.fromJournal() && spotCheck.isPresent()) {
+            if (spotCheck.get().check(messages, tools, options, generation, served.price())
+                    instanceof SpotCheck.Verdict.Failed failed) {
+                problem = "spot check failed: " + abbreviated(failed.finding(), 400);
+                // the evidence: what the replay found, and the miner's own signed statement of what it sold
+                purchaser.dispute(
+                        payment,
+                        problem + " (" + miner + ")"
+                                + receipt.map(r -> "; receipt " + r.encode()).orElse(""));
+            }
+        }
         return new PaidAnswer(
                 generation.text(),
                 generation.toolCalls(),
@@ -150,6 +176,10 @@ public final class MinerClient {
                 served.seller(),
                 Optional.ofNullable(problem),
                 served.fromJournal());
+    }
+
+    private static String abbreviated(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private static byte[] requestBody(

@@ -163,6 +163,7 @@ public final class MinerServer implements AutoCloseable {
         if (!config.isFree() && (wallet == null || signer == null)) {
             throw new IllegalArgumentException("a priced miner needs its treasury and key");
         }
+        model.identity(); // hashes the weights once, before the first buyer waits for it
         try {
             MinerServer server = new MinerServer(config, model, wallet, signer, clock);
             server.http.start();
@@ -219,6 +220,7 @@ public final class MinerServer implements AutoCloseable {
             m.put("id", model.name());
             m.put("object", "model");
             m.put("owned_by", signer == null ? "cyberia" : signer.address().toString());
+            model.identity().ifPresent(id -> m.put("x_cyberia_model_hash", id));
             if (config.isFree()) {
                 send(exchange, 200, body);
                 return;

@@ -177,8 +177,12 @@ final class OpenAiWire {
         }
         choice.put("finish_reason", g.openAiFinishReason());
         body.set("usage", usage(g));
+        g.fingerprint().ifPresent(f -> body.set(FINGERPRINT, f.toJson()));
         return body;
     }
+
+    /** Where an answer carries its {@link Fingerprint}: beside OpenAI's fields, covered by the receipt. */
+    static final String FINGERPRINT = "x_cyberia_fingerprint";
 
     static ObjectNode usage(Generation g) {
         return JSON.createObjectNode()
@@ -202,6 +206,14 @@ final class OpenAiWire {
         JsonNode message = choice.path("message");
         List<FunctionCall> calls = functionCalls(message.path("tool_calls"));
         String finish = choice.path("finish_reason").asText("stop");
+        java.util.Optional<Fingerprint> fingerprint = java.util.Optional.empty();
+        if (answer.hasNonNull(FINGERPRINT)) {
+            try {
+                fingerprint = java.util.Optional.of(Fingerprint.fromJson(answer.get(FINGERPRINT)));
+            } catch (InferenceException malformed) {
+                // as good as none: a spot check of this answer fails for want of one
+            }
+        }
         return new Generation(
                 message.path("content").asText(""),
                 calls,
@@ -212,7 +224,8 @@ final class OpenAiWire {
                     case "tool_calls" -> Generation.FinishReason.TOOL_CALLS;
                     default ->
                         calls.isEmpty() ? Generation.FinishReason.END_OF_SEQUENCE : Generation.FinishReason.TOOL_CALLS;
-                });
+                },
+                fingerprint);
     }
 
     /** A LangChain4j request's generation settings, with the defaults every provider here uses. */

@@ -2,9 +2,6 @@ package dev.cyberia.tools;
 
 import dev.cyberia.agentcore.AgentDefinition;
 import dev.cyberia.agentcore.CallContext;
-import dev.cyberia.inference.GenerationOptions;
-import dev.cyberia.inference.MarketMiners;
-import dev.cyberia.inference.Message;
 import dev.cyberia.inference.MinerClient;
 import dev.cyberia.treasury.Amount;
 import dev.langchain4j.data.message.UserMessage;
@@ -30,28 +27,15 @@ public final class PaidInference {
                 .orElseThrow(() -> new IllegalStateException(
                         "no miner to buy from: set inference.miner (a URL) or inference.market: true"));
         Amount cap = Amount.parse(inference.maxPriceIn(context.mode()).toPlainString(), context.token());
-        String key = context.nextPurchaseKey();
-        MinerClient.PaidAnswer answer;
-        if (inference.miner().isPresent()) {
-            answer = new MinerClient(inference.miner().get(), cap, context.purchaser())
-                    .chat(
-                            key,
-                            inference.modelName(),
-                            List.of(Message.user(prompt)),
-                            GenerationOptions.greedy(maxTokens));
-        } else {
-            var market = context.market()
-                    .orElseThrow(() ->
-                            new IllegalStateException("inference.market is set but no market registry is configured"));
-            ChatRequest request = ChatRequest.builder()
-                    .messages(List.of(UserMessage.from(prompt)))
-                    .maxOutputTokens(maxTokens)
-                    .temperature(0.0)
-                    .build();
-            answer = new MarketMiners(market, context.purchaser(), Clock.systemUTC())
-                    .chat(key, inference.modelName(), request, cap)
-                    .purchase();
-        }
+        ChatRequest request = ChatRequest.builder()
+                .messages(List.of(UserMessage.from(prompt)))
+                .maxOutputTokens(maxTokens)
+                .temperature(0.0)
+                .build();
+        MinerClient.PaidAnswer answer = new InferencePurchases(
+                        inference, context.definitionFolder(), context.market(), Clock.systemUTC())
+                .buy(context.nextPurchaseKey(), request, cap, context.purchaser())
+                .purchase();
         context.recordInference(
                 answer.miner().toString(),
                 inference.modelName(),

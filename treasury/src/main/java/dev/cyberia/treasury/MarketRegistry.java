@@ -106,7 +106,7 @@ public final class MarketRegistry {
                 .sorted(Comparator.comparing(Offer::price)
                         .thenComparing(Comparator.comparing(Offer::updatedAt).reversed()))
                 .toList();
-        TreasuryMetrics.lookedUp(kind, !found.isEmpty());
+        TreasuryCounters.lookedUp(kind, !found.isEmpty());
         return found;
     }
 

@@ -15,4 +15,7 @@ public interface Purchaser {
      * whose receipt does not match), with the evidence; the money stays booked.
      */
     void dispute(Payment purchase, String evidence);
+
+    /** The sellers this buyer disputed a purchase of since {@code since}: whom to avoid. */
+    java.util.Set<dev.cyberia.keystore.Address> disputedSince(java.time.Instant since);
 }

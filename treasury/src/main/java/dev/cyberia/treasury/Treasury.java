@@ -205,16 +205,16 @@ public final class Treasury {
         requireOwnSigner(signer);
         try {
             Purchase bought = purchases.buy(order, signer, gate);
-            TreasuryMetrics.bought(bought);
+            TreasuryCounters.bought(bought);
             return bought;
         } catch (SellerUnreachableException e) {
-            TreasuryMetrics.notBought("unreachable");
+            TreasuryCounters.notBought("unreachable");
             throw e;
         } catch (OutcomeUnknownException e) {
-            TreasuryMetrics.notBought("outcome_unknown");
+            TreasuryCounters.notBought("outcome_unknown");
             throw e;
         } catch (TreasuryException e) {
-            TreasuryMetrics.notBought("refused");
+            TreasuryCounters.notBought("refused");
             throw e;
         }
     }
@@ -232,7 +232,17 @@ public final class Treasury {
             public void dispute(Payment purchase, String evidence) {
                 Treasury.this.dispute(purchase, evidence);
             }
+
+            @Override
+            public java.util.Set<Address> disputedSince(Instant since) {
+                return Treasury.this.disputedSince(since);
+            }
         };
+    }
+
+    /** The sellers this wallet disputed a purchase of since {@code since}. */
+    public java.util.Set<Address> disputedSince(Instant since) {
+        return store.disputedSellers(wallet, since);
     }
 
     /** Records a dispute against the seller of one of this wallet's settled purchases, with the evidence. */

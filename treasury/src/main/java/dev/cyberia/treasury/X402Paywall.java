@@ -270,7 +270,7 @@ public final class X402Paywall implements AutoCloseable {
     public Outcome charge(
             String paymentSignature, List<X402.Requirements> offered, X402.ResourceInfo resource, byte[] requestBody) {
         Outcome answer = decide(paymentSignature, offered, resource, requestBody);
-        TreasuryMetrics.charged(answer);
+        TreasuryCounters.charged(answer);
         return answer;
     }
 

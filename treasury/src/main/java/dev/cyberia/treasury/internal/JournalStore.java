@@ -673,6 +673,24 @@ public final class JournalStore {
         }
     }
 
+    /** The payees of {@code payer}'s purchases disputed since {@code since} (by when they were noted). */
+    public java.util.Set<Address> disputedSellers(Address payer, Instant since) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT payee FROM payments"
+                    + " WHERE payer = ? AND dispute IS NOT NULL AND updated_at >= ?")) {
+                ps.setString(1, payer.toString());
+                ps.setTimestamp(2, Timestamp.from(since));
+                java.util.Set<Address> out = new java.util.HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Address.parse(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** The seller's answer kept with a purchase, and the dispute recorded against it, if any. */
     public record PurchaseRecord(
             Optional<StoredResponse> response, Optional<String> dispute, Optional<String> reason) {}

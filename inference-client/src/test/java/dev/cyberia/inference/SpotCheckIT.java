@@ -1,0 +1,252 @@
+package dev.cyberia.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cyberia.keystore.DerivationPath;
+import dev.cyberia.keystore.Kdf;
+import dev.cyberia.keystore.KeyOrigin;
+import dev.cyberia.keystore.Keystore;
+import dev.cyberia.keystore.Mnemonic;
+import dev.cyberia.keystore.Passphrase;
+import dev.cyberia.keystore.Signer;
+import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.Asset;
+import dev.cyberia.treasury.Chain;
+import dev.cyberia.treasury.Devnet;
+import dev.cyberia.treasury.DevnetInfo;
+import dev.cyberia.treasury.MarketRegistry;
+import dev.cyberia.treasury.Offer;
+import dev.cyberia.treasury.OfferDraft;
+import dev.cyberia.treasury.Payment;
+import dev.cyberia.treasury.PurchaseGate;
+import dev.cyberia.treasury.Purchaser;
+import dev.cyberia.treasury.TestDatabases;
+import dev.cyberia.treasury.TokenDomain;
+import dev.cyberia.treasury.Treasury;
+import dev.cyberia.treasury.TreasuryDatabase;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Buyers that check what they bought, on a real anvil with real payments: an honest miner selling
+ * the tiny model passes every check; an impostor selling the tiny model's 8-bit stand-in under its
+ * name and identity is caught at its first checked answer, disputed with its own receipt as
+ * evidence, and passed over in the market for the honest miner.
+ */
+class SpotCheckIT {
+    static final Path INT8 =
+            Path.of("../models/tiny-chat-int8").toAbsolutePath().normalize();
+    static Devnet devnet;
+    static Chain chain;
+    static Asset cyb;
+    static DevnetInfo info;
+    static LocalModel honestModel;
+    static LocalModel cheapModel;
+    static LocalModel reference;
+    static final List<TreasuryDatabase> databases = new ArrayList<>();
+    static MinerServer honest;
+    static MinerServer impostor;
+    static Signer honestKey;
+    static Signer impostorKey;
+    static Signer buyerKey;
+    static Treasury buyer;
+
+    /** A dishonest miner's model: runs the cheap stand-in, and says it is the listed model. */
+    record Impostor(LocalModel runs, String claimsName, String claimsIdentity) implements ChatBackend {
+        @Override
+        public String name() {
+            return claimsName;
+        }
+
+        @Override
+        public Optional<String> identity() {
+            return Optional.of(claimsIdentity);
+        }
+
+        @Override
+        public Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+            return relabel(runs.chat(messages, tools, options));
+        }
+
+        @Override
+        public Generation chatStreaming(
+                List<Message> messages,
+                List<ToolDefinition> tools,
+                GenerationOptions options,
+                Consumer<String> onText) {
+            return relabel(runs.chatStreaming(messages, tools, options, onText));
+        }
+
+        private Generation relabel(Generation g) {
+            Fingerprint f = g.fingerprint().orElseThrow();
+            return new Generation(
+                    g.text(),
+                    g.toolCalls(),
+                    g.promptTokens(),
+                    g.completionTokens(),
+                    g.finishReason(),
+                    Optional.of(new Fingerprint(claimsIdentity, f.tokens(), f.endOfSequence(), f.positions())));
+        }
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path home = Files.createTempDirectory("cyberia-spot-check-it");
+        devnet = Devnet.at(home);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        info = devnet.up(port);
+        chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
+        cyb = Asset.token("CYB", 6, info.token());
+        Keystore keystore = Keystore.open(home);
+        try (Mnemonic dev =
+                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
+            for (String[] k : new String[][] {{"honest", "7"}, {"impostor", "8"}, {"buyer", "9"}}) {
+                keystore.importMnemonic(
+                        k[0],
+                        dev,
+                        Passphrase.empty(),
+                        DerivationPath.ethereum(Integer.parseInt(k[1])),
+                        Passphrase.wrap("pw".toCharArray()),
+                        Kdf.LIGHT,
+                        KeyOrigin.MNEMONIC);
+            }
+        }
+        honestKey = keystore.unlock("honest", Passphrase.wrap("pw".toCharArray()));
+        impostorKey = keystore.unlock("impostor", Passphrase.wrap("pw".toCharArray()));
+        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
+        buyer = wallet(buyerKey);
+        buyer.setPolicy(buyer.policy().withChannelDeposit(0));
+        honestModel = LocalModel.open(LocalModelTest.TINY);
+        cheapModel = LocalModel.open(INT8);
+        reference = LocalModel.open(LocalModelTest.TINY);
+        TokenDomain domain = new TokenDomain("ComputeToken", "1", Devnet.CHAIN_ID, info.token());
+        honest = MinerServer.start(
+                MinerServer.Config.local(0, Amount.parse("0.02", cyb), domain),
+                ChatBackend.local(honestModel),
+                wallet(honestKey),
+                honestKey,
+                Clock.systemUTC());
+        impostor = MinerServer.start( // cheaper: a buyer that only compares prices picks it
+                MinerServer.Config.local(0, Amount.parse("0.01", cyb), domain),
+                new Impostor(cheapModel, honestModel.name(), honestModel.identity()),
+                wallet(impostorKey),
+                impostorKey,
+                Clock.systemUTC());
+    }
+
+    static Treasury wallet(Signer key) {
+        TreasuryDatabase db = TestDatabases.fresh();
+        databases.add(db);
+        return Treasury.open(db, chain, cyb, key.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+    }
+
+    @AfterAll
+    static void stop() {
+        honest.close();
+        impostor.close();
+        honestModel.close();
+        cheapModel.close();
+        reference.close();
+        databases.forEach(TreasuryDatabase::close);
+        devnet.down();
+    }
+
+    static final List<String> ASKS = List.of("ping", "hello there", "What can you do?", "Say something short.");
+
+    private static Purchaser purchaser() {
+        return buyer.purchaser(buyerKey, PurchaseGate.NONE);
+    }
+
+    private static SpotCheck everyAnswer() {
+        return new SpotCheck(new SpotCheck.Policy(1.0, Optional.empty(), 0.01), reference, new Random(1));
+    }
+
+    @Test
+    void theModelsIdentity_namesItsFiles_notItsFolder() {
+        assertThat(honestModel.identity()).startsWith("sha256:").isEqualTo(reference.identity());
+        assertThat(cheapModel.identity()).startsWith("sha256:").isNotEqualTo(honestModel.identity());
+    }
+
+    @Test
+    void anHonestMiner_passesEveryCheck_andIsNeverDisputed() {
+        MinerClient client =
+                new MinerClient(honest.baseUri(), Amount.parse("0.05", cyb), purchaser(), Optional.of(everyAnswer()));
+        for (String ask : ASKS) {
+            MinerClient.PaidAnswer answer =
+                    client.chat("honest:" + ask, "tiny-chat", List.of(Message.user(ask)), GenerationOptions.greedy(24));
+            assertThat(answer.dispute()).as("checking '%s'", ask).isEmpty();
+            assertThat(answer.receipt()).isPresent();
+        }
+        assertThat(buyer.disputedSince(Instant.EPOCH)).doesNotContain(honestKey.address());
+    }
+
+    @Test
+    void anImpostor_isCaughtAtItsFirstCheckedAnswer_disputedWithItsReceipt_andPassedOverInTheMarket() {
+        MarketRegistry market = new MarketRegistry(chain, info.registry());
+        for (var seller :
+                List.of(new Object[] {honestKey, honest, "0.02"}, new Object[] {impostorKey, impostor, "0.01"})) {
+            Signer key = (Signer) seller[0];
+            devnet.fund(key.address(), new BigInteger("1000000000000000000"), BigInteger.ZERO);
+            market.publish(
+                    OfferDraft.parse(
+                            Offer.Kind.INFERENCE,
+                            "tiny-chat",
+                            ((MinerServer) seller[1]).baseUri().toString(),
+                            (String) seller[2],
+                            cyb),
+                    wallet(key),
+                    key);
+        }
+        MarketMiners miners = new MarketMiners(market, purchaser(), Clock.systemUTC(), Optional.of(everyAnswer()));
+        ChatRequest ask = ChatRequest.builder()
+                .messages(UserMessage.from("ping"))
+                .maxOutputTokens(24)
+                .temperature(0.0)
+                .build();
+
+        MarketMiners.Bought first = miners.chat("market:1", "tiny-chat", ask, Amount.parse("0.05", cyb));
+        assertThat(first.purchase().seller())
+                .as("the cheaper offer is tried first")
+                .isEqualTo(impostorKey.address());
+        assertThat(first.purchase().dispute())
+                .as("its answer is not what tiny-chat answers")
+                .hasValueSatisfying(d -> assertThat(d).startsWith("spot check failed: "));
+        Payment disputed = buyer.recentPayments(10).stream()
+                .filter(p -> p.payee().equals(impostorKey.address()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(buyer.disputeOf(disputed.id()))
+                .as("the evidence: what the replay found, and the impostor's signed receipt")
+                .hasValueSatisfying(
+                        e -> assertThat(e).contains("spot check failed").contains("; receipt "));
+        String receipt = buyer.disputeOf(disputed.id()).orElseThrow().replaceAll(".*; receipt ", "");
+        assertThat(Receipt.decode(receipt).miner()).isEqualTo(impostorKey.address());
+        assertThat(Receipt.decode(receipt).model()).isEqualTo("tiny-chat");
+        assertThat(buyer.disputedSince(Instant.now().minusSeconds(600))).contains(impostorKey.address());
+
+        MarketMiners.Bought second = miners.chat("market:2", "tiny-chat", ask, Amount.parse("0.05", cyb));
+        assertThat(second.purchase().seller())
+                .as("the impostor is passed over for the honest miner, dearer as it is")
+                .isEqualTo(honestKey.address());
+        assertThat(second.purchase().dispute()).isEmpty();
+    }
+}
