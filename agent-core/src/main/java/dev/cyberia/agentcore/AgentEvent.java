@@ -122,4 +122,21 @@ public sealed interface AgentEvent {
 
     /** A move on the autonomy ladder, with the rule and the figures that decided it. */
     record TierChanged(Tier from, Tier to, String rule, String figures) implements AgentEvent {}
+
+    /**
+     * The agent's ERC-8004 identity, registered (or pointed at a new registration file) by its node.
+     *
+     * @param agentRegistry {@code eip155:CHAIN:IDENTITY_REGISTRY}
+     * @param outcome "registered", or why not
+     */
+    record IdentityRegistered(long agentId, String agentRegistry, String agentURI, String outcome)
+            implements AgentEvent {}
+
+    /**
+     * A rating the agent gave a seller in the ERC-8004 reputation registry after a purchase: 100
+     * for a purchase served, -100 for one disputed, with the hash of a feedback file that carries the
+     * x402 proof of payment (and the dispute's evidence).
+     */
+    record FeedbackGiven(String seller, long agentId, int value, String tag, String feedbackHash, String outcome)
+            implements AgentEvent {}
 }

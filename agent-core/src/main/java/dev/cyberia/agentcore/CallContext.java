@@ -81,6 +81,11 @@ public final class CallContext {
         return tick.market();
     }
 
+    /** The ERC-8004 registries (identities, reputation), when the chain has them. */
+    public Optional<dev.cyberia.treasury.TrustRegistries> trust() {
+        return tick.trust();
+    }
+
     /** The agent's wallet balance of its token, on chain (what it can send now). */
     public Amount balance() {
         return tick.treasury().balance(tick.token());

@@ -16,11 +16,23 @@ public record LoadedAgent(
         Supplier<Signer> signer,
         Planner planner,
         Toolbox toolbox,
-        Optional<MarketRegistry> market) {
+        Optional<MarketRegistry> market,
+        Optional<dev.cyberia.treasury.TrustRegistries> trust) {
 
-    /** An agent with no market registry. */
+    /** An agent with no market registry and no ERC-8004 registries. */
     public LoadedAgent(
             AgentDefinition definition, Treasury treasury, Supplier<Signer> signer, Planner planner, Toolbox toolbox) {
-        this(definition, treasury, signer, planner, toolbox, Optional.empty());
+        this(definition, treasury, signer, planner, toolbox, Optional.empty(), Optional.empty());
+    }
+
+    /** An agent with a market registry and no ERC-8004 registries. */
+    public LoadedAgent(
+            AgentDefinition definition,
+            Treasury treasury,
+            Supplier<Signer> signer,
+            Planner planner,
+            Toolbox toolbox,
+            Optional<MarketRegistry> market) {
+        this(definition, treasury, signer, planner, toolbox, market, Optional.empty());
     }
 }

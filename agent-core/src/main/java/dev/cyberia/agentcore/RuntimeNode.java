@@ -126,6 +126,9 @@ public final class RuntimeNode implements AutoCloseable {
         return t;
     });
 
+    /** ERC-8004: identities for the agents sold here, ratings after their purchases. */
+    private final Trust trust;
+
     private RuntimeNode(
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
         this.id = ManagementFactory.getRuntimeMXBean().getName() + "-"
@@ -136,6 +139,7 @@ public final class RuntimeNode implements AutoCloseable {
         this.clock = clock;
         this.heartbeats = new Heartbeats(config.threads(), this::fire, store, clock);
         this.runtime = new AgentRuntime(store, events, assembler, heartbeats::followUp, ladder, clock);
+        this.trust = new Trust(store, events, runtime, market, clock);
         this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cyberia-node-sync");
             t.setDaemon(true);
@@ -166,6 +170,7 @@ public final class RuntimeNode implements AutoCloseable {
                         config.settlement());
                 store.setShop(node.id, node.shop.baseUri());
             }
+            events.addListener(node.trust);
             node.syncOnce();
             long every = config.syncEvery().toMillis();
             node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
@@ -307,6 +312,7 @@ public final class RuntimeNode implements AutoCloseable {
         if (shop != null && !definition.sells().isEmpty()) {
             URI base = shop.baseUri();
             market.submit(() -> publishOffers(agent.name(), base));
+            trust.register(agent.name(), base);
         }
     }
 
@@ -398,6 +404,7 @@ public final class RuntimeNode implements AutoCloseable {
             return;
         }
         sync.shutdown(); // never interrupt a thread that may be writing to the database
+        events.removeListener(trust);
         market.shutdown();
         try {
             sync.awaitTermination(30, TimeUnit.SECONDS);

@@ -182,8 +182,9 @@ public final class SkillShop implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String[] parts = exchange.getRequestURI().getPath().split("/");
-            // "", "agents", NAME, "skills" [, SKILL]
-            if (parts.length < 4 || parts.length > 5 || !parts[3].equals("skills")) {
+            // "", "agents", NAME, "skills" [, SKILL] | "registration.json"
+            boolean registration = parts.length == 4 && parts[3].equals("registration.json");
+            if (!registration && (parts.length < 4 || parts.length > 5 || !parts[3].equals("skills"))) {
                 send(exchange, 404, error("not found; use GET /agents/NAME/skills", "not_found"));
                 return;
             }
@@ -211,6 +212,10 @@ public final class SkillShop implements AutoCloseable {
                 return;
             }
             LoadedAgent agent = runtime.load(record.get());
+            if (registration) {
+                send(exchange, 200, registration(record.get(), agent));
+                return;
+            }
             if (parts.length == 4) {
                 if (!exchange.getRequestMethod().equals("GET")) {
                     send(exchange, 405, error("use GET", "invalid_request"));
@@ -228,6 +233,30 @@ public final class SkillShop implements AutoCloseable {
             LOG.warn("skill shop: {}", e.toString());
             send(exchange, 500, error("the agent could not serve this: " + e.getMessage(), "server_error"));
         }
+    }
+
+    /**
+     * The agent's ERC-8004 registration file: what it is, where its skills are sold (over x402),
+     * and its identity in the registry, once registered.
+     */
+    private ObjectNode registration(AgentRecord record, LoadedAgent agent) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("type", "https://eips.ethereum.org/EIPS/eip-8004#registration-v1");
+        body.put("name", record.name());
+        body.put("description", agent.definition().purpose());
+        ArrayNode services = body.putArray("services");
+        services.addObject().put("name", "web").put("endpoint", baseUri() + "/agents/" + record.name() + "/skills");
+        body.put("x402Support", true);
+        body.put("active", record.state() == AgentState.RUNNING);
+        ArrayNode registrations = body.putArray("registrations");
+        agent.trust()
+                .ifPresent(trust -> trust.agentOf(record.address())
+                        .ifPresent(identity -> registrations
+                                .addObject()
+                                .put("agentId", identity.agentId())
+                                .put("agentRegistry", trust.agentRegistry())));
+        body.putArray("supportedTrust").add("reputation");
+        return body;
     }
 
     private ObjectNode catalogue(AgentRecord record, LoadedAgent agent) {

@@ -262,6 +262,10 @@ public final class TickContext {
         };
     }
 
+    java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust() {
+        return loaded.trust();
+    }
+
     java.util.Optional<dev.cyberia.treasury.MarketRegistry> market() {
         return loaded.market();
     }

@@ -44,6 +44,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final Chain chain;
     private final Asset token;
     private final java.util.Optional<MarketRegistry> market;
+    private final java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust;
     private final Keystore keystore;
     private final AgentStore store;
     private final Passphrase passphrase;
@@ -63,6 +64,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             Chain chain,
             Asset token,
             java.util.Optional<MarketRegistry> market,
+            java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust,
             Keystore keystore,
             Passphrase passphrase,
             Clock clock) {
@@ -72,6 +74,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         this.chain = chain;
         this.token = token;
         this.market = market;
+        this.trust = trust;
         this.keystore = keystore;
         this.passphrase = passphrase;
         this.clock = clock;
@@ -102,7 +105,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                         .map(i -> Planners.llm(model(i, record.definitionPath().getParent(), treasury, signer)))
                         .orElseGet(Planners::routine)
                 : Planners.routine();
-        return new LoadedAgent(definition, treasury, signer, planner, toolbox, market);
+        return new LoadedAgent(definition, treasury, signer, planner, toolbox, market, trust);
     }
 
     private PlannerModel model(
@@ -125,7 +128,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             }
 
             private final dev.cyberia.tools.InferencePurchases purchases =
-                    new dev.cyberia.tools.InferencePurchases(inference, definitionDir, market, clock);
+                    new dev.cyberia.tools.InferencePurchases(inference, definitionDir, market, trust, clock);
 
             @Override
             public PricedAnswer chat(ChatRequest request, SurvivalMode mode, String purchaseKey) {

@@ -426,6 +426,23 @@ final class AgentCommand extends CommandGroup {
                 doc.put("spentToday", spentToday.toString());
                 java.util.Optional<Long> brokenAt = agents.events.verify(name); // walks the whole chain: once
                 doc.put("chainIntact", brokenAt.isEmpty());
+                // its ERC-8004 identity and what its clients said of it
+                java.util.Optional<dev.cyberia.treasury.TrustRegistries.Identity> identity =
+                        chain.trust().flatMap(t -> t.agentOf(a.address()));
+                java.util.Optional<dev.cyberia.treasury.TrustRegistries.Reputation> reputation =
+                        identity.flatMap(i -> chain.trust().map(t -> t.reputation(i.agentId())));
+                identity.ifPresent(i -> {
+                    ObjectNode id = doc.putObject("identity");
+                    id.put("agentId", i.agentId());
+                    id.put("agentRegistry", chain.trust().get().agentRegistry());
+                    id.put("agentURI", i.agentURI());
+                });
+                reputation.ifPresent(r -> {
+                    ObjectNode rep = doc.putObject("reputation");
+                    rep.put("ratings", r.count());
+                    rep.put("average", r.average().stripTrailingZeros().toPlainString());
+                    rep.put("clients", r.clients());
+                });
                 progress.ifPresent(p -> {
                     ObjectNode next = doc.putObject("nextTier");
                     next.put("tier", p.toward().name());
@@ -460,6 +477,11 @@ final class AgentCommand extends CommandGroup {
                         .append("/day, runway ")
                         .append(runway)
                         .append(System.lineSeparator());
+                identity.ifPresent(i -> text.append("  ERC-8004 agent #")
+                        .append(i.agentId())
+                        .append(", reputation ")
+                        .append(reputation.map(Object::toString).orElse("unrated"))
+                        .append(System.lineSeparator()));
                 text.append("  today: earned ")
                         .append(earnedToday)
                         .append(" selling skills, received ")

@@ -59,9 +59,14 @@ final class ChainOptions {
             Chain chain,
             Asset token,
             java.util.Optional<MarketRegistry> market,
-            java.util.Optional<String> declaredDomain) {
-        Resolved(Chain chain, Asset token, java.util.Optional<MarketRegistry> market) {
-            this(chain, token, market, java.util.Optional.empty());
+            java.util.Optional<String> declaredDomain,
+            java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust) {
+        Resolved(
+                Chain chain,
+                Asset token,
+                java.util.Optional<MarketRegistry> market,
+                java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust) {
+            this(chain, token, market, java.util.Optional.empty(), trust);
         }
 
         /** The wallet's treasury on this chain, keeping books in this token, in {@code db}. */
@@ -97,6 +102,7 @@ final class ChainOptions {
         String tokenText = token != null ? token : env.variable("CYBERIA_TOKEN");
         String registryText = registry != null ? registry : env.variable("CYBERIA_REGISTRY");
         String domainText = tokenDomain != null ? tokenDomain : env.variable("CYBERIA_TOKEN_DOMAIN");
+        String trustText = env.variable("CYBERIA_TRUST_REGISTRIES");
         if (preset != null) {
             if (rpcUrl == null) {
                 throw new CliInputException("--network " + preset.name() + " needs --rpc URL (a JSON-RPC endpoint of"
@@ -130,6 +136,10 @@ final class ChainOptions {
             if (registryText == null && info.registry() != null) {
                 registryText = info.registry().toString();
             }
+            if (trustText == null && info.trust() != null) {
+                trustText = info.trust().identity() + "," + info.trust().reputation() + ","
+                        + info.trust().validation();
+            }
         }
         if (id == null || tokenText == null) {
             throw new CliInputException("with --rpc, also give --chain-id and --token (or CYBERIA_CHAIN_ID and"
@@ -146,7 +156,24 @@ final class ChainOptions {
                 chain,
                 Asset.readFrom(chain, Address.parse(tokenText.trim())),
                 market,
-                java.util.Optional.ofNullable(domainText));
+                java.util.Optional.ofNullable(domainText),
+                java.util.Optional.ofNullable(trustText)
+                        .map(t -> new dev.cyberia.treasury.TrustRegistries(chain, trust(t))));
+    }
+
+    /** {@code CYBERIA_TRUST_REGISTRIES}: the ERC-8004 identity, reputation and validation registries, in that order. */
+    private static dev.cyberia.treasury.TrustRegistries.Addresses trust(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("three addresses");
+            }
+            return new dev.cyberia.treasury.TrustRegistries.Addresses(
+                    Address.parse(parts[0].trim()), Address.parse(parts[1].trim()), Address.parse(parts[2].trim()));
+        } catch (RuntimeException e) {
+            throw new CliInputException("CYBERIA_TRUST_REGISTRIES is the ERC-8004 identity, reputation and validation"
+                    + " registries' addresses, comma-separated; got '" + text + "'");
+        }
     }
 
     private static long parseId(String text) {

@@ -37,13 +37,31 @@ final class MarketCommand extends CommandGroup {
             Offer.Kind only = kind == null ? null : parseKind(kind);
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             MarketRegistry market = chain.requireMarket();
-            List<Offer> offers = (all ? market.all() : market.active())
+            List<Offer> listed = (all ? market.all() : market.active())
                     .stream()
                             .filter(o -> only == null || o.kind() == only)
                             .sorted(java.util.Comparator.comparing(Offer::kind)
                                     .thenComparing(Offer::price)
                                     .thenComparing(Offer::id))
                             .toList();
+            // with the ERC-8004 registries: each seller's reputation, and prices weighed by it as buyers weigh them
+            java.util.Map<dev.cyberia.keystore.Address, String> reputations = new java.util.HashMap<>();
+            List<Offer> offers = listed;
+            if (chain.trust().isPresent()) {
+                dev.cyberia.treasury.TrustRegistries trust = chain.trust().get();
+                offers = new java.util.ArrayList<>();
+                for (Offer.Kind k : Offer.Kind.values()) {
+                    offers.addAll(trust.ranked(
+                            listed.stream().filter(o -> o.kind() == k).toList()));
+                }
+                for (Offer o : offers) {
+                    reputations.computeIfAbsent(
+                            o.offerer(),
+                            seller -> trust.agentOf(seller)
+                                    .map(i -> "#" + i.agentId() + " " + trust.reputation(i.agentId()))
+                                    .orElse("no identity"));
+                }
+            }
             ObjectNode n = Json.object();
             n.put("registry", market.address().toString());
             ArrayNode rows = n.putArray("offers");
@@ -62,6 +80,9 @@ final class MarketCommand extends CommandGroup {
                 r.put("offerer", o.offerer().toString());
                 r.put("active", o.active());
                 r.put("updatedAt", o.updatedAt().toString());
+                if (reputations.containsKey(o.offerer())) {
+                    r.put("reputation", reputations.get(o.offerer()));
+                }
                 com.fasterxml.jackson.databind.node.ArrayNode schemes = r.putArray("schemes");
                 o.schemes().stream().sorted(java.util.Comparator.reverseOrder()).forEach(schemes::add);
                 human.append(System.lineSeparator())
@@ -74,7 +95,10 @@ final class MarketCommand extends CommandGroup {
                                 o.offerer(),
                                 o.endpoint(),
                                 o.takesChannels() ? "exact, channel" : "exact",
-                                o.active() ? "" : "  (withdrawn)"));
+                                (o.active() ? "" : "  (withdrawn)")
+                                        + (reputations.containsKey(o.offerer())
+                                                ? "  reputation " + reputations.get(o.offerer())
+                                                : "")));
             }
             if (offers.isEmpty()) {
                 human.append(System.lineSeparator())

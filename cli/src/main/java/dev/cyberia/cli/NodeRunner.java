@@ -64,6 +64,7 @@ final class NodeRunner {
                 chain.chain(),
                 chain.token(),
                 chain.market(),
+                chain.trust(),
                 command.keystore(),
                 passphrase,
                 command.environment().clock());

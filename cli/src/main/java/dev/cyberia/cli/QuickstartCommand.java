@@ -100,7 +100,11 @@ final class QuickstartCommand extends Subcommand {
         Chain chain = Chain.connect(info.rpcUrl(), info.chainId());
         Asset cyb = Asset.readFrom(chain, info.token());
         MarketRegistry market = new MarketRegistry(chain, info.registry());
-        ChainOptions.Resolved resolved = new ChainOptions.Resolved(chain, cyb, Optional.of(market));
+        ChainOptions.Resolved resolved = new ChainOptions.Resolved(
+                chain,
+                cyb,
+                Optional.of(market),
+                Optional.ofNullable(info.trust()).map(t -> new dev.cyberia.treasury.TrustRegistries(chain, t)));
         say("devnet " + info.rpcUrl() + (devnetWasUp ? " (already running)" : " (started)") + ", CYB " + info.token()
                 + ", market " + info.registry());
 

@@ -44,6 +44,7 @@ class AgentAssemblySpawnTest {
                     null,
                     null,
                     java.util.Optional.empty(),
+                    java.util.Optional.empty(),
                     keystore,
                     Passphrase.wrap("node-pass".toCharArray()),
                     Clock.systemUTC())) {

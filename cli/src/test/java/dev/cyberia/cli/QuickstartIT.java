@@ -80,7 +80,7 @@ class QuickstartIT {
     }
 
     /** What a newcomer watching the quickstart's dashboard saw, before the quickstart ended. */
-    record Watched(boolean climbed, boolean earnedAndPaid, boolean metrics, String counted) {}
+    record Watched(boolean climbed, boolean earnedAndPaid, boolean metrics, String counted, String registration) {}
 
     /** Looks at the dashboard every two seconds, over HTTP as the page does, while the quickstart runs. */
     static Watched watchTheDashboard(CompletableFuture<CliRun.Result> running) throws Exception {
@@ -90,7 +90,9 @@ class QuickstartIT {
         boolean earnedAndPaid = false;
         boolean metrics = false;
         String counted = "";
-        while (!running.isDone() && !(climbed && earnedAndPaid && metrics)) {
+        String registration = "";
+        URI shop = URI.create("http://127.0.0.1:" + ports[5] + "/agents/scribe/registration.json");
+        while (!running.isDone() && !(climbed && earnedAndPaid && metrics && registration.contains("agentId"))) {
             Thread.sleep(2000);
             try {
                 HttpResponse<String> page = http.send(
@@ -99,6 +101,11 @@ class QuickstartIT {
                         HttpResponse.BodyHandlers.ofString());
                 if (page.statusCode() != 200) {
                     continue;
+                }
+                HttpResponse<String> file =
+                        http.send(HttpRequest.newBuilder(shop).build(), HttpResponse.BodyHandlers.ofString());
+                if (file.statusCode() == 200) {
+                    registration = file.body();
                 }
                 JsonNode scribe = JSON.readTree(page.body());
                 for (JsonNode move : scribe.path("tiers")) {
@@ -130,7 +137,7 @@ class QuickstartIT {
                 // not up yet
             }
         }
-        return new Watched(climbed, earnedAndPaid, metrics, counted);
+        return new Watched(climbed, earnedAndPaid, metrics, counted, registration);
     }
 
     /** Whether a series with all these labels has counted something. */
@@ -204,6 +211,23 @@ class QuickstartIT {
                 .as("income over inference and gas: %s", books)
                 .isPositive();
         assertThat(JSON.readTree(status.out()).path("tier").asText()).isEqualTo("AGENT");
+        JsonNode identity = JSON.readTree(status.out()).path("identity");
+        assertThat(identity.path("agentRegistry").asText())
+                .as("the node registered the scribe in the ERC-8004 identity registry")
+                .startsWith("eip155:31337:0x");
+        assertThat(identity.path("agentURI").asText()).endsWith("/agents/scribe/registration.json");
+        assertThat(watched.registration())
+                .as("the scribe's registration file, as its shop served it")
+                .contains("\"agentId\":" + identity.path("agentId").asLong())
+                .contains("eip-8004#registration-v1");
+        assertThat(customer)
+                .as("the customer rated the scribe after a purchase, with the x402 proof of payment")
+                .anyMatch(e -> e.path("type").asText().equals("FeedbackGiven")
+                        && e.path("outcome").asText().equals("rated")
+                        && e.path("value").asInt() == 100);
+        JsonNode reputation = JSON.readTree(status.out()).path("reputation");
+        assertThat(reputation.path("ratings").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(reputation.path("average").asText()).isEqualTo("100");
 
         CliRun.Result market = cli.run("--json", "market", "list");
         assertThat(market.exitCode()).as(market.err()).isZero();

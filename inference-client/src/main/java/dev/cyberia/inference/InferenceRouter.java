@@ -28,7 +28,17 @@ public final class InferenceRouter implements ChatModel {
      *
      * @param pricePerRequest zero for local or unpaid endpoints
      */
-    public record Route(String name, ChatModel model, boolean toolCalling, Amount pricePerRequest) {}
+    public record Route(
+            String name, ChatModel model, boolean toolCalling, Amount pricePerRequest, java.math.BigDecimal weight) {
+        public Route(String name, ChatModel model, boolean toolCalling, Amount pricePerRequest) {
+            this(name, model, toolCalling, pricePerRequest, java.math.BigDecimal.ONE);
+        }
+
+        /** The price as the router compares it: weighed (by a seller's reputation, say); the cap is on the price. */
+        java.math.BigDecimal weighedPrice() {
+            return new java.math.BigDecimal(pricePerRequest.baseUnits()).multiply(weight);
+        }
+    }
 
     /** What the router did for one request. */
     public record Choice(String route, Amount price, Duration took, List<String> fellBackFrom) {}
@@ -71,7 +81,7 @@ public final class InferenceRouter implements ChatModel {
         }
         usable.sort(Comparator.<Route, Boolean>comparing(r -> recentlyDisputed(r, now))
                 .thenComparing(r -> recentlyFailed(r, now))
-                .thenComparing(Route::pricePerRequest)
+                .thenComparing(Route::weighedPrice)
                 .thenComparing(r -> latency.getOrDefault(r.name(), Duration.ZERO)));
         return usable;
     }

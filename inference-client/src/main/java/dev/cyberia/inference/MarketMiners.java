@@ -32,6 +32,7 @@ public final class MarketMiners {
     public static final Duration AVOID_DISPUTED_FOR = Duration.ofDays(7);
 
     private final Optional<SpotCheck> spotCheck;
+    private final Optional<dev.cyberia.treasury.TrustRegistries> trust;
 
     public MarketMiners(MarketRegistry market, Purchaser purchaser, Clock clock) {
         this(market, purchaser, clock, Optional.empty());
@@ -39,6 +40,20 @@ public final class MarketMiners {
 
     /** With {@code spotCheck}, a share of the answers bought is replayed (see {@link MinerClient}). */
     public MarketMiners(MarketRegistry market, Purchaser purchaser, Clock clock, Optional<SpotCheck> spotCheck) {
+        this(market, purchaser, clock, spotCheck, Optional.empty());
+    }
+
+    /**
+     * With {@code trust}, each miner's price is weighed by its reputation in the ERC-8004 registry
+     * ({@link dev.cyberia.treasury.TrustRegistries#weightOf}) when choosing; the cap stays on the price.
+     */
+    public MarketMiners(
+            MarketRegistry market,
+            Purchaser purchaser,
+            Clock clock,
+            Optional<SpotCheck> spotCheck,
+            Optional<dev.cyberia.treasury.TrustRegistries> trust) {
+        this.trust = trust;
         this.spotCheck = spotCheck;
         this.market = market;
         this.purchaser = purchaser;
@@ -78,7 +93,12 @@ public final class MarketMiners {
                     idempotencyKey + "@" + offer.endpoint().getAuthority());
             String name = offer.endpoint().toString();
             if (byRoute.putIfAbsent(name, paid) == null) {
-                routes.add(new InferenceRouter.Route(name, paid, true, price));
+                routes.add(new InferenceRouter.Route(
+                        name,
+                        paid,
+                        true,
+                        price,
+                        trust.map(t -> t.weightOf(offer.offerer())).orElse(java.math.BigDecimal.ONE)));
             }
         }
         AtomicReference<InferenceRouter.Choice> chosen = new AtomicReference<>();

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How an agent buys inference, for its planner and its skills alike: from the miner its
  * definition names ({@code inference.miner}) or the cheapest in the market ({@code inference.market:
- * true}), and, with {@code inference.verify}, a share of the answers replayed through the agent's
- * own copy of the model, a failed check disputed and its miner passed over.
+ * true}: prices weighed by the miners' ERC-8004 reputations where the chain has the registries), and,
+ * with {@code inference.verify}, a share of the answers replayed through the agent's own copy of the
+ * model, a failed check disputed and its miner passed over.
  */
 public final class InferencePurchases {
     /** Reference models, opened once per folder for the whole node. */
@@ -29,6 +30,7 @@ public final class InferencePurchases {
 
     private final AgentDefinition.Inference inference;
     private final Optional<MarketRegistry> market;
+    private final Optional<dev.cyberia.treasury.TrustRegistries> trust;
     private final Clock clock;
     private final Optional<SpotCheck> spotCheck;
 
@@ -37,13 +39,18 @@ public final class InferencePurchases {
      * @throws IllegalArgumentException when {@code inference} buys from no one
      */
     public InferencePurchases(
-            AgentDefinition.Inference inference, Path definitionFolder, Optional<MarketRegistry> market, Clock clock) {
+            AgentDefinition.Inference inference,
+            Path definitionFolder,
+            Optional<MarketRegistry> market,
+            Optional<dev.cyberia.treasury.TrustRegistries> trust,
+            Clock clock) {
         if (inference.miner().isEmpty() && !inference.market()) {
             throw new IllegalArgumentException(
                     "no miner to buy from: set inference.miner (a URL) or inference.market: true");
         }
         this.inference = inference;
         this.market = market;
+        this.trust = trust;
         this.clock = clock;
         this.spotCheck = inference
                 .verify()
@@ -78,7 +85,8 @@ public final class InferencePurchases {
             MarketRegistry registry = market.orElseThrow(() -> new IllegalStateException(
                     "inference.market is set but no market registry is configured: run on the devnet"
                             + " ('cyberia devnet up' deploys one), or set CYBERIA_REGISTRY"));
-            return new MarketMiners(registry, purchaser, clock, check).chat(key, inference.modelName(), request, cap);
+            return new MarketMiners(registry, purchaser, clock, check, trust)
+                    .chat(key, inference.modelName(), request, cap);
         }
         PaidMinerChatModel paid = new PaidMinerChatModel(
                 new MinerClient(inference.miner().orElseThrow(), cap, purchaser, check), inference.modelName(), key);

@@ -33,7 +33,7 @@ public final class PaidInference {
                 .temperature(0.0)
                 .build();
         MinerClient.PaidAnswer answer = new InferencePurchases(
-                        inference, context.definitionFolder(), context.market(), Clock.systemUTC())
+                        inference, context.definitionFolder(), context.market(), context.trust(), Clock.systemUTC())
                 .buy(context.nextPurchaseKey(), request, cap, context.purchaser())
                 .purchase();
         context.recordInference(

@@ -77,8 +77,16 @@ public interface Chain {
      */
     java.util.List<Logged> logs(Address contract, java.util.List<String> topics, long fromBlock);
 
-    /** A log's transaction and block. */
-    record Logged(String transactionHash, long blockNumber) {}
+    /** A log's transaction and block, and what it says: its topics and its data (hex). */
+    record Logged(String transactionHash, long blockNumber, java.util.List<String> topics, String data) {
+        public Logged {
+            topics = java.util.List.copyOf(topics);
+        }
+
+        public Logged(String transactionHash, long blockNumber) {
+            this(transactionHash, blockNumber, java.util.List.of(), "0x");
+        }
+    }
 
     /** Whether the node knows the transaction at all (pending or mined). */
     boolean knows(String transactionHash);

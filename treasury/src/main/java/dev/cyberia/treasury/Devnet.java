@@ -68,7 +68,16 @@ public final class Devnet {
                     n.hasNonNull("usdc") ? Address.parse(n.get("usdc").asText()) : null,
                     Address.parse(n.get("faucet").asText()),
                     n.path("pid").asLong(-1),
-                    funded));
+                    funded,
+                    n.path("trust").hasNonNull("identity")
+                            ? new TrustRegistries.Addresses(
+                                    Address.parse(
+                                            n.path("trust").get("identity").asText()),
+                                    Address.parse(
+                                            n.path("trust").get("reputation").asText()),
+                                    Address.parse(
+                                            n.path("trust").get("validation").asText()))
+                            : null));
         } catch (IOException | RuntimeException e) {
             throw new TreasuryException("devnet record " + file + " is unreadable (" + e.getMessage()
                     + "); 'cyberia devnet reset' starts afresh");
@@ -139,6 +148,12 @@ public final class Devnet {
                         .equalsIgnoreCase(Erc20.deployedBytecode("Registry")))
                 .orElseGet(() -> deploy(chain, "Registry"));
         placeChannelContracts(chain);
+        TrustRegistries.Addresses trust = previous.map(DevnetInfo::trust)
+                .filter(t -> chain.client()
+                        .call("eth_getCode", t.identity().toString(), "latest")
+                        .asText()
+                        .equalsIgnoreCase(Erc20.deployedBytecode("IdentityRegistry")))
+                .orElseGet(() -> deployTrust(chain));
         DevnetInfo info = new DevnetInfo(
                 CHAIN_ID,
                 rpc,
@@ -148,7 +163,8 @@ public final class Devnet {
                 previous.map(DevnetInfo::usdc).filter(u -> hasCode(chain, u)).orElse(null),
                 Address.parse(FAUCET),
                 process.pid(),
-                previous.map(DevnetInfo::funded).orElse(List.of()));
+                previous.map(DevnetInfo::funded).orElse(List.of()),
+                trust);
         write(info);
         return info;
     }
@@ -314,6 +330,23 @@ public final class Devnet {
         return code.length() > 2;
     }
 
+    /** The ERC-8004 registries: identities, then reputation and validation, which read them. */
+    private static TrustRegistries.Addresses deployTrust(JsonRpcChain chain) {
+        Address identity = deploy(chain, "IdentityRegistry");
+        return new TrustRegistries.Addresses(
+                identity, deploy(chain, "ReputationRegistry", identity), deploy(chain, "ValidationRegistry", identity));
+    }
+
+    /** Deploys a contract whose constructor takes one address. */
+    private static Address deploy(JsonRpcChain chain, String contract, Address argument) {
+        byte[] code = Erc20.bytecode(contract);
+        byte[] args = dev.cyberia.treasury.internal.Abi.encode(List.of(argument));
+        byte[] data = java.util.Arrays.copyOf(code, code.length + args.length);
+        System.arraycopy(args, 0, data, code.length, args.length);
+        JsonNode receipt = sendFromFaucet(chain, null, BigInteger.ZERO, data);
+        return Address.parse(receipt.get("contractAddress").asText());
+    }
+
     private static Address deploy(JsonRpcChain chain, String contract) {
         JsonNode receipt = sendFromFaucet(chain, null, BigInteger.ZERO, Erc20.bytecode(contract));
         return Address.parse(receipt.get("contractAddress").asText());
@@ -364,6 +397,12 @@ public final class Devnet {
         n.put("pid", info.pid());
         ArrayNode funded = n.putArray("funded");
         info.funded().forEach(a -> funded.add(a.toString()));
+        if (info.trust() != null) {
+            ObjectNode trust = n.putObject("trust");
+            trust.put("identity", info.trust().identity().toString());
+            trust.put("reputation", info.trust().reputation().toString());
+            trust.put("validation", info.trust().validation().toString());
+        }
         try {
             Path temp = dir.resolve("devnet.json.tmp");
             Files.writeString(temp, n.toPrettyString());

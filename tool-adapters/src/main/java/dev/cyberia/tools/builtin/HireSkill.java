@@ -44,9 +44,14 @@ public final class HireSkill {
             MarketRegistry market = context.market()
                     .orElseThrow(() -> new IllegalArgumentException(
                             "'" + target + "' is not a URL and no market registry is configured to find it in"));
-            listed = Optional.of(market.cheapest(Offer.Kind.SKILL, target, context.token(), cap)
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "no seller in the market offers '" + target + "' for at most " + cap)));
+            // the cheapest within the cap, its price weighed by its seller's reputation where there is one
+            java.util.List<Offer> offers = market.offering(Offer.Kind.SKILL, target, context.token(), cap);
+            listed = context.trust().map(t -> t.ranked(offers)).orElse(offers).stream()
+                    .findFirst()
+                    .or(() -> {
+                        throw new IllegalArgumentException(
+                                "no seller in the market offers '" + target + "' for at most " + cap);
+                    });
         }
         String url = listed.map(o -> o.endpoint().toString()).orElse(target);
         URI uri = URI.create(url);

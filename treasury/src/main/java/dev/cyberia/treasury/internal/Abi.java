@@ -116,6 +116,9 @@ public final class Abi {
         if (arg instanceof Address a) {
             System.arraycopy(a.toBytes(), 0, w, 12, 20);
         } else if (arg instanceof BigInteger n) {
+            if (n.signum() < 0) {
+                java.util.Arrays.fill(w, (byte) 0xff); // two's complement: a negative intN fills its word with ones
+            }
             byte[] raw = n.toByteArray();
             int skip = raw.length > 32 ? raw.length - 32 : 0;
             System.arraycopy(raw, skip, w, 32 - (raw.length - skip), raw.length - skip);
@@ -151,6 +154,12 @@ public final class Abi {
         int offset = new BigInteger(1, Arrays.copyOfRange(bytes, 32 * index, 32 * index + 32)).intValueExact();
         int length = new BigInteger(1, Arrays.copyOfRange(bytes, offset, offset + 32)).intValueExact();
         return new String(bytes, offset + 32, length, StandardCharsets.UTF_8);
+    }
+
+    /** The {@code index}-th word as a signed integer (an {@code intN}). */
+    public static BigInteger signedWordAt(String hexResult, int index) {
+        BigInteger w = wordAt(hexResult, index);
+        return w.testBit(255) ? w.subtract(BigInteger.ONE.shiftLeft(256)) : w;
     }
 
     /** The unsigned word at {@code index} of an ABI-encoded result. */

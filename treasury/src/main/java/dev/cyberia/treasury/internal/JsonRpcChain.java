@@ -169,9 +169,13 @@ public final class JsonRpcChain implements Chain {
         });
         java.util.List<Logged> out = new java.util.ArrayList<>();
         for (JsonNode log : rpc.call("eth_getLogs", filter)) {
+            java.util.List<String> logTopics = new java.util.ArrayList<>();
+            log.path("topics").forEach(topic -> logTopics.add(topic.asText()));
             out.add(new Logged(
                     log.path("transactionHash").asText(),
-                    quantity(log.path("blockNumber")).longValueExact()));
+                    quantity(log.path("blockNumber")).longValueExact(),
+                    logTopics,
+                    log.path("data").asText("0x")));
         }
         return out;
     }
