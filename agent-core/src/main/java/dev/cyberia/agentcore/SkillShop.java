@@ -59,6 +59,9 @@ public final class SkillShop implements AutoCloseable {
 
     private final java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement;
     private final PolicyGate gate = new PolicyGate();
+    /** The same agents and skills over A2A, paid in the a2a-x402 flow. */
+    private final A2aAgents a2aAgents = new A2aAgents(this);
+
     private final Map<String, TokenDomain> domains = new ConcurrentHashMap<>();
     /** One paywall per selling wallet: it serves each payment once, and a buyer's retry gets the same answer. */
     private final Map<String, X402Paywall> paywalls = new ConcurrentHashMap<>();
@@ -182,9 +185,14 @@ public final class SkillShop implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String[] parts = exchange.getRequestURI().getPath().split("/");
-            // "", "agents", NAME, "skills" [, SKILL] | "registration.json"
+            // "", "agents", NAME, "skills" [, SKILL] | "registration.json" | "a2a" | ".well-known", "agent-card.json"
             boolean registration = parts.length == 4 && parts[3].equals("registration.json");
-            if (!registration && (parts.length < 4 || parts.length > 5 || !parts[3].equals("skills"))) {
+            boolean a2a = parts.length == 4 && parts[3].equals("a2a");
+            boolean card = parts.length == 5 && parts[3].equals(".well-known") && parts[4].equals("agent-card.json");
+            if (!registration
+                    && !a2a
+                    && !card
+                    && (parts.length < 4 || parts.length > 5 || !parts[3].equals("skills"))) {
                 send(exchange, 404, error("not found; use GET /agents/NAME/skills", "not_found"));
                 return;
             }
@@ -214,6 +222,14 @@ public final class SkillShop implements AutoCloseable {
             LoadedAgent agent = runtime.load(record.get());
             if (registration) {
                 send(exchange, 200, registration(record.get(), agent));
+                return;
+            }
+            if (card) {
+                send(exchange, 200, a2aAgents.card(record.get(), agent, catalogue(record.get(), agent)));
+                return;
+            }
+            if (a2a) {
+                a2aAgents.handle(exchange, record.get(), agent);
                 return;
             }
             if (parts.length == 4) {
@@ -292,30 +308,68 @@ public final class SkillShop implements AutoCloseable {
         return body;
     }
 
-    private void sell(HttpExchange exchange, AgentRecord record, LoadedAgent agent, String skill) throws IOException {
-        Optional<AgentDefinition.Service> service = agent.definition().sells().stream()
-                .filter(s -> s.skill().equals(skill))
-                .findFirst();
-        Optional<ToolDescriptor> tool = tool(agent, skill);
-        if (service.isEmpty() || tool.isEmpty()) {
-            send(exchange, 404, error("'" + record.name() + "' does not sell '" + skill + "'", "not_found"));
-            return;
+    /** What a sale answers, whatever carried the request: an HTTP status, headers and a JSON body. */
+    record Reply(int status, Map<String, String> headers, byte[] body) {
+        static Reply of(int status, JsonNode json) {
+            try {
+                return new Reply(status, Map.of(), JSON.writeValueAsBytes(json));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
+
+        Reply with(String header, String value) {
+            Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+            more.put(header, value);
+            return new Reply(status, more, body);
+        }
+    }
+
+    private void sell(HttpExchange exchange, AgentRecord record, LoadedAgent agent, String skill) throws IOException {
         byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
         if (body.length > MAX_BODY) {
             send(exchange, 413, error("the arguments are over " + MAX_BODY + " bytes", "invalid_request"));
             return;
         }
+        Reply reply =
+                sale(record, agent, skill, body, exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE));
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
+        exchange.getResponseHeaders().putIfAbsent("Content-Type", List.of("application/json"));
+        exchange.sendResponseHeaders(reply.status(), reply.body().length);
+        exchange.getResponseBody().write(reply.body());
+    }
+
+    /**
+     * One call of a sold skill: the arguments checked, the gate asked, the payment charged (or asked
+     * for), the skill run and the sale booked. The same for the skill's URL and for A2A.
+     *
+     * @param paymentSignature the x402 payment (a {@code PAYMENT-SIGNATURE} header's value), or null
+     */
+    Reply sale(AgentRecord record, LoadedAgent agent, String skill, byte[] body, String paymentSignature) {
+        try {
+            return saleOrThrow(record, agent, skill, body, paymentSignature);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Reply saleOrThrow(AgentRecord record, LoadedAgent agent, String skill, byte[] body, String paymentSignature)
+            throws IOException {
+        Optional<AgentDefinition.Service> service = agent.definition().sells().stream()
+                .filter(s -> s.skill().equals(skill))
+                .findFirst();
+        Optional<ToolDescriptor> tool = tool(agent, skill);
+        if (service.isEmpty() || tool.isEmpty()) {
+            return Reply.of(404, error("'" + record.name() + "' does not sell '" + skill + "'", "not_found"));
+        }
         ToolCall call = new ToolCall("sale", skill, new String(body, StandardCharsets.UTF_8));
         Optional<String> invalid = agent.toolbox().validate(call);
         if (invalid.isPresent()) {
-            send(exchange, 400, error(invalid.get(), "invalid_arguments"));
-            return;
+            return Reply.of(400, error(invalid.get(), "invalid_arguments"));
         }
         GateDecision allowed = gate.beforeCall(record.tier(), record.mode(), tool.get());
         if (!(allowed instanceof GateDecision.Allow)) {
-            send(exchange, 403, error("the agent may not run this now: " + allowed.reason(), "policy_denied"));
-            return;
+            return Reply.of(403, error("the agent may not run this now: " + allowed.reason(), "policy_denied"));
         }
         Amount price = Amount.parse(
                 service.get().price().toPlainString(), agent.treasury().assets().get(1));
@@ -326,7 +380,7 @@ public final class SkillShop implements AutoCloseable {
                 ? List.of(required, paywall.channelOffer(domain(agent), price, 120))
                 : List.of(required);
         X402Paywall.Outcome outcome = paywall.charge(
-                exchange.getRequestHeaders().getFirst(X402.PAYMENT_SIGNATURE),
+                paymentSignature,
                 offers,
                 new X402.ResourceInfo(
                         baseUri() + "/agents/" + record.name() + "/skills/" + skill,
@@ -335,19 +389,19 @@ public final class SkillShop implements AutoCloseable {
                 body);
         switch (outcome) {
             case X402Paywall.Outcome.Unpaid unpaid -> {
-                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
-                send(exchange, 402, error("payment required: " + price + " per call", "payment_required"));
+                return Reply.of(402, error("payment required: " + price + " per call", "payment_required"))
+                        .with(X402.PAYMENT_REQUIRED, X402.encode(unpaid.required()));
             }
             case X402Paywall.Outcome.Refused refused -> {
-                exchange.getResponseHeaders().set(X402.PAYMENT_REQUIRED, X402.encode(refused.required()));
-                exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(refused.response()));
-                send(exchange, refused.status(), error(refused.message(), refused.reason()));
+                return Reply.of(refused.status(), error(refused.message(), refused.reason()))
+                        .with(X402.PAYMENT_REQUIRED, X402.encode(refused.required()))
+                        .with(X402.PAYMENT_RESPONSE, X402.encode(refused.response()));
             }
             case X402Paywall.Outcome.AlreadyServed again -> {
-                again.answer().headers().forEach(exchange.getResponseHeaders()::set);
-                byte[] bytes = again.answer().body();
-                exchange.sendResponseHeaders(again.answer().status(), bytes.length);
-                exchange.getResponseBody().write(bytes);
+                return new Reply(
+                        again.answer().status(),
+                        again.answer().headers(),
+                        again.answer().body());
             }
             case X402Paywall.Outcome.Vouched vouched -> {
                 X402Paywall.ChannelSale voucher = vouched.sale();
@@ -378,15 +432,14 @@ public final class SkillShop implements AutoCloseable {
                         "price",
                         paymentResponse[0] == null ? Amount.zero(price.asset()).toString() : price.toString());
                 answer.put("channel", voucher.channelId());
-                if (paymentResponse[0] != null) {
-                    exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, paymentResponse[0]);
-                    paywall.answered(
-                            voucher, 200, Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(answer));
+                if (paymentResponse[0] == null) {
+                    return Reply.of(200, answer);
                 }
-                send(exchange, 200, answer);
+                paywall.answered(
+                        voucher, 200, Map.of("Content-Type", "application/json"), JSON.writeValueAsBytes(answer));
+                return Reply.of(200, answer).with(X402.PAYMENT_RESPONSE, paymentResponse[0]);
             }
             case X402Paywall.Outcome.Paid paid -> {
-                exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
                 AgentRuntime.Sale sale = runtime.sell(
                         record.name(),
                         call,
@@ -412,7 +465,7 @@ public final class SkillShop implements AutoCloseable {
                 byte[] bytes = JSON.writeValueAsBytes(answer);
                 paywalls.get(record.address().toString())
                         .answered(paid, body, 200, Map.of("Content-Type", "application/json"), bytes);
-                send(exchange, 200, answer);
+                return Reply.of(200, answer).with(X402.PAYMENT_RESPONSE, X402.encode(paid.response()));
             }
         }
     }
