@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             TreasuryCommand.class,
             InferCommand.class,
             MinerCommand.class,
+            ValidatorCommand.class,
             AgentCommand.class,
             NodeCommand.class,
             MarketCommand.class,

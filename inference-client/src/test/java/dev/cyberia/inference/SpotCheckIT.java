@@ -64,6 +64,7 @@ class SpotCheckIT {
     static Signer honestKey;
     static Signer impostorKey;
     static Signer buyerKey;
+    static Signer validatorKey;
     static Treasury buyer;
 
     /** A dishonest miner's model: runs the cheap stand-in, and says it is the listed model. */
@@ -118,7 +119,7 @@ class SpotCheckIT {
         Keystore keystore = Keystore.open(home);
         try (Mnemonic dev =
                 Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k : new String[][] {{"honest", "7"}, {"impostor", "8"}, {"buyer", "9"}}) {
+            for (String[] k : new String[][] {{"honest", "7"}, {"impostor", "8"}, {"buyer", "9"}, {"validator", "6"}}) {
                 keystore.importMnemonic(
                         k[0],
                         dev,
@@ -132,6 +133,7 @@ class SpotCheckIT {
         honestKey = keystore.unlock("honest", Passphrase.wrap("pw".toCharArray()));
         impostorKey = keystore.unlock("impostor", Passphrase.wrap("pw".toCharArray()));
         buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        validatorKey = keystore.unlock("validator", Passphrase.wrap("pw".toCharArray()));
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
         buyer = wallet(buyerKey);
         buyer.setPolicy(buyer.policy().withChannelDeposit(0));
@@ -248,5 +250,52 @@ class SpotCheckIT {
                 .as("the impostor is passed over for the honest miner, dearer as it is")
                 .isEqualTo(honestKey.address());
         assertThat(second.purchase().dispute()).isEmpty();
+    }
+
+    @Test
+    void aMinerAppeals_andAValidatorThatReplays_passesTheHonestAnswer_andFailsTheStandIn() {
+        dev.cyberia.treasury.TrustRegistries trust = new dev.cyberia.treasury.TrustRegistries(chain, info.trust());
+        List<Message> ask = List.of(Message.user("hello there"));
+        GenerationOptions greedy = GenerationOptions.greedy(24);
+        // each miner asks the validator to replay an answer it served (only an agent's owner may ask)
+        Treasury honestWallet = wallet(honestKey);
+        long honestId = trust.register("http://127.0.0.1:9/honest.json", honestWallet, honestKey)
+                .agentId();
+        ReplayValidator.Request honestAnswer =
+                ReplayValidator.requestFor(ask, List.of(), greedy, honestModel.chat(ask, List.of(), greedy));
+        trust.requestValidation(
+                validatorKey.address(),
+                honestId,
+                honestAnswer.requestURI(),
+                honestAnswer.requestHash(),
+                honestWallet,
+                honestKey);
+        Treasury impostorWallet = wallet(impostorKey);
+        long impostorId = trust.register("http://127.0.0.1:9/impostor.json", impostorWallet, impostorKey)
+                .agentId();
+        Impostor cheat = new Impostor(cheapModel, honestModel.name(), honestModel.identity());
+        ReplayValidator.Request impostorAnswer =
+                ReplayValidator.requestFor(ask, List.of(), greedy, cheat.chat(ask, List.of(), greedy));
+        trust.requestValidation(
+                validatorKey.address(),
+                impostorId,
+                impostorAnswer.requestURI(),
+                impostorAnswer.requestHash(),
+                impostorWallet,
+                impostorKey);
+
+        List<ReplayValidator.Answer> answered =
+                new ReplayValidator(trust, reference, wallet(validatorKey), validatorKey, 0.01).answerPending();
+
+        assertThat(answered).hasSize(2);
+        assertThat(trust.validation(honestAnswer.requestHash())).hasValueSatisfying(v -> {
+            assertThat(v.response()).isEqualTo(100);
+            assertThat(v.tag()).isEqualTo(ReplayValidator.TAG);
+        });
+        assertThat(trust.validation(impostorAnswer.requestHash()))
+                .hasValueSatisfying(v -> assertThat(v.response()).isZero());
+        assertThat(trust.pendingFor(validatorKey.address()))
+                .as("nothing left to answer")
+                .isEmpty();
     }
 }

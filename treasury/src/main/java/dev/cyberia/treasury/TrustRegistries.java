@@ -321,6 +321,39 @@ public final class TrustRegistries {
                 "answering validation " + HexFormat.of().formatHex(requestHash));
     }
 
+    /** A validation request waiting for its validator: what to check, and the commitment to it. */
+    public record PendingValidation(long agentId, String requestURI, byte[] requestHash) {
+        public PendingValidation {
+            requestHash = requestHash.clone();
+        }
+
+        @Override
+        public byte[] requestHash() {
+            return requestHash.clone();
+        }
+    }
+
+    private static final String VALIDATION_REQUEST = Abi.topic("ValidationRequest(address,uint256,string,bytes32)");
+
+    /** The requests addressed to {@code validator} that it has not answered yet, oldest first. */
+    public List<PendingValidation> pendingFor(Address validator) {
+        String validatorTopic =
+                "0x" + "0".repeat(24) + validator.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        List<PendingValidation> out = new ArrayList<>();
+        for (Chain.Logged log :
+                chain.logs(at.validation(), java.util.Arrays.asList(VALIDATION_REQUEST, validatorTopic), 0)) {
+            byte[] hash = Abi.bytes(log.topics().get(3));
+            Optional<Validation> state = validation(hash);
+            if (state.isPresent() && state.get().tag().isEmpty() && state.get().response() == 0) {
+                out.add(new PendingValidation(
+                        new BigInteger(log.topics().get(2).substring(2), 16).longValueExact(),
+                        Abi.string(log.data()),
+                        hash));
+            }
+        }
+        return out;
+    }
+
     /** A validation request's state; empty when there is none under this hash. */
     public Optional<Validation> validation(byte[] requestHash) {
         String r;

@@ -1,0 +1,26 @@
+package dev.cyberia.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidatorCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBadInterval_orTolerance_isRefused_exitCode2_beforeAnythingStarts() {
+        CliRun cli = new CliRun(tmp);
+        String home = tmp.resolve("home").toString();
+        CliRun.Result soon =
+                cli.run("--home", home, "validator", "serve", "--key", "v", "--model", "m", "--every", "soon");
+        assertThat(soon.exitCode()).isEqualTo(2);
+        assertThat(soon.err()).contains("--every 'soon'").hasLineCount(1);
+        CliRun.Result loose =
+                cli.run("--home", home, "validator", "serve", "--key", "v", "--model", "m", "--tolerance", "2");
+        assertThat(loose.exitCode()).isEqualTo(2);
+        assertThat(loose.err()).contains("--tolerance").hasLineCount(1);
+    }
+}
