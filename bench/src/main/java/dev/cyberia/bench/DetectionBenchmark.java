@@ -2,7 +2,6 @@ package dev.cyberia.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cyberia.inference.Fingerprint;
 import dev.cyberia.inference.Generation;
 import dev.cyberia.inference.GenerationOptions;
 import dev.cyberia.inference.LocalModel;
@@ -152,14 +151,7 @@ public final class DetectionBenchmark {
 
     /** What the cheat sends: its own generation, claiming the listed model's identity. */
     private static Generation relabel(Generation g, String identity) {
-        Fingerprint f = g.fingerprint().orElseThrow();
-        return new Generation(
-                g.text(),
-                g.toolCalls(),
-                g.promptTokens(),
-                g.completionTokens(),
-                g.finishReason(),
-                Optional.of(new Fingerprint(identity, f.tokens(), f.endOfSequence(), f.positions())));
+        return g.withFingerprint(g.fingerprint().orElseThrow().claiming(identity));
     }
 
     /** The held-out conversations, greedy and sampled with a seed, and short chat. */

@@ -58,6 +58,11 @@ public record Fingerprint(String model, long[] tokens, boolean endOfSequence, Li
         return tokens.clone();
     }
 
+    /** The same fingerprint claiming another model's identity (what a dishonest miner would send). */
+    public Fingerprint claiming(String otherModel) {
+        return new Fingerprint(otherModel, tokens, endOfSequence, positions);
+    }
+
     /** Which positions of an answer of {@code length} steps are recorded (a step per token, and one for the end). */
     static boolean sampled(int index, int length) {
         int stride = Math.max(1, (length + MAX_POSITIONS - 1) / MAX_POSITIONS);

@@ -48,6 +48,11 @@ public record Generation(
         this(text, List.of(), promptTokens, completionTokens, finishReason);
     }
 
+    /** The same answer with another fingerprint. */
+    public Generation withFingerprint(Fingerprint other) {
+        return new Generation(text, toolCalls, promptTokens, completionTokens, finishReason, Optional.of(other));
+    }
+
     public int totalTokens() {
         return promptTokens + completionTokens;
     }

@@ -3,12 +3,7 @@ package dev.cyberia.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cyberia.keystore.DerivationPath;
-import dev.cyberia.keystore.Kdf;
-import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
@@ -79,21 +74,8 @@ class MinerFuzzIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         Keystore keystore = Keystore.open(home);
-        try (Mnemonic dev =
-                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k : new String[][] {{"miner", "5"}, {"buyer", "6"}}) {
-                keystore.importMnemonic(
-                        k[0],
-                        dev,
-                        Passphrase.empty(),
-                        DerivationPath.ethereum(Integer.parseInt(k[1])),
-                        Passphrase.wrap("pw".toCharArray()),
-                        Kdf.LIGHT,
-                        KeyOrigin.MNEMONIC);
-            }
-        }
-        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
-        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        minerKey = DevKeys.unlock(keystore, "miner", 5);
+        buyerKey = DevKeys.unlock(keystore, "buyer", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000_000_000L));
         minerDb = TestDatabases.fresh();
         minerWallet =

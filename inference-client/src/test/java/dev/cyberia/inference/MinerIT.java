@@ -67,22 +67,8 @@ class MinerIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         keystore = Keystore.open(home);
-        try (Mnemonic dev =
-                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k :
-                    new String[][] {{"miner", "5"}, {"buyer", "6"}, {"channel-miner", "4"}, {"channel-buyer", "3"}}) {
-                keystore.importMnemonic(
-                        k[0],
-                        dev,
-                        Passphrase.empty(),
-                        DerivationPath.ethereum(Integer.parseInt(k[1])),
-                        Passphrase.wrap("pw".toCharArray()),
-                        Kdf.LIGHT,
-                        KeyOrigin.MNEMONIC);
-            }
-        }
-        minerKey = keystore.unlock("miner", Passphrase.wrap("pw".toCharArray()));
-        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
+        minerKey = DevKeys.unlock(keystore, "miner", 5);
+        buyerKey = DevKeys.unlock(keystore, "buyer", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(2_000_000));
         minerDb = TestDatabases.fresh();
         buyerDb = TestDatabases.fresh();
@@ -558,7 +544,7 @@ class MinerIT {
         dev.cyberia.keystore.Address official =
                 dev.cyberia.keystore.Address.parse("0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
         devnet.fund(official, BigInteger.ZERO, BigInteger.valueOf(1_000_000));
-        try (Signer channelMiner = keystore.unlock("channel-miner", Passphrase.wrap("pw".toCharArray()));
+        try (Signer channelMiner = DevKeys.unlock(keystore, "channel-miner", 4);
                 TreasuryDatabase db = TestDatabases.fresh();
                 MinerServer perToken = MinerServer.start(
                         MinerServer.Config.local(
@@ -635,7 +621,7 @@ class MinerIT {
 
     @Test
     void ourBuyer_paysTheMinerOverAChannel_oneDepositThenVouchers_withReceipts() throws Exception {
-        try (Signer channelBuyer = keystore.unlock("channel-buyer", Passphrase.wrap("pw".toCharArray()));
+        try (Signer channelBuyer = DevKeys.unlock(keystore, "channel-buyer", 3);
                 TreasuryDatabase db = TestDatabases.fresh()) {
             devnet.fund(channelBuyer.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000));
             Treasury wallet =

@@ -2,12 +2,7 @@ package dev.cyberia.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cyberia.keystore.DerivationPath;
-import dev.cyberia.keystore.Kdf;
-import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
 import dev.cyberia.treasury.Asset;
@@ -94,14 +89,7 @@ class SpotCheckIT {
         }
 
         private Generation relabel(Generation g) {
-            Fingerprint f = g.fingerprint().orElseThrow();
-            return new Generation(
-                    g.text(),
-                    g.toolCalls(),
-                    g.promptTokens(),
-                    g.completionTokens(),
-                    g.finishReason(),
-                    Optional.of(new Fingerprint(claimsIdentity, f.tokens(), f.endOfSequence(), f.positions())));
+            return g.withFingerprint(g.fingerprint().orElseThrow().claiming(claimsIdentity));
         }
     }
 
@@ -117,23 +105,10 @@ class SpotCheckIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         Keystore keystore = Keystore.open(home);
-        try (Mnemonic dev =
-                Mnemonic.parse("test test test test test test test test test test test junk".toCharArray())) {
-            for (String[] k : new String[][] {{"honest", "7"}, {"impostor", "8"}, {"buyer", "9"}, {"validator", "6"}}) {
-                keystore.importMnemonic(
-                        k[0],
-                        dev,
-                        Passphrase.empty(),
-                        DerivationPath.ethereum(Integer.parseInt(k[1])),
-                        Passphrase.wrap("pw".toCharArray()),
-                        Kdf.LIGHT,
-                        KeyOrigin.MNEMONIC);
-            }
-        }
-        honestKey = keystore.unlock("honest", Passphrase.wrap("pw".toCharArray()));
-        impostorKey = keystore.unlock("impostor", Passphrase.wrap("pw".toCharArray()));
-        buyerKey = keystore.unlock("buyer", Passphrase.wrap("pw".toCharArray()));
-        validatorKey = keystore.unlock("validator", Passphrase.wrap("pw".toCharArray()));
+        honestKey = DevKeys.unlock(keystore, "honest", 7);
+        impostorKey = DevKeys.unlock(keystore, "impostor", 8);
+        buyerKey = DevKeys.unlock(keystore, "buyer", 9);
+        validatorKey = DevKeys.unlock(keystore, "validator", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
         buyer = wallet(buyerKey);
         buyer.setPolicy(buyer.policy().withChannelDeposit(0));
