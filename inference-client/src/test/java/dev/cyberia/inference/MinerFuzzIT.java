@@ -74,8 +74,8 @@ class MinerFuzzIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         Keystore keystore = Keystore.open(home);
-        minerKey = DevKeys.unlock(keystore, "miner", 5);
-        buyerKey = DevKeys.unlock(keystore, "buyer", 6);
+        minerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "miner", 5);
+        buyerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "buyer", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000_000_000L));
         minerDb = TestDatabases.fresh();
         minerWallet =

@@ -67,8 +67,8 @@ class MinerIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         keystore = Keystore.open(home);
-        minerKey = DevKeys.unlock(keystore, "miner", 5);
-        buyerKey = DevKeys.unlock(keystore, "buyer", 6);
+        minerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "miner", 5);
+        buyerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "buyer", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(2_000_000));
         minerDb = TestDatabases.fresh();
         buyerDb = TestDatabases.fresh();
@@ -544,7 +544,7 @@ class MinerIT {
         dev.cyberia.keystore.Address official =
                 dev.cyberia.keystore.Address.parse("0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f");
         devnet.fund(official, BigInteger.ZERO, BigInteger.valueOf(1_000_000));
-        try (Signer channelMiner = DevKeys.unlock(keystore, "channel-miner", 4);
+        try (Signer channelMiner = dev.cyberia.treasury.DevKeys.unlock(keystore, "channel-miner", 4);
                 TreasuryDatabase db = TestDatabases.fresh();
                 MinerServer perToken = MinerServer.start(
                         MinerServer.Config.local(
@@ -621,7 +621,7 @@ class MinerIT {
 
     @Test
     void ourBuyer_paysTheMinerOverAChannel_oneDepositThenVouchers_withReceipts() throws Exception {
-        try (Signer channelBuyer = DevKeys.unlock(keystore, "channel-buyer", 3);
+        try (Signer channelBuyer = dev.cyberia.treasury.DevKeys.unlock(keystore, "channel-buyer", 3);
                 TreasuryDatabase db = TestDatabases.fresh()) {
             devnet.fund(channelBuyer.address(), BigInteger.ZERO, BigInteger.valueOf(1_000_000));
             Treasury wallet =

@@ -105,10 +105,10 @@ class SpotCheckIT {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         Keystore keystore = Keystore.open(home);
-        honestKey = DevKeys.unlock(keystore, "honest", 7);
-        impostorKey = DevKeys.unlock(keystore, "impostor", 8);
-        buyerKey = DevKeys.unlock(keystore, "buyer", 9);
-        validatorKey = DevKeys.unlock(keystore, "validator", 6);
+        honestKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "honest", 7);
+        impostorKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "impostor", 8);
+        buyerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "buyer", 9);
+        validatorKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "validator", 6);
         devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
         buyer = wallet(buyerKey);
         buyer.setPolicy(buyer.policy().withChannelDeposit(0));

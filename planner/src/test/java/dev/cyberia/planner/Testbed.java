@@ -9,12 +9,7 @@ import dev.cyberia.agentcore.LoadedAgent;
 import dev.cyberia.agentcore.Planner;
 import dev.cyberia.agentcore.Tier;
 import dev.cyberia.keystore.Address;
-import dev.cyberia.keystore.DerivationPath;
-import dev.cyberia.keystore.Kdf;
-import dev.cyberia.keystore.KeyOrigin;
 import dev.cyberia.keystore.Keystore;
-import dev.cyberia.keystore.Mnemonic;
-import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.tools.Skills;
 import dev.cyberia.treasury.Asset;
@@ -68,18 +63,7 @@ final class Testbed implements AutoCloseable {
 
     /** Imports dev account {@code index} as key {@code name} and unlocks it. */
     Signer devKey(String name, int index) {
-        Keystore keystore = Keystore.open(home);
-        try (Mnemonic dev = Mnemonic.parse(DEV_MNEMONIC.toCharArray())) {
-            keystore.importMnemonic(
-                    name,
-                    dev,
-                    Passphrase.empty(),
-                    DerivationPath.ethereum(index),
-                    Passphrase.wrap("pw".toCharArray()),
-                    Kdf.LIGHT,
-                    KeyOrigin.MNEMONIC);
-        }
-        return keystore.unlock(name, Passphrase.wrap("pw".toCharArray()));
+        return dev.cyberia.treasury.DevKeys.unlock(Keystore.open(home), name, index);
     }
 
     /** One agent on a fresh database; ticks it with {@code planner} over the built-in skills. */

@@ -247,6 +247,26 @@ public final class TrustRegistries {
      * disputed seller must be much cheaper to be chosen.
      */
     public BigDecimal weightOf(Address seller) {
+        Instant now = Instant.now();
+        Weighed known = weights.get(seller);
+        if (known != null && known.until().isAfter(now)) {
+            return known.weight();
+        }
+        BigDecimal weight = weighed(seller);
+        weights.put(seller, new Weighed(weight, now.plus(WEIGHTS_KEPT)));
+        return weight;
+    }
+
+    /**
+     * A seller's weight as last read: reputations change only when someone rates, so a choice made
+     * on every purchase reads the chain (logs, identity, clients, summary) once a minute per seller.
+     */
+    private record Weighed(BigDecimal weight, Instant until) {}
+
+    private static final java.time.Duration WEIGHTS_KEPT = java.time.Duration.ofMinutes(1);
+    private final java.util.Map<Address, Weighed> weights = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private BigDecimal weighed(Address seller) {
         Optional<Identity> identity = agentOf(seller);
         if (identity.isEmpty()) {
             return BigDecimal.ONE;

@@ -1,4 +1,4 @@
-package dev.cyberia.inference;
+package dev.cyberia.treasury;
 
 import dev.cyberia.keystore.DerivationPath;
 import dev.cyberia.keystore.Kdf;
@@ -9,13 +9,13 @@ import dev.cyberia.keystore.Passphrase;
 import dev.cyberia.keystore.Signer;
 
 /** The devnet's funded development accounts as keys of a test keystore. */
-final class DevKeys {
+public final class DevKeys {
     private static final String DEV_MNEMONIC = "test test test test test test test test test test test junk";
 
     private DevKeys() {}
 
     /** Imports development account {@code index} under {@code name} (light KDF, passphrase "pw") and unlocks it. */
-    static Signer unlock(Keystore keystore, String name, int index) {
+    public static Signer unlock(Keystore keystore, String name, int index) {
         try (Mnemonic dev = Mnemonic.parse(DEV_MNEMONIC.toCharArray())) {
             keystore.importMnemonic(
                     name,
