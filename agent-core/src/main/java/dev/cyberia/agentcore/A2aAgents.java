@@ -28,10 +28,10 @@ import java.util.UUID;
  */
 final class A2aAgents {
     /** The a2a-x402 extension's URI (spec v0.2); the v0.1 URI is accepted too. */
-    static final String X402_EXTENSION = "https://github.com/google-agentic-commerce/a2a-x402/blob/main/spec/v0.2";
+    static final String X402_EXTENSION = X402.A2A_EXTENSION;
 
     static final String X402_EXTENSION_V01 = "https://github.com/google-a2a/a2a-x402/v0.1";
-    static final String EXTENSIONS_HEADER = "X-A2A-Extensions";
+    static final String EXTENSIONS_HEADER = X402.A2A_EXTENSIONS_HEADER;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 * 1024;
 

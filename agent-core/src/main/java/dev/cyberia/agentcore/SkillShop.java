@@ -262,6 +262,10 @@ public final class SkillShop implements AutoCloseable {
         body.put("description", agent.definition().purpose());
         ArrayNode services = body.putArray("services");
         services.addObject().put("name", "web").put("endpoint", baseUri() + "/agents/" + record.name() + "/skills");
+        services.addObject()
+                .put("name", "A2A")
+                .put("endpoint", baseUri() + "/agents/" + record.name() + "/.well-known/agent-card.json")
+                .put("version", "0.3.0");
         body.put("x402Support", true);
         body.put("active", record.state() == AgentState.RUNNING);
         ArrayNode registrations = body.putArray("registrations");

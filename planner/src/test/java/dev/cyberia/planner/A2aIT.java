@@ -9,6 +9,8 @@ import dev.cyberia.agentcore.AgentState;
 import dev.cyberia.agentcore.SkillShop;
 import dev.cyberia.keystore.Signer;
 import dev.cyberia.treasury.Amount;
+import dev.cyberia.treasury.LedgerEntry;
+import dev.cyberia.treasury.Treasury;
 import dev.cyberia.treasury.X402;
 import dev.cyberia.treasury.X402Buyer;
 import io.a2a.client.Client;
@@ -150,6 +152,70 @@ class A2aIT {
             assertThatThrownBy(() -> client.sendMessage(pay, x402))
                     .isInstanceOf(A2AClientException.class)
                     .hasMessageContaining("no such task");
+        }
+    }
+
+    @Test
+    void anAgentHiresAnA2aAgent_byItsCard_andByItsErc8004Identity_payingOnlyTheIdentitysWallet() throws Exception {
+        try (Testbed.Agent seller = bed.new Agent(SELLER, Planners.routine());
+                SkillShop shop = SkillShop.start(0, seller.store, seller.runtime, n -> true, Clock.systemUTC());
+                Signer liar = bed.devKey("a2a-liar", 9)) {
+            seller.store.setState("a", AgentState.RUNNING);
+            String registration = shop.baseUri() + "/agents/a/registration.json";
+            long id = bed.trust
+                    .register(registration, seller.treasury, bed.signer)
+                    .agentId();
+            // another wallet registers an identity that points at the same agent: hiring it must not pay the agent
+            Treasury liarWallet = Treasury.open(
+                    seller.db, bed.chain, bed.cyb, liar.address(), Clock.systemUTC(), Treasury.Options.DEFAULT);
+            long lie = bed.trust.register(registration, liarWallet, liar).agentId();
+            String card = shop.baseUri() + "/agents/a/.well-known/agent-card.json";
+            String hirer = """
+                    purpose: Get shouting done by A2A agents.
+                    policy:
+                      httpHosts: [127.0.0.1]
+                      payees: ["%s", "%s"]
+                    routine:
+                      - skill: hire
+                        args: {skill: "%s#shout", arguments: "{\\"text\\": \\"by card\\", \\"times\\": 1}", maxPrice: "0.1"}
+                      - skill: hire
+                        args: {skill: "erc8004:%d/shout", arguments: "{\\"text\\": \\"by id\\", \\"times\\": 1}", maxPrice: "0.1"}
+                      - skill: hire
+                        args: {skill: "erc8004:%d/shout", arguments: "{\\"text\\": \\"by lie\\", \\"times\\": 1}", maxPrice: "0.1"}
+                      - skill: hire
+                        args: {skill: "%s#whisper", arguments: "{}", maxPrice: "0.1"}
+                    """.formatted(bed.signer.address(), liar.address(), card, id, lie, card);
+            Amount sellerBefore = bed.chain.balanceOf(bed.cyb, bed.signer.address());
+            Signer hirerKey = bed.devKey("a2a-hirer", 10);
+            bed.devnet.fund(hirerKey.address(), BigInteger.ZERO, BigInteger.valueOf(10_000_000));
+            try (Testbed.Agent buyerAgent = bed.new Agent(hirer, Planners.routine(), hirerKey)) {
+                var report = buyerAgent.tick();
+                assertThat(report.spent()).as("%s", buyerAgent.eventJson).isEqualTo(Amount.parse("0.10", bed.cyb));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("BY CARD"))
+                        .anyMatch(j -> j.contains("\"type\":\"ToolResult\"") && j.contains("BY ID"));
+                assertThat(buyerAgent.eventJson)
+                        .filteredOn(j -> j.contains("\"type\":\"ServiceBought\"")
+                                && j.contains(shop.baseUri() + "/agents/a/a2a#shout"))
+                        .hasSize(2);
+                assertThat(buyerAgent.eventJson)
+                        .as("an identity whose wallet is not the agent's gets nothing")
+                        .anyMatch(j -> j.contains("\"outcome\":\"REFUSED\"")
+                                && j.contains("only " + liar.address() + " may be paid"));
+                assertThat(buyerAgent.eventJson)
+                        .anyMatch(j -> j.contains("offers no skill 'whisper' (it offers: shout)"));
+                assertThat(buyerAgent.treasury.ledger())
+                        .filteredOn(e -> e.account().equals("expenses:services"))
+                        .extracting(LedgerEntry::units)
+                        .containsExactly("0.05", "0.05");
+                assertThat(seller.treasury.ledger())
+                        .filteredOn(e -> e.account().equals("income:services"))
+                        .hasSize(2);
+                assertThat(bed.chain.balanceOf(bed.cyb, bed.signer.address()))
+                        .isEqualTo(sellerBefore.plus(Amount.parse("0.10", bed.cyb)));
+            } finally {
+                hirerKey.close();
+            }
         }
     }
 }

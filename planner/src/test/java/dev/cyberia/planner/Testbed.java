@@ -45,6 +45,8 @@ final class Testbed implements AutoCloseable {
     final Signer signer;
     /** The devnet's market registry; every agent here finds sellers in it. */
     final dev.cyberia.treasury.MarketRegistry market;
+    /** The devnet's ERC-8004 registries; every agent here finds and rates others in them. */
+    final dev.cyberia.treasury.TrustRegistries trust;
 
     Testbed() throws IOException {
         home = Files.createTempDirectory("cyberia-planner-test");
@@ -57,6 +59,7 @@ final class Testbed implements AutoCloseable {
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
         market = new dev.cyberia.treasury.MarketRegistry(chain, info.registry());
+        trust = new dev.cyberia.treasury.TrustRegistries(chain, info.trust());
         signer = devKey("agent", 7);
         devnet.fund(signer.address(), java.math.BigInteger.TEN.pow(18), java.math.BigInteger.valueOf(100_000_000));
     }
@@ -108,7 +111,8 @@ final class Testbed implements AutoCloseable {
                     () -> key,
                     planner,
                     Skills.load(definition.skills(), getClass().getClassLoader()),
-                    java.util.Optional.of(market));
+                    java.util.Optional.of(market),
+                    java.util.Optional.of(trust));
             runtime = new AgentRuntime(
                     store, events, (r, d) -> loaded, (agent, after, why) -> {}, ladder, Clock.systemUTC());
         }

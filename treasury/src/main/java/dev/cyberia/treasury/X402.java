@@ -23,6 +23,12 @@ public final class X402 {
     public static final String PAYMENT_REQUIRED = "PAYMENT-REQUIRED";
     public static final String PAYMENT_SIGNATURE = "PAYMENT-SIGNATURE";
     public static final String PAYMENT_RESPONSE = "PAYMENT-RESPONSE";
+    /** The a2a-x402 extension (spec v0.2): x402 payments inside A2A tasks. */
+    public static final String A2A_EXTENSION =
+            "https://github.com/google-agentic-commerce/a2a-x402/blob/main/spec/v0.2";
+    /** The header in which an A2A 0.3 client activates extensions. */
+    public static final String A2A_EXTENSIONS_HEADER = "X-A2A-Extensions";
+
     public static final String EXACT = "exact";
     /** Channels: one deposit, then a signed cumulative voucher per request, claimed in batches. */
     public static final String BATCH_SETTLEMENT = "batch-settlement";

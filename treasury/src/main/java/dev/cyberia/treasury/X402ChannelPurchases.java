@@ -13,7 +13,6 @@ import dev.cyberia.treasury.internal.JournalStore.SignedPurchase;
 import dev.cyberia.treasury.internal.JournalStore.Verdict;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -232,9 +231,9 @@ final class X402ChannelPurchases {
         // no SENT step: an AUTHORIZED voucher is already treated as possibly sent (the channel is
         // busy with it, a retry re-sends it, reconcile asks the seller), so marking it costs a commit
         // and tells nothing
-        HttpResponse<byte[]> response;
+        Answer answer;
         try {
-            response = X402Purchases.post(order, header);
+            answer = SellerWire.send(order, header);
         } catch (IOException e) {
             bookDeposit(payment, sent);
             throw new OutcomeUnknownException(
@@ -243,12 +242,10 @@ final class X402ChannelPurchases {
                             + " the same one, never a second",
                     e);
         }
-        Answer answer = X402Purchases.answer(response);
         bookDeposit(payment, sent);
         BigInteger price = sent.accepted().amount();
-        if (response.statusCode() / 100 == 2) {
-            BigInteger charge = response.headers()
-                    .firstValue(X402.PAYMENT_RESPONSE)
+        if (answer.status() / 100 == 2) {
+            BigInteger charge = answer.header(X402.PAYMENT_RESPONSE)
                     .flatMap(h -> {
                         try {
                             return X402.decodeSettlementResponse(h).chargedAmount();
@@ -277,18 +274,18 @@ final class X402ChannelPurchases {
                     new Outcome.Served(
                             answer, Amount.ofBaseUnits(token, charge), payment.payee(), Optional.of(channelId), false));
         }
-        String sellerSays = X402Purchases.sellerReason(response, answer);
-        boolean corrected = adoptSellersCount(response, sent);
+        String sellerSays = X402Purchases.sellerReason(answer);
+        boolean corrected = adoptSellersCount(answer, sent);
         Payment failed = treasury.told(journal.setState(
                 payment.id(),
                 List.of("AUTHORIZED", "SENT"),
                 "FAILED",
-                "refused by the seller (" + response.statusCode() + "): " + sellerSays + "; nothing was charged"
+                "refused by the seller (" + answer.status() + "): " + sellerSays + "; nothing was charged"
                         + (corrected ? CORRECTED : ""),
                 clock.instant()));
         return X402Purchases.notPaid(
                 failed,
-                "the seller refused the channel payment (" + response.statusCode() + "): " + sellerSays
+                "the seller refused the channel payment (" + answer.status() + "): " + sellerSays
                         + "; nothing was charged");
     }
 
@@ -336,8 +333,8 @@ final class X402ChannelPurchases {
      * we lost) shows the voucher it holds: when that voucher is ours and within what we signed, we
      * owe it, and the difference is booked.
      */
-    private boolean adoptSellersCount(HttpResponse<byte[]> response, X402.ChannelPayment sent) {
-        Optional<String> header = response.headers().firstValue(X402.PAYMENT_REQUIRED);
+    private boolean adoptSellersCount(Answer answer, X402.ChannelPayment sent) {
+        Optional<String> header = answer.header(X402.PAYMENT_REQUIRED);
         if (header.isEmpty()) {
             return false;
         }

@@ -13,12 +13,8 @@ import dev.cyberia.treasury.internal.JournalStore.StoredResponse;
 import dev.cyberia.treasury.internal.JournalStore.Verdict;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,16 +33,6 @@ import java.util.Optional;
  */
 final class X402Purchases {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * HTTP/1.1 (a seller is asked once per purchase: an HTTP/2 upgrade attempt gains nothing), its
-     * answers handled on the client's own selector thread instead of being handed to a pool and
-     * back: each hand-off costs a thread wake-up per request.
-     */
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(Runnable::run)
-            .build();
     /** An authorization we sign lives at most this long, however long a seller offers: a refused one is free again soon. */
     static final long MAX_VALIDITY_SECONDS = 300;
 
@@ -88,7 +74,7 @@ final class X402Purchases {
         // new, or intended and not yet decided (a twin deciding now, or a run that stopped there):
         // ask again; the intent must match what the seller asks now, and only one call signs
         releaseExpired();
-        HttpResponse<byte[]> first;
+        Answer first;
         try {
             first = ask(order);
         } catch (IOException e) {
@@ -97,13 +83,12 @@ final class X402Purchases {
                             + "); nothing was signed or paid",
                     e);
         }
-        if (first.statusCode() != 402) {
-            return new Purchase(Optional.empty(), new Outcome.Free(answer(first)));
+        if (first.status() != 402) {
+            return new Purchase(Optional.empty(), new Outcome.Free(first));
         }
         X402.PaymentRequired required;
         try {
-            required = X402.decodePaymentRequired(first.headers()
-                    .firstValue(X402.PAYMENT_REQUIRED)
+            required = X402.decodePaymentRequired(first.header(X402.PAYMENT_REQUIRED)
                     .orElseThrow(() -> new X402Exception(
                             "invalid_payment_requirements",
                             402,
@@ -125,7 +110,7 @@ final class X402Purchases {
                 new PaymentRequest(order.idempotencyKey(), offer.payTo(), price, order.expenseAccount()),
                 wallet,
                 chain.chainId(),
-                order.resource().toString(),
+                order.target(),
                 clock.instant());
         if (!(payment.state() instanceof PaymentState.Intended)) {
             return resume(order, payment); // a twin call got here first
@@ -150,11 +135,11 @@ final class X402Purchases {
      * drops before any answer (a server closing an idle kept-alive connection as it is reused):
      * nothing is signed yet, so asking again costs nothing.
      */
-    private static HttpResponse<byte[]> ask(PurchaseOrder order) throws IOException {
+    private static Answer ask(PurchaseOrder order) throws IOException {
         try {
-            return post(order, null);
+            return SellerWire.send(order, null);
         } catch (IOException dropped) {
-            return post(order, null);
+            return SellerWire.send(order, null);
         }
     }
 
@@ -190,7 +175,7 @@ final class X402Purchases {
                 && treasury.channelContract();
         Optional<X402.Requirements> cheapest = payable.stream()
                 .filter(r -> r.amount().compareTo(order.cap().baseUnits()) <= 0)
-                .filter(r -> !r.isChannel() || channelsHere)
+                .filter(r -> !r.isChannel() || channelsHere && order.via() instanceof PurchaseOrder.Via.Http)
                 .min(java.util.Comparator.comparing(X402.Requirements::amount)
                         .thenComparing(r -> r.isChannel() ? 0 : 1)); // at one price, a channel: no gas per request
         if (cheapest.isEmpty()) {
@@ -219,7 +204,7 @@ final class X402Purchases {
                 wallet,
                 () -> {
                     Treasury.SpendCheck check = treasury.spendCheck(payment.payee(), payment.amount());
-                    String reference = " (x402 " + order.resource() + ")";
+                    String reference = " (x402 " + order.target() + ")";
                     Verdict verdict = switch (check.decision()) {
                         case PolicyDecision.Deny d -> new Verdict.Stop("DENIED", d.reason());
                         case PolicyDecision.NeedsApproval a ->
@@ -267,9 +252,9 @@ final class X402Purchases {
     private Purchase send(PurchaseOrder order, Payment payment) {
         String header = store.purchaseHeader(payment.id());
         payment = treasury.told(store.markSent(payment.id(), clock.instant()));
-        HttpResponse<byte[]> response;
+        Answer answer;
         try {
-            response = post(order, header);
+            answer = SellerWire.send(order, header);
         } catch (IOException e) {
             Optional<Chain.Logged> settled = settlement(payment);
             if (settled.isPresent()) {
@@ -283,9 +268,8 @@ final class X402Purchases {
                             + " never a second, and 'cyberia treasury reconcile' reads its outcome from the chain",
                     e);
         }
-        Answer answer = answer(response);
         Optional<Chain.Logged> settled = settlement(payment);
-        if (response.statusCode() / 100 == 2) {
+        if (answer.status() / 100 == 2) {
             if (settled.isPresent()) {
                 Payment booked = treasury.told(store.settlePurchase(
                         payment.id(),
@@ -311,10 +295,10 @@ final class X402Purchases {
                             payment.id(), "served; the settlement is not on chain yet", null, clock.instant())),
                     new Outcome.Served(answer, payment.amount(), payment.payee(), Optional.empty(), false));
         }
-        String sellerSays = sellerReason(response, answer);
+        String sellerSays = sellerReason(answer);
         if (settled.isPresent()) {
             String dispute = "paid (" + settled.get().transactionHash() + ") but the seller at " + order.resource()
-                    + " answered " + response.statusCode() + ": " + sellerSays;
+                    + " answered " + answer.status() + ": " + sellerSays;
             return paidNotServed(payment, settled.get(), answer, dispute);
         }
         if (sellerSays.contains("nonce_used")) { // the seller has this very authorization in hand, settling it
@@ -326,19 +310,19 @@ final class X402Purchases {
         }
         Payment noted = treasury.told(store.note(
                 payment.id(),
-                "refused by the seller (" + response.statusCode() + "): " + sellerSays
+                "refused by the seller (" + answer.status() + "): " + sellerSays
                         + "; the authorization stays unused until it expires, then it is released",
                 null,
                 clock.instant()));
         return new Purchase(
                 Optional.of(noted),
-                new Outcome.NotPaid("the seller refused the payment (" + response.statusCode() + "): " + sellerSays
+                new Outcome.NotPaid("the seller refused the payment (" + answer.status() + "): " + sellerSays
                         + "; nothing was paid"));
     }
 
     /** A purchase already in the journal: its outcome, finishing it where it stopped; never a second signature. */
     private Purchase resume(PurchaseOrder order, Payment payment) {
-        if (!payment.resource().map(order.resource().toString()::equals).orElse(true)) {
+        if (!payment.resource().map(order.target()::equals).orElse(true)) {
             throw new InvalidTreasuryInputException("idempotency key '" + order.idempotencyKey()
                     + "' was already used for a purchase from "
                     + payment.resource().orElse("elsewhere") + " (#"
@@ -404,8 +388,8 @@ final class X402Purchases {
             return Optional.empty();
         }
         try {
-            HttpResponse<byte[]> response = post(order, header);
-            return response.statusCode() / 100 == 2 ? Optional.of(answer(response)) : Optional.empty();
+            Answer answer = SellerWire.send(order, header);
+            return answer.status() / 100 == 2 ? Optional.of(answer) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -538,17 +522,14 @@ final class X402Purchases {
         return new Purchase(Optional.of(p), new Outcome.NotPaid(reason));
     }
 
-    static String sellerReason(HttpResponse<byte[]> response, Answer answer) {
-        Optional<String> reason = response.headers()
-                .firstValue(X402.PAYMENT_RESPONSE)
-                .flatMap(h -> {
-                    try {
-                        return Optional.ofNullable(
-                                X402.decodeSettlementResponse(h).errorReason());
-                    } catch (RuntimeException malformed) {
-                        return Optional.empty();
-                    }
-                });
+    static String sellerReason(Answer answer) {
+        Optional<String> reason = answer.header(X402.PAYMENT_RESPONSE).flatMap(h -> {
+            try {
+                return Optional.ofNullable(X402.decodeSettlementResponse(h).errorReason());
+            } catch (RuntimeException malformed) {
+                return Optional.empty();
+            }
+        });
         String body = answer.text();
         return reason.orElse("") + (body.isBlank() ? "" : (reason.isPresent() ? " " : "") + oneLine(body));
     }
@@ -556,26 +537,6 @@ final class X402Purchases {
     private static String oneLine(String text) {
         String line = text.replaceAll("\\s+", " ").trim();
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-    }
-
-    static HttpResponse<byte[]> post(PurchaseOrder order, String paymentHeader) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(order.resource())
-                .timeout(order.timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(order.body()));
-        if (paymentHeader != null) {
-            request.header(X402.PAYMENT_SIGNATURE, paymentHeader);
-        }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    static Answer answer(HttpResponse<byte[]> response) {
-        return new Answer(response.statusCode(), response.headers().map(), response.body());
     }
 
     private static Answer answer(StoredResponse kept) {
