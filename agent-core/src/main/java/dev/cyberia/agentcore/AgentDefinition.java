@@ -173,6 +173,10 @@ public record AgentDefinition(
                         + " 'endpoint' (an OpenAI-compatible URL) or 'market: true' (the cheapest miner in the market"
                         + " registry offering 'modelName')");
             }
+            if (verify.isPresent() && verify.get().ownModel().isEmpty() && !market) {
+                throw new IllegalArgumentException("'verify' without a 'model' re-runs checked answers at a second"
+                        + " miner found in the market: set 'market: true', or give verify.model (a folder)");
+            }
             requireHttp("miner", miner);
             requireHttp("endpoint", endpoint);
             modelName = modelName == null ? "tiny-chat" : modelName;
@@ -192,13 +196,15 @@ public record AgentDefinition(
         /**
          * How the agent checks the answers it buys: a {@code share} of them (and every one above
          * {@code above}) replayed through its own copy of the model, {@code model} (a folder,
-         * relative to the definition), within {@code tolerance} in log-probability.
+         * relative to the definition), or without one bought again from a second miner of the
+         * model in the market and compared, within {@code tolerance} in log-probability.
          */
         public record Verify(String model, BigDecimal share, BigDecimal above, BigDecimal tolerance) {
             public Verify {
-                if (model == null || model.isBlank()) {
+                if (model != null && model.isBlank()) {
                     throw new IllegalArgumentException(
-                            "'verify.model' names the folder of the agent's own copy of the model");
+                            "'verify.model' names the folder of the agent's own copy of the model (leave it out to"
+                                    + " re-run checked answers at a second miner from the market)");
                 }
                 share = share == null ? new BigDecimal("0.1") : share;
                 if (share.signum() < 0 || share.compareTo(BigDecimal.ONE) > 0) {
@@ -218,6 +224,11 @@ public record AgentDefinition(
 
             public Optional<BigDecimal> everyAbove() {
                 return Optional.ofNullable(above);
+            }
+
+            /** The agent's own copy of the model; empty: checked answers are re-run at a second miner. */
+            public Optional<String> ownModel() {
+                return Optional.ofNullable(model);
             }
         }
 

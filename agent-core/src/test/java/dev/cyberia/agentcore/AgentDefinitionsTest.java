@@ -46,6 +46,24 @@ class AgentDefinitionsTest {
     }
 
     @Test
+    void verify_withoutAModel_reRunsAtASecondMiner_whichOnlyTheMarketCanGive() {
+        AgentDefinition d = AgentDefinitions.parse("""
+                purpose: Buy checked answers.
+                inference: {market: true, verify: {share: "0.2"}}
+                """, "agent.yaml");
+        AgentDefinition.Inference.Verify verify =
+                d.inference().orElseThrow().verify().orElseThrow();
+        assertThat(verify.ownModel()).isEmpty();
+        assertThat(verify.share()).isEqualByComparingTo("0.2");
+        assertThatThrownBy(() -> AgentDefinitions.parse("""
+                        purpose: Buy checked answers.
+                        inference: {miner: "http://127.0.0.1:8402", verify: {share: "0.2"}}
+                        """, "agent.yaml"))
+                .isInstanceOf(InvalidAgentInputException.class)
+                .hasMessageContaining("second miner found in the market: set 'market: true'");
+    }
+
+    @Test
     void parse_minimalDefinition_appliesDefaults() {
         AgentDefinition d = AgentDefinitions.parse("purpose: Watch.\n", "agent.yaml");
         assertThat(d.tier()).isEqualTo(Tier.AUTOMATON);

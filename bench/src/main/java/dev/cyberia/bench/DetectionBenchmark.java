@@ -73,6 +73,39 @@ public final class DetectionBenchmark {
                     largest,
                     generating / 1e6 / honestRequests,
                     checking / 1e6 / honestRequests);
+            // a buyer without the model: every answer bought again from a second (honest) miner and compared
+            SpotCheck secondMiner = new SpotCheck(
+                    new SpotCheck.Policy(1.0, Optional.empty(), 0.01),
+                    (key, notFrom, m, t, o) -> Optional.of(new SpotCheck.SecondOpinion.Answer(
+                            reference.chat(m, t, o), Optional.empty(), java.net.URI.create("http://second.miner"))),
+                    new Random(1));
+            int apartHonest = 0;
+            for (Request r : requests) {
+                Generation g = honest.chat(r.messages(), r.tools(), r.options());
+                if (secondMiner.check("h", MINER, r.messages(), r.tools(), r.options(), g, ZERO)
+                        instanceof SpotCheck.Verdict.Failed f) {
+                    apartHonest++;
+                    System.out.println("second miner, false positive: " + f.finding());
+                }
+            }
+            System.out.printf(
+                    "RESULT second miner, honest: %d requests re-run at a second miner, %d disagreed (false positives)%n",
+                    requests.size(), apartHonest);
+            for (String standIn : List.of("tiny-chat-int8", "tiny-chat-int4")) {
+                try (LocalModel cheap = LocalModel.open(models.resolve(standIn))) {
+                    int caught = 0;
+                    for (Request r : requests) {
+                        Generation g = relabel(cheap.chat(r.messages(), r.tools(), r.options()), honest.identity());
+                        if (secondMiner.check("c", MINER, r.messages(), r.tools(), r.options(), g, ZERO)
+                                instanceof SpotCheck.Verdict.Failed) {
+                            caught++;
+                        }
+                    }
+                    System.out.printf(
+                            "RESULT second miner, %s: %d of %d checked answers disagree with the honest miner's (%.1f%%)%n",
+                            standIn, caught, requests.size(), 100.0 * caught / requests.size());
+                }
+            }
             for (String standIn : List.of("tiny-chat-int8", "tiny-chat-int4")) {
                 try (LocalModel cheap = LocalModel.open(models.resolve(standIn))) {
                     // how often one checked answer gives it away
@@ -117,6 +150,8 @@ public final class DetectionBenchmark {
                             Request r = requests.get(order.nextInt(requests.size()));
                             Generation g = relabel(cheap.chat(r.messages(), r.tools(), r.options()), honest.identity());
                             if (byDefault.check(
+                                            "trial",
+                                            MINER,
                                             r.messages(),
                                             r.tools(),
                                             r.options(),
@@ -146,8 +181,11 @@ public final class DetectionBenchmark {
         }
     }
 
+    private static final dev.cyberia.keystore.Address MINER =
+            dev.cyberia.keystore.Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
     private static final dev.cyberia.treasury.Asset CYB = dev.cyberia.treasury.Asset.token(
             "CYB", 6, dev.cyberia.keystore.Address.parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+    private static final dev.cyberia.treasury.Amount ZERO = dev.cyberia.treasury.Amount.zero(CYB);
 
     /** What the cheat sends: its own generation, claiming the listed model's identity. */
     private static Generation relabel(Generation g, String identity) {

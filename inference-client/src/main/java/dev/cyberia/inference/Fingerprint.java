@@ -63,6 +63,105 @@ public record Fingerprint(String model, long[] tokens, boolean endOfSequence, Li
         return new Fingerprint(otherModel, tokens, endOfSequence, positions);
     }
 
+    /**
+     * Where this answer and another to the same request part, for a buyer that re-ran it at a
+     * second miner instead of holding the model: both must claim the same model, record the same
+     * log-probabilities, within {@code tolerance}, at the positions both recorded while their tokens
+     * are the same, and, when the request was {@code deterministic} (greedy, or a seed), choose the
+     * same tokens, up to a near tie, after which the two may rightly go apart. A sampled request's
+     * answers go apart at their first different token without a finding. Empty when they agree.
+     */
+    public java.util.Optional<String> disagreement(Fingerprint other, double tolerance, boolean deterministic) {
+        if (!model.equals(other.model)) {
+            return java.util.Optional.of("the answers claim different models: " + model + " and " + other.model);
+        }
+        java.util.Map<Integer, Position> theirs = new java.util.HashMap<>();
+        for (Position p : other.positions) {
+            theirs.put(p.index(), p);
+        }
+        int common = Math.min(tokens.length, other.tokens.length);
+        int compared = common;
+        for (int i = 0; i < common; i++) {
+            if (tokens[i] != other.tokens[i]) {
+                if (!deterministic || nearTie(i, tokens[i], other.tokens[i], theirs.get(i), tolerance)) {
+                    compared = i;
+                    break;
+                }
+                return java.util.Optional.of(
+                        "at token " + i + " one answer has " + tokens[i] + ", the other " + other.tokens[i]);
+            }
+        }
+        if (deterministic && compared == common && tokens.length != other.tokens.length) {
+            if (tokens.length == common ? endOfSequence : other.endOfSequence) {
+                return java.util.Optional.of("one answer ends after " + common + " tokens, the other goes on");
+            }
+        }
+        for (Position mine : positions) {
+            if (mine.index() > compared) {
+                break;
+            }
+            Position p = theirs.get(mine.index());
+            if (p == null) {
+                continue;
+            }
+            long[] ids = mine.ids();
+            float[] values = mine.logprobs();
+            long[] otherIds = p.ids();
+            float[] otherValues = p.logprobs();
+            for (int k = 0; k < ids.length; k++) {
+                int j = indexOf(otherIds, ids[k]);
+                if (j < 0) {
+                    if (k == 0) {
+                        return java.util.Optional.of("at token " + mine.index() + " the likeliest token " + ids[0]
+                                + " of one answer is" + " not among the other's " + TOP_K + " likeliest");
+                    }
+                    continue;
+                }
+                double gap = Math.abs(values[k] - otherValues[j]);
+                if (gap > tolerance) {
+                    return java.util.Optional.of(String.format(
+                            java.util.Locale.ROOT,
+                            "at token %d the log-probability of token %d is %.4f in one answer and %.4f in the other",
+                            mine.index(),
+                            ids[k],
+                            values[k],
+                            otherValues[j]));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether two different tokens at {@code index} were within {@code tolerance} of each other there. */
+    private boolean nearTie(int index, long mine, long theirs, Position theirPosition, double tolerance) {
+        for (Position p : positions) {
+            if (p.index() == index) {
+                int a = indexOf(p.ids(), mine);
+                int b = indexOf(p.ids(), theirs);
+                if (a >= 0 && b >= 0 && Math.abs(p.logprobs()[a] - p.logprobs()[b]) <= tolerance) {
+                    return true;
+                }
+            }
+        }
+        if (theirPosition != null) {
+            int a = indexOf(theirPosition.ids(), mine);
+            int b = indexOf(theirPosition.ids(), theirs);
+            return a >= 0
+                    && b >= 0
+                    && Math.abs(theirPosition.logprobs()[a] - theirPosition.logprobs()[b]) <= tolerance;
+        }
+        return false;
+    }
+
+    private static int indexOf(long[] ids, long id) {
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Which positions of an answer of {@code length} steps are recorded (a step per token, and one for the end). */
     static boolean sampled(int index, int length) {
         int stride = Math.max(1, (length + MAX_POSITIONS - 1) / MAX_POSITIONS);

@@ -106,4 +106,32 @@ public final class MarketMiners {
         ChatResponse response = router.chat(request);
         return new Bought(response, byRoute.get(chosen.get().route()).lastPurchase());
     }
+
+    /**
+     * A second opinion from this market: the same request bought from the best-ranked other miner
+     * of {@code model} within {@code cap} (not the first seller, none this buyer disputed lately),
+     * the next when one cannot be reached or refuses; empty when none is left.
+     */
+    public SpotCheck.SecondOpinion secondOpinion(String model, Amount cap) {
+        return (key, notFrom, messages, tools, options) -> {
+            java.util.Set<dev.cyberia.keystore.Address> disputed =
+                    purchaser.disputedSince(clock.instant().minus(AVOID_DISPUTED_FOR));
+            List<Offer> others = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap).stream()
+                    .filter(o -> !o.offerer().equals(notFrom) && !disputed.contains(o.offerer()))
+                    .toList();
+            for (Offer offer : trust.map(t -> t.ranked(others)).orElse(others)) {
+                try {
+                    MinerClient.PaidAnswer paid = new MinerClient(offer.endpoint(), cap, purchaser)
+                            .chat(key + "@" + offer.endpoint().getAuthority(), model, messages, tools, options);
+                    if (paid.dispute().isEmpty() && paid.generation().isPresent()) {
+                        return Optional.of(new SpotCheck.SecondOpinion.Answer(
+                                paid.generation().get(), paid.receipt(), paid.miner()));
+                    }
+                } catch (InferenceException next) {
+                    // this one cannot give a second opinion: the next may
+                }
+            }
+            return Optional.empty();
+        };
+    }
 }

@@ -30,7 +30,8 @@ public final class MinerClient {
     /**
      * What was bought: the answer, its tokens, the price paid, the settlement, and the miner's
      * proof when it gave one. {@code dispute} says what was wrong with a paid answer (it is then
-     * recorded against the miner); {@code fromJournal}: the answer kept from an earlier run.
+     * recorded against the miner); {@code fromJournal}: the answer kept from an earlier run;
+     * {@code generation}: the answer as the model made it (with its fingerprint), when one came.
      */
     public record PaidAnswer(
             String text,
@@ -43,7 +44,8 @@ public final class MinerClient {
             URI miner,
             Address seller,
             Optional<String> dispute,
-            boolean fromJournal) {}
+            boolean fromJournal,
+            Optional<Generation> generation) {}
 
     private final Optional<SpotCheck> spotCheck;
 
@@ -113,7 +115,8 @@ public final class MinerClient {
                         miner,
                         lost.seller(),
                         Optional.of(lost.dispute()),
-                        false);
+                        false,
+                        Optional.empty());
             case Purchase.Outcome.Served served ->
                 answer(purchase.payment().orElseThrow(), served, body, messages, tools, options);
         };
@@ -154,13 +157,22 @@ public final class MinerClient {
         }
         Generation generation = OpenAiWire.generation(answer);
         if (problem == null && !served.fromJournal() && spotCheck.isPresent()) {
-            if (spotCheck.get().check(messages, tools, options, generation, served.price())
+            if (spotCheck
+                            .get()
+                            .check(
+                                    payment.idempotencyKey() + "~check",
+                                    served.seller(),
+                                    messages,
+                                    tools,
+                                    options,
+                                    generation,
+                                    served.price())
                     instanceof SpotCheck.Verdict.Failed failed) {
                 problem = "spot check failed: " + abbreviated(failed.finding(), 400);
                 // the evidence: what the replay found, and the miner's own signed statement of what it sold
                 purchaser.dispute(
                         payment,
-                        problem + " (" + miner + ")"
+                        problem + " (" + miner + ")" + failed.evidence()
                                 + receipt.map(r -> "; receipt " + r.encode()).orElse(""));
             }
         }
@@ -175,7 +187,8 @@ public final class MinerClient {
                 miner,
                 served.seller(),
                 Optional.ofNullable(problem),
-                served.fromJournal());
+                served.fromJournal(),
+                Optional.of(generation));
     }
 
     private static String abbreviated(String text, int max) {

@@ -7,10 +7,12 @@ import java.util.random.RandomGenerator;
 
 /**
  * A buyer's check of what it bought: a share of its paid answers (and every one above a price) is
- * replayed through the buyer's own copy of the model ({@link LocalModel#replay}); an answer whose
- * tokens or log-probabilities this model would not have produced, that claims another model, or
- * that comes without a fingerprint when it was checked, fails. A failed check becomes a dispute
- * against the miner, with the miner's signed receipt as evidence.
+ * replayed through the buyer's own copy of the model ({@link LocalModel#replay}), or, for a buyer
+ * without one, bought again from a second, independent miner of the same model and the two
+ * fingerprints compared ({@link Fingerprint#disagreement}); an answer whose tokens or
+ * log-probabilities the model would not have produced, that claims another model, or that comes
+ * without a fingerprint when it was checked, fails. A failed check becomes a dispute against the
+ * miner, with the miner's signed receipt (and the second miner's) as evidence.
  */
 public final class SpotCheck {
     /**
@@ -43,12 +45,41 @@ public final class SpotCheck {
         /** Replayed, and it is what the model would have answered. */
         record Passed(LocalModel.Replay replay) implements Verdict {}
 
-        /** It is not what the model would have answered, or it cannot be checked. */
-        record Failed(String finding) implements Verdict {}
+        /**
+         * It is not what the model would have answered, or it cannot be checked. {@code evidence}:
+         * what else a dispute should carry (the second miner's signed receipt), or "".
+         */
+        record Failed(String finding, String evidence) implements Verdict {
+            public Failed(String finding) {
+                this(finding, "");
+            }
+        }
+    }
+
+    /**
+     * A second miner of the same model, for a buyer without its own copy: the same request bought
+     * from someone other than the first seller.
+     */
+    @FunctionalInterface
+    public interface SecondOpinion {
+        /**
+         * The same request, under its own purchase key {@code key}, bought from a miner whose wallet
+         * is not {@code notFrom}; empty when no such miner offers the model within the buyer's cap.
+         */
+        Optional<Answer> ask(
+                String key,
+                dev.cyberia.keystore.Address notFrom,
+                List<Message> messages,
+                List<ToolDefinition> tools,
+                GenerationOptions options);
+
+        /** The second miner's answer, and its signed receipt when it gave one. */
+        record Answer(Generation generation, Optional<Receipt> receipt, java.net.URI miner) {}
     }
 
     private final Policy policy;
-    private final LocalModel reference;
+    private final Optional<LocalModel> reference;
+    private final Optional<SecondOpinion> secondOpinion;
     private final RandomGenerator random;
 
     /**
@@ -56,8 +87,22 @@ public final class SpotCheck {
      * @param random draws which purchases are checked (a miner cannot tell which)
      */
     public SpotCheck(Policy policy, LocalModel reference, RandomGenerator random) {
+        this(policy, Optional.of(reference), Optional.empty(), random);
+    }
+
+    /** A check that re-runs the drawn purchases at {@code secondOpinion}: for a buyer without the model. */
+    public SpotCheck(Policy policy, SecondOpinion secondOpinion, RandomGenerator random) {
+        this(policy, Optional.empty(), Optional.of(secondOpinion), random);
+    }
+
+    private SpotCheck(
+            Policy policy,
+            Optional<LocalModel> reference,
+            Optional<SecondOpinion> secondOpinion,
+            RandomGenerator random) {
         this.policy = policy;
         this.reference = reference;
+        this.secondOpinion = secondOpinion;
         this.random = random;
     }
 
@@ -67,7 +112,8 @@ public final class SpotCheck {
 
     /** The same check, also checking every purchase above {@code price}. */
     public SpotCheck withEveryAbove(Amount price) {
-        return new SpotCheck(new Policy(policy.share(), Optional.of(price), policy.tolerance()), reference, random);
+        return new SpotCheck(
+                new Policy(policy.share(), Optional.of(price), policy.tolerance()), reference, secondOpinion, random);
     }
 
     /** Whether this purchase is checked: every one above the price, else drawn at the share. */
@@ -79,8 +125,13 @@ public final class SpotCheck {
         return random.nextDouble() < policy.share();
     }
 
-    /** Checks one paid answer, if drawn. */
+    /**
+     * Checks one paid answer, if drawn: replayed through the buyer's model, or re-run at a second
+     * miner (paid under {@code key}, never from {@code seller}).
+     */
     public Verdict check(
+            String key,
+            dev.cyberia.keystore.Address seller,
             List<Message> messages,
             List<ToolDefinition> tools,
             GenerationOptions options,
@@ -89,19 +140,58 @@ public final class SpotCheck {
         if (!drawn(price)) {
             return new Verdict.Skipped();
         }
-        return replay(messages, tools, options, served);
+        if (reference.isPresent()) {
+            return replay(messages, tools, options, served);
+        }
+        if (served.fingerprint().isEmpty()) {
+            return new Verdict.Failed("the answer came without a fingerprint, so it cannot be checked");
+        }
+        Optional<SecondOpinion.Answer> second = secondOpinion.orElseThrow().ask(key, seller, messages, tools, options);
+        if (second.isEmpty()) {
+            return new Verdict.Skipped(); // no other miner of the model within the cap: nothing to compare with
+        }
+        if (second.get().generation().fingerprint().isEmpty()) {
+            return new Verdict.Skipped(); // the second miner's answer cannot be compared: no finding against the first
+        }
+        Optional<String> apart = served.fingerprint()
+                .get()
+                .disagreement(
+                        second.get().generation().fingerprint().get(),
+                        policy.tolerance(),
+                        options.temperature() == 0 || options.seed().isPresent());
+        String evidence = "; re-run at " + second.get().miner()
+                + second.get().receipt().map(r -> ", its receipt " + r.encode()).orElse("");
+        if (apart.isPresent()) {
+            return new Verdict.Failed(apart.get(), evidence);
+        }
+        return new Verdict.Passed(new LocalModel.Replay(
+                true,
+                "the same as the answer " + second.get().miner() + " gave",
+                served.fingerprint().get().tokens().length,
+                0));
     }
 
-    /** Checks one answer now, drawn or not. */
+    /** Checks one answer now against the buyer's own model, drawn or not. */
     public Verdict replay(
             List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Generation served) {
         if (served.fingerprint().isEmpty()) {
             return new Verdict.Failed("the answer came without a fingerprint, so it cannot be checked");
         }
+        if (reference.isEmpty()) {
+            throw new IllegalStateException(
+                    "this spot check re-runs at a second miner; it holds no model to replay in");
+        }
         LocalModel.Replay replay;
         try {
-            replay = reference.replay(
-                    messages, tools, options, served, served.fingerprint().get(), policy.tolerance());
+            replay = reference
+                    .get()
+                    .replay(
+                            messages,
+                            tools,
+                            options,
+                            served,
+                            served.fingerprint().get(),
+                            policy.tolerance());
         } catch (ContextLengthExceededException e) {
             return new Verdict.Failed("the answer's prompt does not fit the model it claims: " + e.getMessage());
         }

@@ -61,6 +61,7 @@ class SpotCheckIT {
     static Signer buyerKey;
     static Signer validatorKey;
     static Treasury buyer;
+    static Keystore keystore;
 
     /** A dishonest miner's model: runs the cheap stand-in, and says it is the listed model. */
     record Impostor(LocalModel runs, String claimsName, String claimsIdentity) implements ChatBackend {
@@ -104,7 +105,7 @@ class SpotCheckIT {
         info = devnet.up(port);
         chain = Chain.connect(info.rpcUrl(), Devnet.CHAIN_ID);
         cyb = Asset.token("CYB", 6, info.token());
-        Keystore keystore = Keystore.open(home);
+        keystore = Keystore.open(home);
         honestKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "honest", 7);
         impostorKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "impostor", 8);
         buyerKey = dev.cyberia.treasury.DevKeys.unlock(keystore, "buyer", 9);
@@ -178,21 +179,7 @@ class SpotCheckIT {
 
     @Test
     void anImpostor_isCaughtAtItsFirstCheckedAnswer_disputedWithItsReceipt_andPassedOverInTheMarket() {
-        MarketRegistry market = new MarketRegistry(chain, info.registry());
-        for (var seller :
-                List.of(new Object[] {honestKey, honest, "0.02"}, new Object[] {impostorKey, impostor, "0.01"})) {
-            Signer key = (Signer) seller[0];
-            devnet.fund(key.address(), new BigInteger("1000000000000000000"), BigInteger.ZERO);
-            market.publish(
-                    OfferDraft.parse(
-                            Offer.Kind.INFERENCE,
-                            "tiny-chat",
-                            ((MinerServer) seller[1]).baseUri().toString(),
-                            (String) seller[2],
-                            cyb),
-                    wallet(key),
-                    key);
-        }
+        MarketRegistry market = bothMinersListed();
         MarketMiners miners = new MarketMiners(market, purchaser(), Clock.systemUTC(), Optional.of(everyAnswer()));
         ChatRequest ask = ChatRequest.builder()
                 .messages(UserMessage.from("ping"))
@@ -225,6 +212,86 @@ class SpotCheckIT {
                 .as("the impostor is passed over for the honest miner, dearer as it is")
                 .isEqualTo(honestKey.address());
         assertThat(second.purchase().dispute()).isEmpty();
+    }
+
+    private static MarketRegistry listed;
+
+    /** The honest miner at 0.02 and the impostor at 0.01, listed once for every test that needs them. */
+    private static synchronized MarketRegistry bothMinersListed() {
+        if (listed != null) {
+            return listed;
+        }
+        MarketRegistry market = new MarketRegistry(chain, info.registry());
+        for (var seller :
+                List.of(new Object[] {honestKey, honest, "0.02"}, new Object[] {impostorKey, impostor, "0.01"})) {
+            Signer key = (Signer) seller[0];
+            devnet.fund(key.address(), new BigInteger("1000000000000000000"), BigInteger.ZERO);
+            market.publish(
+                    OfferDraft.parse(
+                            Offer.Kind.INFERENCE,
+                            "tiny-chat",
+                            ((MinerServer) seller[1]).baseUri().toString(),
+                            (String) seller[2],
+                            cyb),
+                    wallet(key),
+                    key);
+        }
+        listed = market;
+        return market;
+    }
+
+    @Test
+    void aBuyerWithoutTheModel_reRunsAtASecondMiner_andDisputesTheImpostorWithBothReceipts() {
+        MarketRegistry market = bothMinersListed();
+        try (Signer key = dev.cyberia.treasury.DevKeys.unlock(keystore, "second-opinion-buyer", 4)) {
+            devnet.fund(key.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
+            Treasury wallet = wallet(key);
+            wallet.setPolicy(wallet.policy().withChannelDeposit(0));
+            Purchaser pays = wallet.purchaser(key, PurchaseGate.NONE);
+            Amount cap = Amount.parse("0.05", cyb);
+            SpotCheck againElsewhere = new SpotCheck(
+                    new SpotCheck.Policy(1.0, Optional.empty(), 0.01),
+                    new MarketMiners(market, pays, Clock.systemUTC()).secondOpinion("tiny-chat", cap),
+                    new Random(1));
+            MarketMiners miners = new MarketMiners(market, pays, Clock.systemUTC(), Optional.of(againElsewhere));
+            ChatRequest ask = ChatRequest.builder()
+                    .messages(UserMessage.from("hello there"))
+                    .maxOutputTokens(24)
+                    .temperature(0.0)
+                    .build();
+
+            MarketMiners.Bought first = miners.chat("second:1", "tiny-chat", ask, cap);
+            assertThat(first.purchase().seller()).isEqualTo(impostorKey.address());
+            assertThat(first.purchase().dispute())
+                    .as("the same request at the honest miner came out otherwise")
+                    .hasValueSatisfying(d -> assertThat(d).startsWith("spot check failed: "));
+            Payment disputed = wallet.recentPayments(10).stream()
+                    .filter(p -> p.payee().equals(impostorKey.address()))
+                    .findFirst()
+                    .orElseThrow();
+            String evidence = wallet.disputeOf(disputed.id()).orElseThrow();
+            assertThat(evidence).contains("re-run at " + honest.baseUri());
+            String[] receipts = evidence.split("receipt ");
+            assertThat(receipts)
+                    .as("both miners' signed receipts: %s", evidence)
+                    .hasSize(3);
+            assertThat(Receipt.decode(receipts[1].replaceAll("[;,) ].*", "")).miner())
+                    .isEqualTo(honestKey.address());
+            assertThat(Receipt.decode(receipts[2].trim()).miner()).isEqualTo(impostorKey.address());
+            assertThat(wallet.ledger())
+                    .as("the second opinion was bought too, and booked")
+                    .filteredOn(e -> e.account().equals("expenses:inference"))
+                    .extracting(e -> e.units())
+                    .containsExactlyInAnyOrder("0.01", "0.02");
+
+            MarketMiners.Bought next = miners.chat("second:2", "tiny-chat", ask, cap);
+            assertThat(next.purchase().seller())
+                    .as("the impostor is passed over")
+                    .isEqualTo(honestKey.address());
+            assertThat(next.purchase().dispute())
+                    .as("no other miner to compare with: not checked, not disputed")
+                    .isEmpty();
+        }
     }
 
     @Test

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * definition names ({@code inference.miner}) or the cheapest in the market ({@code inference.market:
  * true}: prices weighed by the miners' ERC-8004 reputations where the chain has the registries), and,
  * with {@code inference.verify}, a share of the answers replayed through the agent's own copy of the
- * model, a failed check disputed and its miner passed over.
+ * model (or, without one, bought again from a second miner in the market and compared), a failed
+ * check disputed and its miner passed over.
  */
 public final class InferencePurchases {
     /** Reference models, opened once per folder for the whole node. */
@@ -32,7 +33,8 @@ public final class InferencePurchases {
     private final Optional<MarketRegistry> market;
     private final Optional<dev.cyberia.treasury.TrustRegistries> trust;
     private final Clock clock;
-    private final Optional<SpotCheck> spotCheck;
+    private final Optional<LocalModel> ownModel;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * @param definitionFolder what the definition's paths are relative to
@@ -52,27 +54,26 @@ public final class InferencePurchases {
         this.market = market;
         this.trust = trust;
         this.clock = clock;
-        this.spotCheck = inference
+        this.ownModel = inference
                 .verify()
-                .map(v -> new SpotCheck(
-                        new SpotCheck.Policy(
-                                v.share().doubleValue(),
-                                Optional.empty(),
-                                v.tolerance().doubleValue()),
-                        REFERENCES.computeIfAbsent(
-                                definitionFolder.resolve(v.model()).normalize(), LocalModel::open),
-                        new SecureRandom()));
+                .flatMap(AgentDefinition.Inference.Verify::ownModel)
+                .map(m -> REFERENCES.computeIfAbsent(definitionFolder.resolve(m).normalize(), LocalModel::open));
     }
 
-    /** The spot check with its price threshold, in the token the agent pays in. */
-    private Optional<SpotCheck> spotCheckIn(Amount cap) {
-        return spotCheck.map(check -> inference
-                        .verify()
-                        .flatMap(AgentDefinition.Inference.Verify::everyAbove)
-                        .isEmpty()
-                ? check
-                : check.withEveryAbove(
-                        Amount.parse(inference.verify().get().everyAbove().get().toPlainString(), cap.asset())));
+    /**
+     * The spot check, in the token the agent pays in: replayed in the agent's own copy of the model,
+     * or re-run at a second miner of {@code miners}.
+     */
+    private Optional<SpotCheck> spotCheckIn(Amount cap, Optional<MarketMiners> miners) {
+        return inference.verify().map(v -> {
+            SpotCheck.Policy policy = new SpotCheck.Policy(
+                    v.share().doubleValue(),
+                    v.everyAbove().map(above -> Amount.parse(above.toPlainString(), cap.asset())),
+                    v.tolerance().doubleValue());
+            return ownModel.isPresent()
+                    ? new SpotCheck(policy, ownModel.get(), RANDOM)
+                    : new SpotCheck(policy, miners.orElseThrow().secondOpinion(inference.modelName(), cap), RANDOM);
+        });
     }
 
     /**
@@ -80,14 +81,16 @@ public final class InferencePurchases {
      * within {@code cap}, paid through {@code purchaser} (the agent's gate and books).
      */
     public MarketMiners.Bought buy(String key, ChatRequest request, Amount cap, Purchaser purchaser) {
-        Optional<SpotCheck> check = spotCheckIn(cap);
         if (inference.market()) {
             MarketRegistry registry = market.orElseThrow(() -> new IllegalStateException(
                     "inference.market is set but no market registry is configured: run on the devnet"
                             + " ('cyberia devnet up' deploys one), or set CYBERIA_REGISTRY"));
+            Optional<SpotCheck> check = spotCheckIn(
+                    cap, Optional.of(new MarketMiners(registry, purchaser, clock, Optional.empty(), trust)));
             return new MarketMiners(registry, purchaser, clock, check, trust)
                     .chat(key, inference.modelName(), request, cap);
         }
+        Optional<SpotCheck> check = spotCheckIn(cap, Optional.empty());
         PaidMinerChatModel paid = new PaidMinerChatModel(
                 new MinerClient(inference.miner().orElseThrow(), cap, purchaser, check), inference.modelName(), key);
         var response = paid.chat(request);
