@@ -431,6 +431,13 @@ final class AgentCommand extends CommandGroup {
                         chain.trust().flatMap(t -> t.agentOf(a.address()));
                 java.util.Optional<dev.cyberia.treasury.TrustRegistries.Reputation> reputation =
                         identity.flatMap(i -> chain.trust().map(t -> t.reputation(i.agentId())));
+                java.util.Optional<dev.cyberia.treasury.TrustRegistries.Validated> validated =
+                        identity.flatMap(i -> chain.trust().map(t -> t.validations(i.agentId(), "")));
+                validated
+                        .filter(v -> v.count() > 0)
+                        .ifPresent(v -> doc.putObject("validations")
+                                .put("answered", v.count())
+                                .put("average", v.average()));
                 identity.ifPresent(i -> {
                     ObjectNode id = doc.putObject("identity");
                     id.put("agentId", i.agentId());
@@ -481,6 +488,9 @@ final class AgentCommand extends CommandGroup {
                         .append(i.agentId())
                         .append(", reputation ")
                         .append(reputation.map(Object::toString).orElse("unrated"))
+                        .append(validated
+                                .map(dev.cyberia.treasury.TrustRegistries.Validated::described)
+                                .orElse(""))
                         .append(System.lineSeparator()));
                 text.append("  today: earned ")
                         .append(earnedToday)

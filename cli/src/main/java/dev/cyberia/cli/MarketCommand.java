@@ -58,7 +58,8 @@ final class MarketCommand extends CommandGroup {
                     reputations.computeIfAbsent(
                             o.offerer(),
                             seller -> trust.agentOf(seller)
-                                    .map(i -> "#" + i.agentId() + " " + trust.reputation(i.agentId()))
+                                    .map(i -> "#" + i.agentId() + " " + trust.reputation(i.agentId())
+                                            + trust.validations(i.agentId(), "").described())
                                     .orElse("no identity"));
                 }
             }

@@ -91,6 +91,20 @@ final class MinerCommand extends CommandGroup {
                 description = "Publish (or update) this miner's offer in the market registry on start (default).")
         boolean publish;
 
+        @Option(
+                names = "--appeal-to",
+                paramLabel = "ADDRESS",
+                description = "Register this miner as an ERC-8004 agent and, when a buyer rates an answer of it"
+                        + " disputed, ask this validator (its wallet) to replay that answer.")
+        String appealTo;
+
+        @Option(
+                names = "--appeal-every",
+                paramLabel = "DURATION",
+                defaultValue = "30s",
+                description = "How often to look for new disputes to appeal (default ${DEFAULT-VALUE}).")
+        String appealEvery;
+
         @Mixin
         ChainOptions chainOptions;
 
@@ -122,8 +136,10 @@ final class MinerCommand extends CommandGroup {
                 throw new CliInputException("a priced miner needs --key NAME (it is paid, pays gas and signs receipts);"
                         + " use --price 0 to serve for free");
             }
+            java.util.Optional<Appeals> appealOptions = appeals(); // checked before anything starts
             ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
             Amount perRequest = Amount.parsePositive(price, chain.token());
+            java.util.Optional<Appeals> appeals = appealOptions.map(a -> a.on(chain));
             TokenDomain domain = chain.domain();
             MinerServer.Config config = MinerServer.Config.local(port, perRequest, domain);
             java.util.Optional<dev.cyberia.treasury.X402Facilitator> settler = facilitatorOption.resolve(chain);
@@ -169,11 +185,98 @@ final class MinerCommand extends CommandGroup {
                                 wallet,
                                 signer));
                     }
-                    out().flush();
-                    awaitStop();
+                    if (appeals.isPresent()) {
+                        serveAppeals(appeals.get(), chain, server, wallet, signer);
+                    } else {
+                        out().flush();
+                        awaitStop();
+                    }
                 }
             }
             return 0;
+        }
+
+        /** What --appeal-to asks for: the validator, how often to look, and the registries (once the chain is known). */
+        private record Appeals(
+                dev.cyberia.keystore.Address validator,
+                java.time.Duration every,
+                dev.cyberia.treasury.TrustRegistries trust) {
+            Appeals on(ChainOptions.Resolved chain) {
+                return new Appeals(
+                        validator,
+                        every,
+                        chain.trust()
+                                .orElseThrow(() -> new CliInputException("--appeal-to needs the ERC-8004 registries:"
+                                        + " run on the devnet ('cyberia devnet up' deploys them) or set"
+                                        + " CYBERIA_TRUST_REGISTRIES=IDENTITY,REPUTATION,VALIDATION")));
+            }
+        }
+
+        private java.util.Optional<Appeals> appeals() {
+            if (appealTo == null) {
+                return java.util.Optional.empty();
+            }
+            dev.cyberia.keystore.Address validator;
+            try {
+                validator = dev.cyberia.keystore.Address.parse(appealTo.trim());
+            } catch (RuntimeException e) {
+                throw new CliInputException(
+                        "--appeal-to needs the validator's wallet address (0x…), not '" + appealTo + "'");
+            }
+            java.time.Duration every;
+            try {
+                every = dev.cyberia.agentcore.AgentDefinitions.parseDuration(appealEvery);
+            } catch (IllegalArgumentException e) {
+                throw new CliInputException("--appeal-every '" + appealEvery + "': " + e.getMessage());
+            }
+            return java.util.Optional.of(new Appeals(validator, every, null));
+        }
+
+        /** Registers the miner's identity, then appeals each new dispute of its answers until stopped. */
+        private void serveAppeals(
+                Appeals appeals, ChainOptions.Resolved chain, MinerServer server, Treasury wallet, Signer signer)
+                throws InterruptedException {
+            com.fasterxml.jackson.databind.node.ObjectNode file =
+                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+            file.put("type", "https://eips.ethereum.org/EIPS/eip-8004#registration-v1");
+            file.put("name", backendInUse.name() + " miner");
+            file.put(
+                    "description",
+                    "Sells " + backendInUse.name()
+                            + " answers over x402, each fingerprinted and with a signed receipt.");
+            file.putArray("services").addObject().put("name", "OpenAI").put("endpoint", server.baseUri() + "/v1");
+            file.put("x402Support", true);
+            file.putArray("supportedTrust").add("reputation").add("validation");
+            String registration = file.toString();
+            long agentId = appeals.trust()
+                    .register(
+                            "data:application/json;base64,"
+                                    + java.util.Base64.getEncoder()
+                                            .encodeToString(
+                                                    registration.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                            wallet,
+                            signer)
+                    .agentId();
+            dev.cyberia.inference.MinerAppeals appealing = new dev.cyberia.inference.MinerAppeals(
+                    appeals.trust(), agentId, appeals.validator(), server, wallet, signer);
+            out().println("ERC-8004 agent #" + agentId + " in "
+                    + appeals.trust().agentRegistry()
+                    + "; disputes of its answers are appealed to " + appeals.validator() + " every "
+                    + appealEvery);
+            out().flush();
+            try (ShutdownSignal stop = new ShutdownSignal()) {
+                do {
+                    try {
+                        for (dev.cyberia.inference.MinerAppeals.Appeal a : appealing.appealNew()) {
+                            out().println("dispute by " + a.client() + " (#" + a.feedbackIndex() + "): " + a.outcome()
+                                    + a.requestHash().map(h -> " [" + h + "]").orElse(""));
+                        }
+                    } catch (RuntimeException e) {
+                        err().println("cannot look for disputes now: " + e.getMessage());
+                    }
+                    out().flush();
+                } while (!stop.await(appeals.every()));
+            }
         }
 
         private static boolean isFree(String price) {

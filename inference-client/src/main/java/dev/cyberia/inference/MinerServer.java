@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 
@@ -394,6 +395,7 @@ public final class MinerServer implements AutoCloseable {
         try {
             g = model.chat(call.messages(), call.tools(), call.options());
             responseBody = JSON.writeValueAsBytes(OpenAiWire.completion(g, model.name()));
+            remember(call, g, responseBody);
         } catch (RuntimeException failed) {
             paywall.unserved(sale);
             send(exchange, 502, error("the model failed; nothing was charged: " + failed.getMessage(), "server_error"));
@@ -523,7 +525,51 @@ public final class MinerServer implements AutoCloseable {
 
     private byte[] answer(ChatCall call) throws IOException {
         Generation g = model.chat(call.messages(), call.tools(), call.options());
-        return JSON.writeValueAsBytes(OpenAiWire.completion(g, model.name()));
+        byte[] body = JSON.writeValueAsBytes(OpenAiWire.completion(g, model.name()));
+        remember(call, g, body);
+        return body;
+    }
+
+    /** An answer sold, kept so that a dispute of it can be appealed: the request as read, and the generation. */
+    private record Served(
+            List<Message> messages, List<ToolDefinition> tools, GenerationOptions options, Generation g) {}
+
+    /** The latest answers sold with a fingerprint, by the hash their receipts state. */
+    private final java.util.Map<String, Served> served =
+            java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Served> eldest) {
+                    return size() > KEPT_FOR_APPEALS;
+                }
+            });
+
+    /** How many of its latest answers a miner keeps, to appeal a dispute of any of them. */
+    public static final int KEPT_FOR_APPEALS = 2_000;
+
+    private void remember(ChatCall call, Generation g, byte[] body) {
+        if (g.fingerprint().isPresent()) {
+            served.put(Receipt.hash(body), new Served(call.messages(), call.tools(), call.options(), g));
+        }
+    }
+
+    /**
+     * The validation request for an answer this miner sold, named by its receipt (signed by this
+     * miner, one of its latest {@value #KEPT_FOR_APPEALS} answers): what a re-executing validator
+     * is asked to replay. Empty when it is not one of them.
+     */
+    public Optional<ReplayValidator.Request> validationRequestFor(Receipt receipt) {
+        if (!receipt.miner().equals(signer.address())) {
+            return Optional.empty();
+        }
+        Served s = served.get(receipt.responseHash());
+        return s == null
+                ? Optional.empty()
+                : Optional.of(ReplayValidator.requestFor(s.messages(), s.tools(), s.options(), s.g()));
+    }
+
+    /** The miner's wallet: whom it is paid at, and who signs its receipts. */
+    public dev.cyberia.keystore.Address wallet() {
+        return signer.address();
     }
 
     private static ObjectNode error(String message, String type) {

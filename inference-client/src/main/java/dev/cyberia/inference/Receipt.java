@@ -65,7 +65,7 @@ public record Receipt(
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String hash(byte[] body) {
+    static String hash(byte[] body) {
         return "0x" + HexFormat.of().formatHex(Hashes.keccak256(body));
     }
 

@@ -295,6 +295,59 @@ class SpotCheckIT {
     }
 
     @Test
+    void aDisputedHonestMiner_appealsOnItsOwn_andTheValidatorsReplayClearsItOnChain() {
+        dev.cyberia.treasury.TrustRegistries trust = new dev.cyberia.treasury.TrustRegistries(chain, info.trust());
+        Treasury honestWallet = wallet(honestKey);
+        long honestId = trust.register("http://127.0.0.1:9/honest.json", honestWallet, honestKey)
+                .agentId();
+        MinerClient.PaidAnswer bought = new MinerClient(honest.baseUri(), Amount.parse("0.05", cyb), purchaser())
+                .chat("appeal:1", "tiny-chat", List.of(Message.user("What can you do?")), GenerationOptions.greedy(24));
+        // a buyer disputes it by mistake, and says so on chain as a Cyberia node does: -100, the receipt in the file
+        String file = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("agentId", honestId)
+                .put("value", -100)
+                .put("tag1", "disputed")
+                .put(
+                        "evidence",
+                        "spot check failed: a mistaken buyer (" + honest.baseUri() + "); receipt "
+                                + bought.receipt().orElseThrow().encode())
+                .toString();
+        trust.giveFeedback(
+                honestId,
+                new dev.cyberia.treasury.TrustRegistries.Feedback(
+                        BigInteger.valueOf(-100),
+                        0,
+                        "disputed",
+                        "",
+                        honest.baseUri().toString(),
+                        "data:application/json;base64,"
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(file.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        dev.cyberia.treasury.TrustRegistries.hashOf(file)),
+                "appeal-test:1",
+                buyer,
+                buyerKey);
+
+        MinerAppeals appeals =
+                new MinerAppeals(trust, honestId, validatorKey.address(), honest, honestWallet, honestKey);
+        List<MinerAppeals.Appeal> filed = appeals.appealNew();
+        assertThat(filed).singleElement().satisfies(a -> {
+            assertThat(a.client()).isEqualTo(buyerKey.address());
+            assertThat(a.outcome()).startsWith("asked " + validatorKey.address());
+        });
+        assertThat(appeals.appealNew()).as("each dispute is appealed once").isEmpty();
+
+        new ReplayValidator(trust, reference, wallet(validatorKey), validatorKey, 0.01).answerPending();
+        byte[] requestHash = java.util.HexFormat.of()
+                .parseHex(filed.get(0).requestHash().orElseThrow().substring(2));
+        assertThat(trust.validation(requestHash))
+                .as("the replay clears the answer, on chain beside the dispute")
+                .hasValueSatisfying(v -> assertThat(v.response()).isEqualTo(100));
+        assertThat(trust.validations(honestId, ReplayValidator.TAG).average()).isEqualTo(100);
+    }
+
+    @Test
     void aMinerAppeals_andAValidatorThatReplays_passesTheHonestAnswer_andFailsTheStandIn() {
         dev.cyberia.treasury.TrustRegistries trust = new dev.cyberia.treasury.TrustRegistries(chain, info.trust());
         List<Message> ask = List.of(Message.user("hello there"));

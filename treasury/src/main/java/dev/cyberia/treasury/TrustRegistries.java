@@ -214,6 +214,58 @@ public final class TrustRegistries {
                 "rating agent #" + agentId);
     }
 
+    /** One rating as the registry logged it: who gave it, its figure and tag, and its file. */
+    public record Given(
+            long agentId,
+            Address client,
+            long index,
+            BigInteger value,
+            int decimals,
+            String tag1,
+            String feedbackURI,
+            long blockNumber) {}
+
+    private static final String NEW_FEEDBACK =
+            Abi.topic("NewFeedback(uint256,address,uint64,int128,uint8,string,string,string,string,string,bytes32)");
+
+    /** The ratings agent {@code agentId} was given from block {@code fromBlock} on, oldest first. */
+    public List<Given> feedbackFor(long agentId, long fromBlock) {
+        String agentTopic = "0x" + String.format("%064x", agentId);
+        List<Given> out = new ArrayList<>();
+        for (Chain.Logged log :
+                chain.logs(at.reputation(), java.util.Arrays.asList(NEW_FEEDBACK, agentTopic), fromBlock)) {
+            String data = log.data();
+            out.add(new Given(
+                    agentId,
+                    Address.of(
+                            java.util.Arrays.copyOfRange(Abi.bytes(log.topics().get(2)), 12, 32)),
+                    Abi.wordAt(data, 0).longValueExact(),
+                    Abi.signedWordAt(data, 1),
+                    Abi.wordAt(data, 2).intValueExact(),
+                    Abi.stringAt(data, 3),
+                    Abi.stringAt(data, 6),
+                    log.blockNumber()));
+        }
+        return out;
+    }
+
+    /** The validations of agent {@code agentId} answered under {@code tag} (empty: any): how many, and their mean. */
+    public record Validated(long count, int average) {
+        /** ", N answers validated (mean M)", or "" when none is. */
+        public String described() {
+            return count == 0
+                    ? ""
+                    : ", " + count + (count == 1 ? " answer" : " answers") + " validated (mean " + average + ")";
+        }
+    }
+
+    public Validated validations(long agentId, String tag) {
+        String r = read(
+                at.validation(),
+                Abi.call("getSummary(uint256,address[],string)", BigInteger.valueOf(agentId), new Address[0], tag));
+        return new Validated(Abi.wordAt(r, 0).longValueExact(), Abi.wordAt(r, 1).intValueExact());
+    }
+
     /** What every client of agent {@code agentId} said of it, all tags together. */
     public Reputation reputation(long agentId) {
         return reputation(agentId, "");
