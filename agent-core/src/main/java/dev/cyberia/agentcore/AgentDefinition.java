@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param survival the thresholds of the survival modes
  * @param routine steps run each tick by the routine planner; with steps, {@code inference} is only
  *     what skills such as {@code buy_inference} buy, never the planner
+ * @param mines the model it sells answers of, as a miner, while it is an OWNER (the node serves it)
+ * @param allowance a top-up its owner gives it every period, paid by its node from the owner's key
  */
 public record AgentDefinition(
         String purpose,
@@ -36,7 +38,9 @@ public record AgentDefinition(
         Budgets budgets,
         Policy policy,
         Survival survival,
-        List<RoutineStep> routine) {
+        List<RoutineStep> routine,
+        Optional<Mines> mines,
+        Optional<Allowance> allowance) {
 
     public AgentDefinition {
         if (purpose == null || purpose.isBlank()) {
@@ -55,14 +59,70 @@ public record AgentDefinition(
         policy = policy == null ? new Policy(null, null, null) : policy;
         survival = survival == null ? new Survival(null, null, null) : survival;
         routine = routine == null ? List.of() : List.copyOf(routine);
+        mines = mines == null ? Optional.empty() : mines;
+        allowance = allowance == null ? Optional.empty() : allowance;
         for (RoutineStep step : routine) {
             if (step.goal() != null && goals.stream().noneMatch(g -> g.text().equals(step.goal()))) {
                 throw new IllegalArgumentException("routine step goal '" + step.goal() + "' is not one of the goals");
             }
         }
+        String allowanceGoal = allowance.map(Allowance::goal).orElse(null);
+        if (allowanceGoal != null && goals.stream().noneMatch(g -> g.text().equals(allowanceGoal))) {
+            throw new IllegalArgumentException("allowance goal '" + allowanceGoal + "' is not one of the goals");
+        }
         for (Service service : sells) {
             if (service.goal() != null && goals.stream().noneMatch(g -> g.text().equals(service.goal()))) {
                 throw new IllegalArgumentException("service goal '" + service.goal() + "' is not one of the goals");
+            }
+        }
+    }
+
+    /**
+     * Mining, an OWNER's right: the node hosting the agent serves {@code model} (a folder, relative
+     * to the definition) or relays {@code upstream} (an OpenAI-compatible URL) over x402 at {@code
+     * price} per answer, paid into the agent's treasury ({@code income:inference}), its receipts
+     * signed with the agent's key, and lists the offer in the market from the agent's wallet.
+     *
+     * @param modelName the name buyers ask for (default: the model's own name)
+     */
+    public record Mines(String model, URI upstream, String modelName, BigDecimal price) {
+        public Mines {
+            if ((model == null || model.isBlank()) == (upstream == null)) {
+                throw new IllegalArgumentException(
+                        "'mines' needs one of 'model' (a folder) or 'upstream' (an OpenAI-compatible URL)");
+            }
+            if (upstream != null && !"http".equals(upstream.getScheme()) && !"https".equals(upstream.getScheme())) {
+                throw new IllegalArgumentException("'mines.upstream' must be an http(s) URL, not '" + upstream + "'");
+            }
+            if (price == null || price.signum() <= 0) {
+                throw new IllegalArgumentException("'mines.price' is what one answer costs, above 0, e.g. \"0.005\"");
+            }
+            if (modelName != null && !modelName.matches("[A-Za-z0-9._:/-]{1,100}")) {
+                throw new IllegalArgumentException(
+                        "'mines.modelName' is 1-100 letters, digits or ._:/-, not '" + modelName + "'");
+            }
+        }
+    }
+
+    /**
+     * A top-up from the agent's owner: {@code amount} every {@code every}, paid by the node hosting
+     * the agent from the key named {@code from} (in the node's keystore, unlocked with its
+     * passphrase), journaled in the owner's wallet once per period ({@code expenses:allowance}) and
+     * booked {@code income:allowance} in the agent's: given, not earned (the ladder does not count
+     * it). With {@code goal}, it is that goal's income (its stop-loss then limits what the goal
+     * spends beyond its allowance). Change it by editing the definition; remove it to stop it.
+     */
+    public record Allowance(String from, BigDecimal amount, Duration every, String goal) {
+        public Allowance {
+            if (from == null || !from.matches("[A-Za-z0-9_-]{1,64}")) {
+                throw new IllegalArgumentException(
+                        "'allowance.from' names the owner's key (letters, digits, '-' or '_'), not '" + from + "'");
+            }
+            if (amount == null || amount.signum() <= 0) {
+                throw new IllegalArgumentException("'allowance.amount' is above 0, e.g. \"5\"");
+            }
+            if (every == null || every.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("'allowance.every' is at least 1m, e.g. 1d, not " + every);
             }
         }
     }

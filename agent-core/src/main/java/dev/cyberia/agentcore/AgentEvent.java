@@ -139,4 +139,22 @@ public sealed interface AgentEvent {
      */
     record FeedbackGiven(String seller, long agentId, int value, String tag, String feedbackHash, String outcome)
             implements AgentEvent {}
+
+    /**
+     * The node began serving the agent's model as a miner (an OWNER right), and listed the offer.
+     *
+     * @param outcome "offer #ID", or why the offer was not listed
+     */
+    record MiningStarted(String model, String endpoint, Amount price, String outcome) implements AgentEvent {}
+
+    /** The agent does not mine (now): demoted below OWNER, not yet promoted, or its miner could not start. */
+    record MiningStopped(String model, String reason) implements AgentEvent {}
+
+    /**
+     * The agent's owner did not give it its allowance this period, and why (a given one is a
+     * PaymentReceived "allowance from KEY").
+     *
+     * @param from the owner's key
+     */
+    record AllowanceNotGiven(Amount amount, String from, String reason) implements AgentEvent {}
 }

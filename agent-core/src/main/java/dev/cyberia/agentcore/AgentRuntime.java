@@ -35,7 +35,10 @@ public final class AgentRuntime {
     private final FollowUps followUps;
     private final Clock clock;
     private final PolicyGate gate = new PolicyGate();
-    private final Map<String, LoadedAgent> loaded = new ConcurrentHashMap<>();
+    /** An agent loaded here, and when its definition file was last changed then. */
+    private record Loaded(LoadedAgent agent, long definitionStamp) {}
+
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Map<String, Instant> climbedAt = new ConcurrentHashMap<>();
     private final Ladder ladder;
     private final QuietTicks quiet;
@@ -52,6 +55,20 @@ public final class AgentRuntime {
             FollowUps followUps,
             Ladder ladder,
             Clock clock) {
+        this(store, events, assembler, followUps, ladder, Optional.empty(), clock);
+    }
+
+    /** A runtime whose agents pay {@code hostingFee} to their host, once per period. */
+    public AgentRuntime(
+            AgentStore store,
+            EventLog events,
+            AgentAssembler assembler,
+            FollowUps followUps,
+            Ladder ladder,
+            Optional<HostingFee> hostingFee,
+            Clock clock) {
+        this.hosting = hostingFee.map(HostingFees::new);
+        this.allowances = new Allowances(assembler);
         this.store = store;
         this.events = events;
         this.assembler = assembler;
@@ -60,6 +77,12 @@ public final class AgentRuntime {
         this.clock = clock;
         this.quiet = new QuietTicks(store, events);
     }
+
+    /** What its host charges each agent, when it does. */
+    private final Optional<HostingFees> hosting;
+
+    /** What owners give their agents. */
+    private final Allowances allowances;
 
     public Ladder ladder() {
         return ladder;
@@ -116,13 +139,39 @@ public final class AgentRuntime {
 
     /** Loads (once) and returns the agent's planner, tools and treasury. */
     public LoadedAgent load(AgentRecord record) {
-        return loaded.computeIfAbsent(
-                record.name(), n -> assembler.assemble(record, AgentDefinitions.read(record.definitionPath())));
+        long stamp = stamp(record.definitionPath());
+        Loaded known = loaded.get(record.name());
+        if (known != null && known.definitionStamp() == stamp) {
+            return known.agent();
+        }
+        // first use, or its agent.yaml was edited: read again (a bad edit keeps the agent as it was)
+        LoadedAgent agent;
+        try {
+            agent = assembler.assemble(record, AgentDefinitions.read(record.definitionPath()));
+        } catch (RuntimeException e) {
+            if (known == null) {
+                throw e;
+            }
+            LOG.warn("{}'s edited definition is refused, it runs on as it was: {}", record.name(), e.getMessage());
+            loaded.put(record.name(), new Loaded(known.agent(), stamp));
+            return known.agent();
+        }
+        loaded.put(record.name(), new Loaded(agent, stamp));
+        return agent;
+    }
+
+    /** When a definition file was last changed (0 when it cannot be read: the read then says why). */
+    private static long stamp(java.nio.file.Path definition) {
+        try {
+            return java.nio.file.Files.getLastModifiedTime(definition).toMillis();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     /** The definition of an agent already loaded here, without reading the database or the file. */
     public Optional<AgentDefinition> loadedDefinition(String name) {
-        return Optional.ofNullable(loaded.get(name)).map(LoadedAgent::definition);
+        return Optional.ofNullable(loaded.get(name)).map(l -> l.agent().definition());
     }
 
     /** Forgets a loaded agent (it was stopped, or its definition changed). */
@@ -163,6 +212,9 @@ public final class AgentRuntime {
         Asset token = treasury.assets().get(1);
 
         Instant now = clock.instant();
+        if (!writer.resumed()) {
+            allowances.give(record, agent, token, writer, now); // before the balance: a top-up can wake it
+        }
         Amount balance = treasury.observedHoldings(token); // channels' deposits are the agent's money too
         Amount ether = treasury.observedBalance(Asset.ether());
         Amount income = writer.resumed() ? Amount.zero(token) : newIncome(record, treasury, token, writer);
@@ -173,6 +225,13 @@ public final class AgentRuntime {
 
         SurvivalMode.Verdict verdict =
                 SurvivalMode.of(balance, burn, agent.definition().survival());
+        if (hosting.isPresent()) { // its host's fee first: an agent that cannot pay its keep sleeps
+            Optional<String> unpaid = hosting.get().charge(name, agent, token, balance, writer, now);
+            if (unpaid.isPresent()) {
+                verdict = new SurvivalMode.Verdict(
+                        SurvivalMode.HIBERNATE, unpaid.get() + "; it wakes when it can pay (a top-up wakes it)");
+            }
+        }
         if (verdict.mode() != record.mode()) {
             writer.record(null, new AgentEvent.ModeChanged(record.mode(), verdict.mode(), verdict.reason()));
             writer.setMode(verdict.mode());
@@ -374,7 +433,11 @@ public final class AgentRuntime {
         Instant since = record.lastTickAt().orElse(record.createdAt());
         Amount total = Amount.zero(token);
         for (LedgerEntry e : treasury.ledgerAfter(since)) {
-            if (e.account().equals(token.walletAccount()) && e.amount().signum() > 0 && e.paymentId() == 0) {
+            if (e.account().equals(token.walletAccount())
+                    && e.amount().signum() > 0
+                    && e.paymentId() == 0
+                    && (e.memo() == null
+                            || !e.memo().startsWith(Allowances.MEMO))) { // an allowance is reported as it is given
                 Amount amount = Amount.ofBaseUnits(token, e.amount());
                 writer.record(null, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));
                 total = total.plus(amount);

@@ -380,6 +380,11 @@ public final class AgentStore {
                 reason);
     }
 
+    /** Lets a stopped goal be worked on again; false when it was not stopped. */
+    public boolean resumeGoal(String agent, String goal) {
+        return update("DELETE FROM agent_goals_stopped WHERE agent = ? AND goal = ?", agent, goal) > 0;
+    }
+
     /** The goals of {@code agent} a stop-loss stopped. */
     public java.util.Set<String> stoppedGoals(String agent) {
         return new java.util.HashSet<>(names("SELECT goal FROM agent_goals_stopped WHERE agent = ?", agent));

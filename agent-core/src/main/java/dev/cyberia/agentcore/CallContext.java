@@ -182,6 +182,11 @@ public final class CallContext {
             public java.util.Set<dev.cyberia.keystore.Address> disputedSince(java.time.Instant since) {
                 return wallet.disputedSince(since);
             }
+
+            @Override
+            public dev.cyberia.keystore.Address wallet() {
+                return wallet.wallet();
+            }
         };
     }
 

@@ -46,6 +46,7 @@ public final class RuntimeNode implements AutoCloseable {
      * @param takesAny whether it takes any RUNNING agent (and splits them with the other such nodes)
      * @param shop where the node sells its agents' skills, or empty for no shop
      * @param settlement the x402 facilitator the shop hands settlement to, or empty: each agent settles itself
+     * @param hostingFee what each agent pays this node's operator for its keep, or empty: hosted for free
      */
     public record Config(
             String schedulerName,
@@ -55,7 +56,26 @@ public final class RuntimeNode implements AutoCloseable {
             Predicate<String> hosts,
             boolean takesAny,
             Optional<SkillShop.Address> shop,
-            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
+            java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement,
+            Optional<HostingFee> hostingFee) {
+        public Config(
+                String schedulerName,
+                int threads,
+                Duration lease,
+                Duration syncEvery,
+                Predicate<String> hosts,
+                boolean takesAny,
+                Optional<SkillShop.Address> shop,
+                java.util.Optional<dev.cyberia.treasury.X402Facilitator> settlement) {
+            this(schedulerName, threads, lease, syncEvery, hosts, takesAny, shop, settlement, Optional.empty());
+        }
+
+        /** This configuration, charging each agent {@code fee} for its keep. */
+        public Config withHostingFee(HostingFee fee) {
+            return new Config(
+                    schedulerName, threads, lease, syncEvery, hosts, takesAny, shop, settlement, Optional.of(fee));
+        }
+
         /** A node for every RUNNING agent, its shop on 127.0.0.1:{@code shopPort} (0: any free port; -1: no shop). */
         public static Config shared(int shopPort) {
             return shared(SkillShop.Address.local(shopPort));
@@ -84,7 +104,8 @@ public final class RuntimeNode implements AutoCloseable {
                     hosts,
                     takesAny,
                     shop,
-                    java.util.Optional.of(facilitator));
+                    java.util.Optional.of(facilitator),
+                    hostingFee);
         }
 
         public static Config foreground(String agent, int shopPort) {
@@ -129,6 +150,9 @@ public final class RuntimeNode implements AutoCloseable {
     /** ERC-8004: identities for the agents sold here, ratings after their purchases. */
     private final Trust trust;
 
+    /** Miners for the OWNER agents here whose definitions mine. */
+    private final Mining mining;
+
     private RuntimeNode(
             Config config, AgentStore store, EventLog events, AgentAssembler assembler, Ladder ladder, Clock clock) {
         this.id = ManagementFactory.getRuntimeMXBean().getName() + "-"
@@ -138,8 +162,10 @@ public final class RuntimeNode implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.heartbeats = new Heartbeats(config.threads(), this::fire, store, clock);
-        this.runtime = new AgentRuntime(store, events, assembler, heartbeats::followUp, ladder, clock);
+        this.runtime =
+                new AgentRuntime(store, events, assembler, heartbeats::followUp, ladder, config.hostingFee(), clock);
         this.trust = new Trust(store, events, runtime, market, clock);
+        this.mining = new Mining(store, events, runtime, assembler, market, hosted::contains);
         this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cyberia-node-sync");
             t.setDaemon(true);
@@ -171,6 +197,7 @@ public final class RuntimeNode implements AutoCloseable {
                 store.setShop(node.id, node.shop.baseUri());
             }
             events.addListener(node.trust);
+            events.addListener(node.mining);
             node.syncOnce();
             long every = config.syncEvery().toMillis();
             node.sync.scheduleWithFixedDelay(node::syncSafely, every, every, TimeUnit.MILLISECONDS);
@@ -245,6 +272,7 @@ public final class RuntimeNode implements AutoCloseable {
                     hosted.remove(name);
                     heartbeats.stop(name);
                     runtime.unload(name);
+                    mining.check(name);
                 }
             }
         }
@@ -261,6 +289,7 @@ public final class RuntimeNode implements AutoCloseable {
                     hosted.remove(name);
                     runtime.unload(name);
                     store.release(name, id);
+                    mining.check(name);
                     LOG.info("handed {} back for another node ({} held here, share {})", name, hosted.size(), share);
                     break;
                 }
@@ -309,6 +338,7 @@ public final class RuntimeNode implements AutoCloseable {
         heartbeats.start(agent, interval);
         LOG.info("hosting {} (every {})", agent.name(), interval);
         market.submit(() -> reconcileJournal(agent.name()));
+        mining.check(agent.name());
         if (shop != null && !definition.sells().isEmpty()) {
             URI base = shop.baseUri();
             market.submit(() -> publishOffers(agent.name(), base));
@@ -379,6 +409,7 @@ public final class RuntimeNode implements AutoCloseable {
         heartbeats.stop(name);
         runtime.unload(name);
         store.release(name, id);
+        mining.check(name);
         LOG.info("dropped {}", name);
     }
 
@@ -405,6 +436,8 @@ public final class RuntimeNode implements AutoCloseable {
         }
         sync.shutdown(); // never interrupt a thread that may be writing to the database
         events.removeListener(trust);
+        events.removeListener(mining);
+        market.submit(() -> mining.stopAll("the node stopped"));
         market.shutdown();
         try {
             sync.awaitTermination(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.cyberia.cli;
 
 import dev.cyberia.agentcore.AgentAssembler;
 import dev.cyberia.agentcore.AgentDefinition;
+import dev.cyberia.agentcore.AgentMiner;
 import dev.cyberia.agentcore.AgentRecord;
 import dev.cyberia.agentcore.AgentStore;
 import dev.cyberia.agentcore.InvalidAgentInputException;
@@ -50,6 +51,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
     private final Passphrase passphrase;
     private final Clock clock;
     private final Path skillsDir;
+    private final Supplier<dev.cyberia.treasury.TokenDomain> domain;
     private ClassLoader skillLoader;
     private String skillJars = "";
     private final Map<String, Signer> signers = new ConcurrentHashMap<>();
@@ -68,6 +70,26 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             Keystore keystore,
             Passphrase passphrase,
             Clock clock) {
+        this(home, db, store, chain, token, market, trust, keystore, passphrase, clock, null);
+    }
+
+    /** @param domain the token's EIP-712 domain, for the miners of agents that mine (null: as the token says) */
+    AgentAssembly(
+            Path home,
+            TreasuryDatabase db,
+            AgentStore store,
+            Chain chain,
+            Asset token,
+            java.util.Optional<MarketRegistry> market,
+            java.util.Optional<dev.cyberia.treasury.TrustRegistries> trust,
+            Keystore keystore,
+            Passphrase passphrase,
+            Clock clock,
+            Supplier<dev.cyberia.treasury.TokenDomain> domain) {
+        this.domain = domain != null
+                ? domain
+                : () -> dev.cyberia.treasury.TokenDomain.readFrom(
+                        chain, token.token().orElseThrow());
         this.home = home;
         this.store = store;
         this.db = db;
@@ -156,6 +178,30 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return new PricedAnswer(chat.chat(request), route, Amount.zero(token), "");
             }
         };
+    }
+
+    /**
+     * An OWNER agent's miner: its model served on a port of its own on 127.0.0.1, paid into its
+     * treasury (booked income:inference), its receipts signed with its key.
+     */
+    @Override
+    public java.util.Optional<AgentMiner> startMining(
+            AgentRecord record, LoadedAgent agent, AgentDefinition.Mines mines, AgentMiner.Sales sold) {
+        return java.util.Optional.of(dev.cyberia.tools.ServedModels.start(
+                record, agent, mines, sold, domain.get(), dir -> models.computeIfAbsent(dir, LocalModel::open), clock));
+    }
+
+    /** An owner's wallet on this node: the key named {@code keyName}, unlocked with the node's passphrase. */
+    @Override
+    public java.util.Optional<Wallet> wallet(String keyName) {
+        try {
+            keystore.info(keyName);
+        } catch (RuntimeException noSuchKey) {
+            return java.util.Optional.empty();
+        }
+        Signer signer = signers.computeIfAbsent(keyName, k -> keystore.unlock(k, passphrase));
+        return java.util.Optional.of(
+                new Wallet(Treasury.open(db, chain, token, signer.address(), clock, Treasury.Options.DEFAULT), signer));
     }
 
     private MarketRegistry requireMarket() {

@@ -41,6 +41,7 @@ import picocli.CommandLine.Parameters;
             AgentCommand.ListAgents.class,
             AgentCommand.Status.class,
             AgentCommand.Stop.class,
+            AgentCommand.ResumeGoal.class,
             AgentCommand.Logs.class
         })
 final class AgentCommand extends CommandGroup {
@@ -192,7 +193,12 @@ final class AgentCommand extends CommandGroup {
             if (EXAMPLES.contains(from)) { // the example agents of the agents module
                 try (InputStream in =
                         AgentCommand.class.getResourceAsStream("/dev/cyberia/agents/" + from + "/agent.yaml")) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                            .replace(
+                                    "${TINY_MODEL}",
+                                    Path.of("models", "tiny-chat")
+                                            .toAbsolutePath()
+                                            .toString());
                 }
             }
             Path file = Path.of(from);
@@ -499,15 +505,19 @@ final class AgentCommand extends CommandGroup {
                         .append(", spent ")
                         .append(spentToday)
                         .append(System.lineSeparator());
-                Books books = Books.of(
+                dev.cyberia.agentcore.Books books = dev.cyberia.agentcore.Books.of(
                         chain.treasury(agents.db, a.address(), environment().clock()), token);
-                java.math.BigDecimal ethPrice = Books.ethPrice(environment());
+                java.math.BigDecimal ethPrice = BooksReport.ethPrice(environment());
                 ObjectNode booksJson = doc.putObject("books");
                 booksJson.put("income", books.income().toString());
                 booksJson.put("sales", books.sales());
                 booksJson.put("refunds", books.refunds().toString());
                 booksJson.put("inference", books.inference().toString());
                 booksJson.put("services", books.services().toString());
+                booksJson.put("mined", books.mined().toString());
+                booksJson.put("answersSold", books.answersSold());
+                booksJson.put("allowance", books.allowance().toString());
+                booksJson.put("hosting", books.hosting().toString());
                 booksJson.put("gas", books.gas().toString());
                 booksJson.put("gasValuedAt", ethPrice.toPlainString() + " " + token.symbol() + "/ETH");
                 booksJson.put("net", books.net(ethPrice));
@@ -579,6 +589,46 @@ final class AgentCommand extends CommandGroup {
                 json.put("name", name);
                 json.put("state", "STOPPED");
                 print(json, "agent '" + name + "' STOPPED; a tick in progress finishes first");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "resume-goal",
+            mixinStandardHelpOptions = true,
+            description = "Work on a goal its stop-loss stopped again (raise the goal's stopLoss in agent.yaml first,"
+                    + " or it stops at once).")
+    static final class ResumeGoal extends Subcommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "GOAL")
+        String goal;
+
+        @Override
+        public Integer call() {
+            try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
+                AgentRecord a = agents.store.get(name);
+                if (!agents.store.resumeGoal(name, goal)) {
+                    throw new CliInputException("agent '" + name + "' has no stopped goal '" + goal + "'; stopped: "
+                            + agents.store.stoppedGoals(name));
+                }
+                var definition = dev.cyberia.agentcore.AgentDefinitions.read(a.definitionPath());
+                String stopLoss = definition.goals().stream()
+                        .filter(g -> g.text().equals(goal))
+                        .findFirst()
+                        .flatMap(dev.cyberia.agentcore.AgentDefinition.Goal::stopLoss)
+                        .map(java.math.BigDecimal::toPlainString)
+                        .orElse("none");
+                ObjectNode json = Json.object();
+                json.put("name", name);
+                json.put("goal", goal);
+                json.put("stopLoss", stopLoss);
+                print(
+                        json,
+                        name + " works on '" + goal + "' again from its next tick (stop-loss " + stopLoss
+                                + "; the goal's loss so far still counts against it)");
             }
             return 0;
         }

@@ -27,8 +27,49 @@ final class ConsoleEvents implements EventListener {
     void print(String eventJson) {
         synchronized (out) {
             out.println(json ? eventJson : human(eventJson));
+            if (!json) {
+                hint(Json.read(eventJson)).ifPresent(h -> out.println("  -> " + h));
+            }
             out.flush();
         }
+    }
+
+    /**
+     * For an event that stops an agent's work (a goal at its stop-loss, a budget spent, a sleep, a
+     * miner stopped), what would start it again, in a line.
+     */
+    static java.util.Optional<String> hint(JsonNode e) {
+        String agent = e.path("agent").asText();
+        return switch (e.path("type").asText()) {
+            case "GoalStopped" ->
+                java.util.Optional.of(agent + " works on '" + e.path("goal").asText() + "' no more: it lost "
+                        + money(e.path("loss")) + ", past its stop-loss of " + money(e.path("stopLoss"))
+                        + ". To restart it, raise that goal's stopLoss in " + agent
+                        + "'s agent.yaml (or give the goal an allowance) and run 'cyberia agent resume-goal " + agent
+                        + " \"" + e.path("goal").asText() + "\"'");
+            case "PolicyDenied" ->
+                e.path("reason").asText().contains("per 24 hours")
+                        ? java.util.Optional.of(agent + "'s daily budget is spent: it frees up as the last 24 hours"
+                                + " roll on; raise budgets.perDay in its agent.yaml (within its tier's cap) for more")
+                        : java.util.Optional.empty();
+            case "ModeChanged" ->
+                "HIBERNATE".equals(e.path("to").asText())
+                        ? java.util.Optional.of(agent + " sleeps and spends nothing ("
+                                + e.path("reason").asText()
+                                + "); it wakes by itself when its balance is back: fund it with 'cyberia devnet fund"
+                                + " ADDRESS' or an allowance")
+                        : java.util.Optional.empty();
+            case "AllowanceNotGiven" ->
+                java.util.Optional.of(agent + " got no allowance this period ("
+                        + e.path("reason").asText()
+                        + "); fund the owner's key '" + e.path("from").asText() + "' or change 'allowance' in "
+                        + agent + "'s agent.yaml");
+            default -> java.util.Optional.empty();
+        };
+    }
+
+    private static String money(JsonNode amount) {
+        return amount.path("amount").asText() + " " + amount.path("asset").asText();
     }
 
     static String human(String eventJson) {

@@ -57,6 +57,20 @@ final class NodeCommand extends CommandGroup {
                         + " send buyers); default http://HOST:PORT of --shop-bind and --shop-port.")
         java.net.URI shopUrl;
 
+        @Option(
+                names = "--hosting-fee",
+                paramLabel = "AMOUNT/PERIOD",
+                description = "Charge each agent hosted here this much per period (e.g. 0.01/h, 0.5/1d), paid from its"
+                        + " treasury to --hosting-to once per period, booked expenses:hosting; an agent that cannot"
+                        + " pay hibernates until it can.")
+        String hostingFee;
+
+        @Option(
+                names = "--hosting-to",
+                paramLabel = "ADDRESS|KEY",
+                description = "Who the hosting fee is paid to: an address, or the name of a key in the keystore.")
+        String hostingTo;
+
         @Mixin
         ChainOptions chainOptions;
 
@@ -65,6 +79,30 @@ final class NodeCommand extends CommandGroup {
 
         @Mixin
         FacilitatorOption facilitatorOption;
+
+        /** The hosting fee the options ask for, checked before anything starts. */
+        private java.util.Optional<dev.cyberia.agentcore.HostingFee> hostingFee() {
+            if (hostingFee == null && hostingTo == null) {
+                return java.util.Optional.empty();
+            }
+            if (hostingFee == null || hostingTo == null) {
+                throw new CliInputException("--hosting-fee AMOUNT/PERIOD and --hosting-to ADDRESS|KEY go together");
+            }
+            dev.cyberia.keystore.Address operator;
+            try {
+                operator = hostingTo.startsWith("0x")
+                        ? dev.cyberia.keystore.Address.parse(hostingTo)
+                        : keystore().info(hostingTo).address();
+            } catch (RuntimeException e) {
+                throw new CliInputException(
+                        "--hosting-to '" + hostingTo + "' is neither an address nor a key here: " + e.getMessage());
+            }
+            try {
+                return java.util.Optional.of(dev.cyberia.agentcore.HostingFee.parse(hostingFee, operator));
+            } catch (IllegalArgumentException e) {
+                throw new CliInputException("--hosting-fee: " + e.getMessage());
+            }
+        }
 
         /** The node's configuration with its shop where the options say. */
         private RuntimeNode.Config shared() {
@@ -83,7 +121,8 @@ final class NodeCommand extends CommandGroup {
         @Override
         public Integer call() throws InterruptedException {
             dev.cyberia.agentcore.Ladder ladder = ladderOption.resolve(root().home());
-            RuntimeNode.Config config = shared(); // bad shop options are refused before anything starts
+            RuntimeNode.Config shop = shared(); // bad shop and fee options are refused before anything starts
+            RuntimeNode.Config config = hostingFee().map(shop::withHostingFee).orElse(shop);
             try (AgentHome agents = AgentHome.open(root(), environment().clock())) {
                 agents.events.addListener(new ConsoleEvents(out(), json()));
                 ChainOptions.Resolved chain = chainOptions.resolve(environment(), root().home());
@@ -104,6 +143,7 @@ final class NodeCommand extends CommandGroup {
                     if (!json()) {
                         err().println("node " + running.node().id() + " hosting "
                                 + running.node().hosted()
+                                + config.hostingFee().map(f -> " for " + f).orElse("")
                                 + running.node()
                                         .shop()
                                         .map(u -> ", selling skills at " + u)

@@ -67,7 +67,8 @@ final class NodeRunner {
                 chain.trust(),
                 command.keystore(),
                 passphrase,
-                command.environment().clock());
+                command.environment().clock(),
+                chain::domain);
         RuntimeNode node;
         try {
             node = RuntimeNode.start(

@@ -47,6 +47,10 @@ import picocli.CommandLine.Option;
 final class QuickstartCommand extends Subcommand {
     static final List<String> AGENTS = List.of("scribe", "customer");
     static final String MINER_KEY = "miner";
+    /** The person's own key: it gives the customer its allowance and is paid the node's hosting fees. */
+    static final String OWNER_KEY = "owner";
+    /** What the node charges each agent for its keep. */
+    static final String HOSTING_FEE = "0.01/5m";
 
     @Option(names = "--port", defaultValue = "8545", description = "Devnet port (default ${DEFAULT-VALUE}).")
     int port;
@@ -118,10 +122,11 @@ final class QuickstartCommand extends Subcommand {
             Passphrase passphrase = passphrase(keystore);
             try {
                 KeyInfo minerKey = ensureMiner(agents, keystore, passphrase, cyb);
+                KeyInfo ownerKey = ensureOwner(agents, keystore, passphrase, cyb);
                 for (String name : AGENTS) {
                     ensureAgent(agents, keystore, name, passphrase, cyb);
                 }
-                return run(agents, keystore, resolved, passphrase, minerKey, modelDir, limit);
+                return run(agents, keystore, resolved, passphrase, minerKey, ownerKey, modelDir, limit);
             } catch (RuntimeException | IOException e) {
                 passphrase.close();
                 throw e;
@@ -131,8 +136,8 @@ final class QuickstartCommand extends Subcommand {
 
     /** One passphrase for the quickstart's keys: a new one on the first run, then the same one. */
     private Passphrase passphrase(Keystore keystore) {
-        boolean anyKey =
-                keystore.list().keys().stream().anyMatch(k -> k.name().equals(MINER_KEY) || AGENTS.contains(k.name()));
+        boolean anyKey = keystore.list().keys().stream()
+                .anyMatch(k -> k.name().equals(MINER_KEY) || k.name().equals(OWNER_KEY) || AGENTS.contains(k.name()));
         if (!anyKey) {
             return Passphrases.forNewKey(passphraseFile, environment(), "New passphrase for the quickstart's keys: ");
         }
@@ -140,7 +145,7 @@ final class QuickstartCommand extends Subcommand {
                 Passphrases.existing(passphraseFile, environment(), "Passphrase of the quickstart's keys: ");
         String existing = keystore.list().keys().stream()
                 .map(KeyInfo::name)
-                .filter(n -> n.equals(MINER_KEY) || AGENTS.contains(n))
+                .filter(n -> n.equals(MINER_KEY) || n.equals(OWNER_KEY) || AGENTS.contains(n))
                 .findFirst()
                 .orElseThrow();
         try (Signer check = keystore.unlock(existing, passphrase)) {
@@ -160,6 +165,19 @@ final class QuickstartCommand extends Subcommand {
         DevnetCommand.fundAndBook(
                 root().home(), agents.db, key.address(), Amount.parse("10", Asset.ether()), Amount.zero(cyb));
         say("made key '" + MINER_KEY + "' " + key.address() + ", funded with 10 ETH for settlement gas");
+        return key;
+    }
+
+    /** The person's own wallet: funded by the faucet, it pays the customer's allowance and takes the hosting fees. */
+    private KeyInfo ensureOwner(AgentHome agents, Keystore keystore, Passphrase passphrase, Asset cyb) {
+        if (keystore.list().keys().stream().anyMatch(k -> k.name().equals(OWNER_KEY))) {
+            return keystore.info(OWNER_KEY);
+        }
+        KeyInfo key = keystore.generate(OWNER_KEY, passphrase, kdfOption.kdf());
+        DevnetCommand.fundAndBook(
+                root().home(), agents.db, key.address(), Amount.parse("10", Asset.ether()), Amount.parse("1000", cyb));
+        say("made key '" + OWNER_KEY + "' " + key.address() + " (yours: it gives the customer its allowance and is"
+                + " paid the node's hosting fees), funded with 10 ETH and 1000 CYB");
         return key;
     }
 
@@ -213,9 +231,11 @@ final class QuickstartCommand extends Subcommand {
             ChainOptions.Resolved chain,
             Passphrase passphrase,
             KeyInfo minerKey,
+            KeyInfo ownerKey,
             Path modelDir,
             Optional<Duration> limit)
             throws Exception {
+        dev.cyberia.agentcore.HostingFee fee = dev.cyberia.agentcore.HostingFee.parse(HOSTING_FEE, ownerKey.address());
         ConsoleEvents console = new ConsoleEvents(out(), json());
         agents.events.addListener(e -> {
             if (AGENTS.contains(e.agent())) {
@@ -256,19 +276,23 @@ final class QuickstartCommand extends Subcommand {
                         chain,
                         passphrase,
                         Ladder.builtIn("demo"),
-                        RuntimeNode.Config.foreground(AGENTS, shopPort),
+                        RuntimeNode.Config.foreground(AGENTS, shopPort).withHostingFee(fee),
                         dashboardPort)) {
                     node.announceDashboard(this);
                     say("node selling the agents' skills at "
                             + node.node().shop().map(Object::toString).orElse("-")
-                            + " on the demo ladder; "
+                            + " on the demo ladder, charging each agent " + fee + " ('" + OWNER_KEY + "'); the"
+                            + " scribe mines once it is an OWNER; the customer's allowance comes from '" + OWNER_KEY
+                            + "' (its agent.yaml); "
                             + limit.map(d -> "stopping after " + d.toSeconds() + " s")
                                     .orElse("Ctrl-C stops"));
                     Instant nextReport = started.plusSeconds(30);
                     while (!ctrlC.await(Duration.ofSeconds(1))) {
                         Instant now = environment().clock().instant();
                         if (!now.isBefore(nextReport)) {
-                            say(Books.line(agents, chain, "scribe", Books.ethPrice(environment())));
+                            for (String name : AGENTS) {
+                                say(BooksReport.line(agents, chain, name, BooksReport.ethPrice(environment())));
+                            }
                             nextReport = now.plusSeconds(30);
                         }
                         if (limit.isPresent() && Duration.between(started, now).compareTo(limit.get()) >= 0) {
@@ -282,7 +306,7 @@ final class QuickstartCommand extends Subcommand {
                         }
                     }
                 }
-                say(Books.line(agents, chain, "scribe", Books.ethPrice(environment())));
+                say(BooksReport.line(agents, chain, "scribe", BooksReport.ethPrice(environment())));
             }
         }
         say("stopped the node and the miner; the devnet keeps running ('cyberia devnet down' stops it). Run"

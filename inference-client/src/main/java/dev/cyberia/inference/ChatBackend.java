@@ -42,6 +42,41 @@ public interface ChatBackend {
     static ChatBackend upstream(OpenAiCompatibleChatModel endpoint) {
         return new UpstreamBackend(endpoint);
     }
+
+    /** {@code backend} offered under another name (its identity stays its own). */
+    static ChatBackend named(ChatBackend backend, String name) {
+        return new ChatBackend() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> identity() {
+                return backend.identity();
+            }
+
+            @Override
+            public Generation chat(List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+                return backend.chat(messages, tools, options);
+            }
+
+            @Override
+            public Optional<String> refusal(
+                    List<Message> messages, List<ToolDefinition> tools, GenerationOptions options) {
+                return backend.refusal(messages, tools, options);
+            }
+
+            @Override
+            public Generation chatStreaming(
+                    List<Message> messages,
+                    List<ToolDefinition> tools,
+                    GenerationOptions options,
+                    Consumer<String> onText) {
+                return backend.chatStreaming(messages, tools, options, onText);
+            }
+        };
+    }
 }
 
 /** {@link ChatBackend} over a {@link LocalModel}. */

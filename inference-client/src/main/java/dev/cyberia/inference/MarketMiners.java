@@ -76,12 +76,14 @@ public final class MarketMiners {
         // a miner this buyer disputed lately is not bought from again while another offers the model
         java.util.Set<dev.cyberia.keystore.Address> disputed =
                 purchaser.disputedSince(clock.instant().minus(AVOID_DISPUTED_FOR));
-        List<Offer> offers =
-                listed.stream().filter(o -> !disputed.contains(o.offerer())).toList();
+        List<Offer> offers = listed.stream()
+                .filter(o -> !disputed.contains(o.offerer()) && !o.offerer().equals(purchaser.wallet()))
+                .toList(); // nor from itself: an agent that mines buys from others
         if (offers.isEmpty()) {
             throw new InferenceException("every miner offering '" + model + "' within " + cap
-                    + " had a purchase disputed by this buyer in the last " + AVOID_DISPUTED_FOR.toDays()
-                    + " days; 'cyberia agent logs NAME' shows the disputes (PurchaseDisputed)");
+                    + " is this buyer itself or had a purchase disputed by it in the last "
+                    + AVOID_DISPUTED_FOR.toDays() + " days; 'cyberia agent logs NAME' shows the disputes"
+                    + " (PurchaseDisputed)");
         }
         Map<String, PaidMinerChatModel> byRoute = new LinkedHashMap<>();
         List<InferenceRouter.Route> routes = new ArrayList<>();
@@ -117,7 +119,9 @@ public final class MarketMiners {
             java.util.Set<dev.cyberia.keystore.Address> disputed =
                     purchaser.disputedSince(clock.instant().minus(AVOID_DISPUTED_FOR));
             List<Offer> others = market.offering(Offer.Kind.INFERENCE, model, cap.asset(), cap).stream()
-                    .filter(o -> !o.offerer().equals(notFrom) && !disputed.contains(o.offerer()))
+                    .filter(o -> !o.offerer().equals(notFrom)
+                            && !disputed.contains(o.offerer())
+                            && !o.offerer().equals(purchaser.wallet()))
                     .toList();
             for (Offer offer : trust.map(t -> t.ranked(others)).orElse(others)) {
                 try {

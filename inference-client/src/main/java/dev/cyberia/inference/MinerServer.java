@@ -41,6 +41,9 @@ public final class MinerServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MinerServer.class);
+    /** Where a miner's sales are booked. */
+    public static final String INCOME = "income:inference";
 
     /**
      * @param price the price of one chat completion
@@ -140,8 +143,8 @@ public final class MinerServer implements AutoCloseable {
         this.paywall = config.isFree()
                 ? null
                 : config.facilitator()
-                        .map(f -> new X402Paywall(wallet, f, clock))
-                        .orElseGet(() -> new X402Paywall(wallet, signer, clock));
+                        .map(f -> new X402Paywall(wallet, f, clock, INCOME))
+                        .orElseGet(() -> new X402Paywall(wallet, signer, clock, INCOME));
         if (paywall != null) {
             paywall.claimEvery(java.time.Duration.ofSeconds(30), failed -> {});
         }
@@ -371,6 +374,11 @@ public final class MinerServer implements AutoCloseable {
             exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
             paywall.answered(sale, requestBody, 200, java.util.Map.of(Receipt.HEADER, receipt), responseBody);
             sendBytes(exchange, 200, responseBody);
+            told(new Sale(
+                    sale.collected().amount(),
+                    sale.payment().authorization().from(),
+                    sale.response().transaction(),
+                    String.valueOf(sale.collected().id())));
         }
     }
 
@@ -416,6 +424,12 @@ public final class MinerServer implements AutoCloseable {
         exchange.getResponseHeaders().set(Receipt.HEADER, receipt);
         exchange.getResponseHeaders().set(X402.PAYMENT_RESPONSE, paymentResponse);
         sendBytes(exchange, 200, responseBody);
+        told(new Sale(
+                Amount.ofBaseUnits(config.price().asset(), charge),
+                sale.payer(),
+                sale.channelId(),
+                sale.channelId().substring(2, 10) + "-"
+                        + UUID.randomUUID().toString().substring(0, 8)));
     }
 
     /**
@@ -500,6 +514,11 @@ public final class MinerServer implements AutoCloseable {
                 ObjectNode r = JSON.createObjectNode();
                 r.put("x_cyberia_receipt", receipt.encode());
                 event(out, r);
+                told(new Sale(
+                        Amount.ofBaseUnits(config.price().asset(), new java.math.BigInteger(sold.amount())),
+                        sold.payer(),
+                        sold.payment(),
+                        sold.payment() + "-" + UUID.randomUUID().toString().substring(0, 8)));
             }
             out.write("data: [DONE]\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -565,6 +584,29 @@ public final class MinerServer implements AutoCloseable {
         return s == null
                 ? Optional.empty()
                 : Optional.of(ReplayValidator.requestFor(s.messages(), s.tools(), s.options(), s.g()));
+    }
+
+    /**
+     * An answer sold and paid for, as its buyer got it.
+     *
+     * @param transaction the settlement's transaction, or the channel's id
+     * @param payment unique to the sale: the journal's payment id, or the channel's and a suffix
+     */
+    public record Sale(Amount price, dev.cyberia.keystore.Address payer, String transaction, String payment) {}
+
+    private volatile java.util.function.Consumer<Sale> onSale = sale -> {};
+
+    /** Tells {@code listener} of each answer sold, once its money is in the books (the node counts them as jobs). */
+    public void onSale(java.util.function.Consumer<Sale> listener) {
+        this.onSale = listener;
+    }
+
+    private void told(Sale sale) {
+        try {
+            onSale.accept(sale);
+        } catch (RuntimeException e) {
+            LOG.warn("a sale's listener failed: {}", e.toString());
+        }
     }
 
     /** The miner's wallet: whom it is paid at, and who signs its receipts. */

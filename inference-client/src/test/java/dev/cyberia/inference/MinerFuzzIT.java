@@ -210,7 +210,7 @@ class MinerFuzzIT {
                 .hasSize(payments);
         assertThat(earned).isEqualTo(Amount.ofBaseUnits(cyb, BigInteger.valueOf(10_000L * payments)));
         long income = minerWallet.ledger().stream()
-                .filter(e -> e.account().equals("income:services"))
+                .filter(e -> e.account().equals("income:inference"))
                 .map(LedgerEntry::postingId)
                 .distinct()
                 .count();

@@ -137,7 +137,7 @@ class MinerIT {
                 .contains(org.assertj.core.groups.Tuple.tuple("expenses:inference", "0.01"));
         assertThat(minerWallet.ledger())
                 .extracting(LedgerEntry::account, LedgerEntry::units)
-                .contains(org.assertj.core.groups.Tuple.tuple("income:services", "-0.01"));
+                .contains(org.assertj.core.groups.Tuple.tuple("income:inference", "-0.01"));
     }
 
     @Test

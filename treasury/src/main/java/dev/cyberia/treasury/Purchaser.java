@@ -18,4 +18,7 @@ public interface Purchaser {
 
     /** The sellers this buyer disputed a purchase of since {@code since}: whom to avoid. */
     java.util.Set<dev.cyberia.keystore.Address> disputedSince(java.time.Instant since);
+
+    /** The wallet that pays: a buyer does not buy from itself (an agent that mines, say). */
+    dev.cyberia.keystore.Address wallet();
 }

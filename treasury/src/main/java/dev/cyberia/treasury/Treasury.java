@@ -237,6 +237,11 @@ public final class Treasury {
             public java.util.Set<Address> disputedSince(Instant since) {
                 return Treasury.this.disputedSince(since);
             }
+
+            @Override
+            public Address wallet() {
+                return wallet;
+            }
         };
     }
 
@@ -520,9 +525,14 @@ public final class Treasury {
      * Verify with {@link X402Seller} first; the chain refuses a replay in any case.
      */
     public Payment collect(X402.PaymentPayload payment, Signer signer) {
+        return collect(payment, signer, INCOME_SERVICES);
+    }
+
+    /** Like {@link #collect(X402.PaymentPayload, Signer)}, booked to {@code incomeAccount} (income:inference, say). */
+    public Payment collect(X402.PaymentPayload payment, Signer signer, String incomeAccount) {
         requireOwnSigner(signer);
         TransferAuthorization a = payment.authorization();
-        PaymentRequest request = collection(a);
+        PaymentRequest request = collection(a, incomeAccount);
         return journaledCall(
                 request,
                 "collecting an x402 payment from " + a.from(),
@@ -560,8 +570,21 @@ public final class Treasury {
      */
     public Payment collectThrough(
             X402Facilitator facilitator, X402.PaymentPayload payment, String header, X402.Requirements required) {
-        return collections.collect(facilitator, payment, header, required);
+        return collectThrough(facilitator, payment, header, required, INCOME_SERVICES);
     }
+
+    /** Like {@link #collectThrough(X402Facilitator, X402.PaymentPayload, String, X402.Requirements)}, booked to {@code incomeAccount}. */
+    public Payment collectThrough(
+            X402Facilitator facilitator,
+            X402.PaymentPayload payment,
+            String header,
+            X402.Requirements required,
+            String incomeAccount) {
+        return collections.collect(facilitator, payment, header, required, incomeAccount);
+    }
+
+    /** Where a sale is booked unless the seller says otherwise. */
+    public static final String INCOME_SERVICES = "income:services";
 
     /** This wallet's collection of an x402 payment, when it has collected (or begun collecting) it. */
     public Optional<Payment> collected(X402.PaymentPayload payment) {
@@ -575,7 +598,7 @@ public final class Treasury {
      *
      * @throws X402Exception when it does not pay this wallet in this treasury's token
      */
-    PaymentRequest collection(TransferAuthorization a) {
+    PaymentRequest collection(TransferAuthorization a, String incomeAccount) {
         if (!a.to().equals(wallet)) {
             throw new X402Exception(
                     "invalid_exact_evm_payload_recipient_mismatch",
@@ -589,7 +612,7 @@ public final class Treasury {
                     "the authorization is for token " + a.domain().verifyingContract() + ", this treasury keeps "
                             + token.symbol());
         }
-        return new PaymentRequest(collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), "income:services");
+        return new PaymentRequest(collectionKey(a), a.from(), Amount.ofBaseUnits(token, a.value()), incomeAccount);
     }
 
     private static String collectionKey(TransferAuthorization a) {

@@ -36,7 +36,11 @@ final class X402ChannelSales {
     private final Clock clock;
     private final Asset token;
 
-    X402ChannelSales(Treasury wallet, ChannelStore store, Signer signer, Clock clock) {
+    /** Where a charge is booked: income:services, or income:inference for a miner. */
+    private final String incomeAccount;
+
+    X402ChannelSales(Treasury wallet, ChannelStore store, Signer signer, Clock clock, String incomeAccount) {
+        this.incomeAccount = incomeAccount;
         this.wallet = wallet;
         this.store = store;
         this.signer = signer;
@@ -207,7 +211,7 @@ final class X402ChannelSales {
 
     /**
      * The answer was given: {@code amount} (at most the price) is charged, the voucher becomes the
-     * one held, and the income is booked ({@code income:services} against what the channels owe),
+     * one held, and the income is booked (its income account against what the channels owe),
      * before the reply leaves. Returns the {@code PAYMENT-RESPONSE}.
      */
     X402.SettlementResponse charge(Sale sale, BigInteger amount) {
@@ -217,7 +221,7 @@ final class X402ChannelSales {
         String channelId = sale.payment().voucher().channelId();
         BigInteger total = sale.chargedBefore().add(amount);
         List<Leg> legs = List.of(
-                new Leg(token.receivableAccount(), token, amount), new Leg("income:services", token, amount.negate()));
+                new Leg(token.receivableAccount(), token, amount), new Leg(incomeAccount, token, amount.negate()));
         if (!store.commit(channelId, sale.pendingId(), total, wallet.wallet(), legs, clock.instant())) {
             throw new TreasuryException("the voucher for channel " + channelId + " was no longer held for this"
                     + " request (its hold ran out); it was not charged");

@@ -38,9 +38,13 @@ final class X402Collections {
     }
 
     Payment collect(
-            X402Facilitator facilitator, X402.PaymentPayload payment, String header, X402.Requirements required) {
+            X402Facilitator facilitator,
+            X402.PaymentPayload payment,
+            String header,
+            X402.Requirements required,
+            String incomeAccount) {
         TransferAuthorization a = payment.authorization();
-        PaymentRequest request = treasury.collection(a);
+        PaymentRequest request = treasury.collection(a, incomeAccount);
         Payment p = treasury.told(store.intendCollection(
                 request,
                 wallet,

@@ -24,6 +24,7 @@ public final class X402Paywall implements AutoCloseable {
     private final X402Facilitator facilitator;
     private final X402Seller seller;
     private final X402ChannelSales channels;
+    private final String incomeAccount;
     private java.util.concurrent.ScheduledExecutorService claiming;
     /** Authorizations this paywall has taken in (payer:nonce): each is served once. */
     private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -51,20 +52,40 @@ public final class X402Paywall implements AutoCloseable {
 
     /** A paywall that settles each payment itself: {@code signer} submits it and pays the gas. */
     public X402Paywall(Treasury wallet, Signer signer, Clock clock) {
+        this(wallet, signer, clock, Treasury.INCOME_SERVICES);
+    }
+
+    /** The same, booking its sales to {@code incomeAccount} (a miner's: income:inference). */
+    public X402Paywall(Treasury wallet, Signer signer, Clock clock, String incomeAccount) {
         this.wallet = wallet;
         this.signer = signer;
         this.facilitator = null;
+        this.incomeAccount = requireIncome(incomeAccount);
         this.seller = new X402Seller(wallet.chain(), clock);
-        this.channels = new X402ChannelSales(wallet, wallet.channelStore(), signer, clock);
+        this.channels = new X402ChannelSales(wallet, wallet.channelStore(), signer, clock, incomeAccount);
     }
 
     /** A paywall that hands settlement to a facilitator: the wallet needs no ETH and signs nothing. */
     public X402Paywall(Treasury wallet, X402Facilitator facilitator, Clock clock) {
+        this(wallet, facilitator, clock, Treasury.INCOME_SERVICES);
+    }
+
+    /** The same, booking its sales to {@code incomeAccount}. */
+    public X402Paywall(Treasury wallet, X402Facilitator facilitator, Clock clock, String incomeAccount) {
         this.wallet = wallet;
         this.signer = null;
         this.facilitator = facilitator;
+        this.incomeAccount = requireIncome(incomeAccount);
         this.seller = new X402Seller(wallet.chain(), clock);
         this.channels = null;
+    }
+
+    private static String requireIncome(String account) {
+        if (account == null || !account.matches("income:[a-z0-9_:-]{1,80}")) {
+            throw new InvalidTreasuryInputException(
+                    "sales are booked to an income account such as income:services," + " not '" + account + "'");
+        }
+        return account;
     }
 
     /**
@@ -333,8 +354,8 @@ public final class X402Paywall implements AutoCloseable {
                         payment);
             }
             collected = facilitator == null
-                    ? wallet.collect(payment, signer)
-                    : wallet.collectThrough(facilitator, payment, paymentSignature, required);
+                    ? wallet.collect(payment, signer, incomeAccount)
+                    : wallet.collectThrough(facilitator, payment, paymentSignature, required, incomeAccount);
         } catch (OutcomeUnknownException e) {
             return refused(
                     402, "unexpected_settle_error", "settlement outcome unknown; not served", paymentRequired, payment);
