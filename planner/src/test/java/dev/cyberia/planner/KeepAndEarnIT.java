@@ -150,7 +150,21 @@ class KeepAndEarnIT {
     }
 
     @Test
-    void anOwnerMines_eachAnswerIsItsIncomeAndAPaidJob_andADemotionStopsIt_offerWithdrawn() throws Exception {
+    void anAgentClimbsToOwner_thenMines_eachAnswerItsIncomeAndAPaidJob_andADemotionStopsIt() throws Exception {
+        // a ladder that promotes at once and demotes at the first violation
+        Ladder quick = Ladder.parse("""
+                evaluateEvery: 1s
+                tiers:
+                  AUTOMATON: {maxPerTick: "0.5", maxPerDay: "5", listedPayeesOnly: true}
+                  AGENT: {maxPerTick: "2", maxPerDay: "20"}
+                  OWNER: {maxPerTick: "10", maxPerDay: "100"}
+                promote:
+                  AGENT: {minAge: 0s, window: 1h, minNetIncome: "0", minPaidJobs: 0, maxViolations: 0}
+                  OWNER: {minAge: 0s, window: 1h, minNetIncome: "0", minPaidJobs: 0, maxViolations: 0}
+                demote:
+                  window: 1h
+                  maxViolations: 0
+                """, "test ladder");
         try (Agents agents = new Agents();
                 Signer buyerKey = bed.devKey("mine-buyer", 12)) {
             Signer minerKey = bed.devKey("owner-miner", 11);
@@ -158,9 +172,9 @@ class KeepAndEarnIT {
             bed.devnet.fund(buyerKey.address(), BigInteger.ZERO, BigInteger.valueOf(5_000_000));
             agents.add("m", minerKey, """
                     purpose: Sell answers of the tiny model.
-                    heartbeat: 1h
+                    heartbeat: 1s
                     mines: {model: %s, price: "0.008"}
-                    """.formatted(TINY), Tier.OWNER);
+                    """.formatted(TINY), Tier.AUTOMATON);
             agents.store.setState("m", AgentState.RUNNING);
             Amount cap = Amount.parse("0.05", bed.cyb);
             try (RuntimeNode node = RuntimeNode.start(
@@ -168,8 +182,10 @@ class KeepAndEarnIT {
                     agents.store,
                     agents.events,
                     agents,
-                    Ladder.builtIn("standard"),
+                    quick,
                     Clock.systemUTC())) {
+                agents.await("m", "MiningStopped", "it mines once promoted");
+                agents.await("m", "TierChanged", "\"to\":\"OWNER\"");
                 agents.await("m", "MiningStarted", "offer #");
                 assertThat(bed.market.offering(Offer.Kind.INFERENCE, "tiny-chat", bed.cyb, cap))
                         .singleElement()
@@ -208,9 +224,8 @@ class KeepAndEarnIT {
                         .as("the answer counts as a paid job on the ladder")
                         .isEqualTo(1);
 
-                agents.store.setTier("m", Tier.AGENT);
-                agents.events.append(
-                        "m", null, new AgentEvent.TierChanged(Tier.OWNER, Tier.AGENT, "demote", "a test's demotion"));
+                // a violation: the ladder demotes it at its next evaluation
+                agents.events.append("m", null, new AgentEvent.PolicyDenied("pay", "a test's violation"));
                 agents.await("m", "MiningStopped", "demoted to AGENT");
                 assertThat(agents.json("m", "MiningStopped"))
                         .anyMatch(j -> j.contains("OWNER's right") && j.contains("withdrawn"));
