@@ -203,9 +203,22 @@ class QuickstartIT {
                 .as("the honest miner's answers pass every check")
                 .noneMatch(e -> e.path("type").asText().equals("PurchaseDisputed"));
 
+        assertThat(scribe)
+                .as("the scribe is below OWNER: its node says it mines once promoted")
+                .anyMatch(e -> e.path("type").asText().equals("MiningStopped")
+                        && e.path("reason").asText().contains("it mines once promoted"));
+        assertThat(customer)
+                .as("the customer's owner gave it its allowance, once this period")
+                .anyMatch(e -> e.path("type").asText().equals("PaymentReceived")
+                        && e.path("memo").asText().startsWith("allowance from owner"));
+
         CliRun.Result status = cli.run("--json", "agent", "status", "scribe");
         assertThat(status.exitCode()).as(status.err()).isZero();
         JsonNode books = JSON.readTree(status.out()).path("books");
+        assertThat(books.path("hosting").asText())
+                .as("the scribe paid the node its keep, once per 5-minute period (the run may span two)")
+                .isIn("0.01 CYB", "0.02 CYB");
+        assertThat(first.err()).contains("charging each agent 0.01 per 5m");
         assertThat(books.path("sales").asInt()).isGreaterThanOrEqualTo(5);
         assertThat(new BigDecimal(books.path("net").asText().replace(" CYB", "")))
                 .as("income over inference and gas: %s", books)
@@ -270,10 +283,18 @@ class QuickstartIT {
                 .as("the agenda went on from the notes: the first document is not filed again")
                 .isEqualTo(filedFirst);
         assertThat(actions("customer").stream()
-                        .filter(e -> e.path("type").asText().equals("PaymentReceived"))
+                        .filter(e -> e.path("type").asText().equals("PaymentReceived")
+                                && !e.path("memo").asText().startsWith("allowance from"))
                         .count())
                 .as("funded once")
                 .isEqualTo(1);
+        long allowances = actions("customer").stream()
+                .filter(e -> e.path("type").asText().equals("PaymentReceived")
+                        && e.path("memo").asText().startsWith("allowance from owner"))
+                .count();
+        assertThat(allowances)
+                .as("an allowance a period: the two runs span one 10-minute period, or two")
+                .isBetween(1L, 2L);
     }
 
     /** How many times the customer had a document filed. */
