@@ -250,6 +250,10 @@ final class AgentCommand extends CommandGroup {
                 // a broken definition or an unknown skill fails here, not later in a node
                 AgentDefinition definition = AgentDefinitions.read(agent.definitionPath());
                 Skills.load(definition.skills(), Skills.loaderFor(root().home().resolve("skills")));
+                if (definition.mines().isPresent() && agent.tier() != dev.cyberia.agentcore.Tier.OWNER && !json()) {
+                    err().println("note: mining is an OWNER's right: '" + name + "' is " + agent.tier()
+                            + ", so its node serves its model only once the ladder promotes it to OWNER");
+                }
                 Instant now = environment().clock().instant();
                 boolean nodeAlive =
                         agents.store.nodes().stream().anyMatch(n -> n.isAlive(now, LEASE) && !n.stopRequested());

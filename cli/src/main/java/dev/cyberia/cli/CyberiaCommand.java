@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             MinerCommand.class,
             ValidatorCommand.class,
             AgentCommand.class,
+            SkillCommand.class,
             NodeCommand.class,
             MarketCommand.class,
             QuickstartCommand.class
