@@ -130,7 +130,10 @@ public final class Devnet {
         } catch (IOException e) {
             throw new InvalidTreasuryInputException("cannot create " + dir + ": " + e.getMessage());
         }
-        Path binary = Anvil.onPath().orElseGet(() -> Anvil.ensureInstalled(dir.resolve("anvil")));
+        Path binary = Anvil.onPath()
+                .or(() -> Anvil.installedAt(dir.resolve("anvil")))
+                .or(() -> Anvil.installedAt(Path.of(System.getProperty("user.home"), ".cyberia", "devnet", "anvil")))
+                .orElseGet(() -> Anvil.ensureInstalled(dir.resolve("anvil")));
         Optional<DevnetInfo> previous = recorded();
         int chosenPort = previous.map(DevnetInfo::port).orElse(port);
         Process process =

@@ -39,6 +39,15 @@ public final class Anvil {
         return Optional.empty();
     }
 
+    /**
+     * The pinned anvil already installed under {@code installDir}, if it is there (a devnet of
+     * another home has it: tests and test kits use it instead of asking npm again).
+     */
+    public static Optional<Path> installedAt(Path installDir) {
+        Path binary = installDir.resolve("node_modules").resolve(NPM_PACKAGE).resolve("bin/anvil");
+        return Files.isExecutable(binary) ? Optional.of(binary) : Optional.empty();
+    }
+
     /** The pinned anvil under {@code installDir}, installed with npm on first use. */
     public static Path ensureInstalled(Path installDir) {
         Path binary = installDir.resolve("node_modules").resolve(NPM_PACKAGE).resolve("bin/anvil");
