@@ -69,6 +69,15 @@ public final class TestAgent {
         return treasury().ledger();
     }
 
+    /** What its ledger holds in {@code account} ("expenses:tips", "income:services"…), as a positive amount. */
+    public Amount booked(String account) {
+        java.math.BigInteger sum = ledger().stream()
+                .filter(e -> e.account().equals(account))
+                .map(LedgerEntry::amount)
+                .reduce(java.math.BigInteger.ZERO, java.math.BigInteger::add);
+        return Amount.ofBaseUnits(cyberia.token(), sum.abs());
+    }
+
     /** Its latest payments in the journal, in and out, with their states. */
     public List<Payment> payments() {
         return treasury().recentPayments(100);
