@@ -73,6 +73,96 @@ class SkillProjectIT {
                 .contains("sold at 0.01")
                 .contains("tip(to: string, amount: string)  MOVES_MONEY");
         assertThat(tmp.resolve("home/skills/word-skills-1.0-SNAPSHOT.jar")).isRegularFile();
+
+        // a node on that home finds the installed skills: the project's agent sells word_count, another buys it
+        sellsInARunningNode(project);
+    }
+
+    private void sellsInARunningNode(Path project) throws Exception {
+        Path home = tmp.resolve("home");
+        CliRun cli = new CliRun(tmp);
+        cli.variables.put("CYBERIA_HOME", home.toString());
+        cli.variables.put("CYBERIA_PASSPHRASE", "skill-project-pass");
+        int[] ports = new int[2];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        assertThat(cli.run("devnet", "up", "--port", Integer.toString(ports[0])).exitCode())
+                .isZero();
+        Process node = null;
+        try {
+            newAgent(cli, "counter", project.resolve("src/main/resources/agent.yaml"));
+            Path buyer = tmp.resolve("buyer.yaml");
+            Files.writeString(buyer, """
+                    purpose: Get words counted by whoever sells it.
+                    tier: AGENT
+                    heartbeat: 5s
+                    policy: {httpHosts: [127.0.0.1]}
+                    routine:
+                      - skill: hire
+                        args: {skill: "word_count", arguments: "{\\"text\\": \\"one two three\\"}", maxPrice: "0.05"}
+                    """);
+            newAgent(cli, "buyer", buyer);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder pb = new ProcessBuilder(
+                            java,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "dev.cyberia.cli.Main",
+                            "node",
+                            "start",
+                            "--shop-port",
+                            Integer.toString(ports[1]),
+                            "--dashboard-port",
+                            "-1")
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("node.log").toFile());
+            pb.environment().put("CYBERIA_HOME", home.toString());
+            pb.environment().put("CYBERIA_PASSPHRASE", "skill-project-pass");
+            node = pb.start();
+            for (String agent : List.of("counter", "buyer")) {
+                CliRun.Result launched = cli.run("agent", "launch", agent, "--detach");
+                assertThat(launched.exitCode()).as(launched.err()).isZero();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            Path actions = home.resolve("agents/counter/actions.jsonl");
+            while (true) {
+                String log = Files.exists(actions) ? Files.readString(actions) : "";
+                if (log.contains("\"type\":\"PaymentReceived\"") && log.contains("sold word_count")) {
+                    break;
+                }
+                assertThat(System.nanoTime())
+                        .as(
+                                "the installed skill sold in the node; node log:\n%s",
+                                Files.readString(tmp.resolve("node.log")))
+                        .isLessThan(deadline);
+                Thread.sleep(250);
+            }
+            CliRun.Result status = cli.run("--json", "agent", "status", "counter");
+            assertThat(status.exitCode()).as(status.err()).isZero();
+            com.fasterxml.jackson.databind.JsonNode books = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(status.out())
+                    .path("books");
+            assertThat(books.path("sales").asInt()).as("%s", books).isGreaterThanOrEqualTo(1);
+            assertThat(books.path("income").asText()).isNotEqualTo("0 CYB");
+        } finally {
+            cli.run("node", "stop");
+            if (node != null && !node.waitFor(30, TimeUnit.SECONDS)) {
+                node.destroyForcibly();
+            }
+            cli.run("devnet", "down");
+        }
+    }
+
+    private static void newAgent(CliRun cli, String name, Path yaml) {
+        CliRun.Result made = cli.run("--json", "agent", "new", name, "--from", yaml.toString(), "--light-kdf");
+        assertThat(made.exitCode()).as(made.err() + made.out()).isZero();
+        String address = made.out().replaceAll("(?s).*\"address\"\\s*:\\s*\"(0x[0-9a-fA-F]{40})\".*", "$1");
+        CliRun.Result funded = cli.run("devnet", "fund", address);
+        assertThat(funded.exitCode()).as(funded.err()).isZero();
     }
 
     record Result(int exitCode, String output) {}
