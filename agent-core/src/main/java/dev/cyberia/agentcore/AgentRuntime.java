@@ -223,8 +223,12 @@ public final class AgentRuntime {
         Amount earned = Amount.ofBaseUnits(token, lastDay.earned());
         Observation observation = new Observation(balance, ether, income, burn, earned, List.copyOf(pendingWork));
 
+        // how fast it runs down: what it spent over the day less what came in (an agent whose sales or
+        // allowance cover its spending has no runway to watch)
+        Amount netBurn = Amount.ofBaseUnits(
+                token, lastDay.spent().subtract(lastDay.earned()).max(BigInteger.ZERO));
         SurvivalMode.Verdict verdict =
-                SurvivalMode.of(balance, burn, agent.definition().survival());
+                SurvivalMode.of(balance, netBurn, agent.definition().survival());
         if (hosting.isPresent()) { // its host's fee first: an agent that cannot pay its keep sleeps
             Optional<String> unpaid = hosting.get().charge(name, agent, token, balance, writer, now);
             if (unpaid.isPresent()) {
@@ -437,7 +441,8 @@ public final class AgentRuntime {
                     && e.amount().signum() > 0
                     && e.paymentId() == 0
                     && (e.memo() == null
-                            || !e.memo().startsWith(Allowances.MEMO))) { // an allowance is reported as it is given
+                            || !e.memo().startsWith(Allowances.MEMO) // an allowance is reported as it is given
+                                    && !e.memo().equals(Treasury.CHANNEL_CLAIMS))) { // claims: sales reported already
                 Amount amount = Amount.ofBaseUnits(token, e.amount());
                 writer.record(null, new AgentEvent.PaymentReceived(amount, e.memo(), e.transactionHash(), e.memo()));
                 total = total.plus(amount);

@@ -29,8 +29,23 @@ final class Allowances {
         this.assembler = assembler;
     }
 
-    /** Gives this period's allowance if it is due; records what happened. */
+    /** Gives this period's allowance if it is due; records what happened. A failure never stops the tick. */
     void give(AgentRecord record, LoadedAgent agent, Asset token, TickWriter writer, Instant now) {
+        try {
+            tryGive(record, agent, token, writer, now);
+        } catch (dev.cyberia.treasury.OutcomeUnknownException e) {
+            // sent, its fate unknown: the journal finishes it, and the next tick looks again
+        } catch (RuntimeException e) {
+            agent.definition()
+                    .allowance()
+                    .ifPresent(a -> writer.record(
+                            null,
+                            new AgentEvent.AllowanceNotGiven(
+                                    Amount.parse(a.amount().toPlainString(), token), a.from(), e.getMessage())));
+        }
+    }
+
+    private void tryGive(AgentRecord record, LoadedAgent agent, Asset token, TickWriter writer, Instant now) {
         Optional<AgentDefinition.Allowance> allowance = agent.definition().allowance();
         if (allowance.isEmpty()) {
             return;
@@ -54,6 +69,13 @@ final class Allowances {
             return;
         }
         Amount amount = Amount.parse(a.amount().toPlainString(), token);
+        if (owner.get().signer().address().equals(record.address())) {
+            settledFor.put(name, period);
+            writer.record(
+                    null,
+                    new AgentEvent.AllowanceNotGiven(amount, a.from(), "an agent cannot give itself an allowance"));
+            return;
+        }
         String key = "allowance:" + name + ":" + period;
         Payment paid = owner.get().treasury().payment(key).orElse(null);
         if (paid == null) {

@@ -52,15 +52,25 @@ final class Mining implements EventListener {
         this.hostedHere = hostedHere;
     }
 
+    /** Set when the node stops: no miner starts after that. */
+    private volatile boolean closing;
+
     /** Mines for the agent if it may now, stops if it may not; off the caller's thread. */
     void check(String name) {
-        work.submit(() -> {
-            try {
-                reconcile(name);
-            } catch (RuntimeException e) {
-                LOG.warn("mining for {}: {}", name, e.toString());
-            }
-        });
+        if (closing) {
+            return;
+        }
+        try {
+            work.submit(() -> {
+                try {
+                    reconcile(name);
+                } catch (RuntimeException e) {
+                    LOG.warn("mining for {}: {}", name, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the node is stopping: its miners are stopped there
+        }
     }
 
     @Override
@@ -103,7 +113,7 @@ final class Mining implements EventListener {
             }
             return;
         }
-        if (now == null) {
+        if (now == null && !closing) {
             start(record, mines.get());
         }
     }
@@ -179,8 +189,14 @@ final class Mining implements EventListener {
         events.append(name, null, new AgentEvent.MiningStopped(now.miner().model(), why + withdrawn));
     }
 
+    /** No miner starts from now on (the node is stopping). */
+    void closing() {
+        closing = true;
+    }
+
     /** Stops every miner of this node, on the caller's thread (the node is stopping). */
     void stopAll(String why) {
+        closing = true;
         for (String name : Set.copyOf(running.keySet())) {
             Running now = running.get(name);
             if (now != null) {

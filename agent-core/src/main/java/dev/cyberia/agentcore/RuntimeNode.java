@@ -434,6 +434,7 @@ public final class RuntimeNode implements AutoCloseable {
         if (stopped.getCount() == 0) {
             return;
         }
+        mining.closing(); // a sync or a tick still running starts no miner now
         sync.shutdown(); // never interrupt a thread that may be writing to the database
         events.removeListener(trust);
         events.removeListener(mining);

@@ -77,7 +77,10 @@ public final class DetectionBenchmark {
             SpotCheck secondMiner = new SpotCheck(
                     new SpotCheck.Policy(1.0, Optional.empty(), 0.01),
                     (key, notFrom, m, t, o) -> Optional.of(new SpotCheck.SecondOpinion.Answer(
-                            reference.chat(m, t, o), Optional.empty(), java.net.URI.create("http://second.miner"))),
+                            Optional.of(reference.chat(m, t, o)),
+                            Optional.empty(),
+                            java.net.URI.create("http://second.miner"),
+                            ZERO)),
                     new Random(1));
             int apartHonest = 0;
             for (Request r : requests) {

@@ -159,7 +159,7 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
                 return new PricedAnswer(
                         bought.response(),
                         bought.purchase().miner().toString(),
-                        bought.purchase().pricePaid(),
+                        bought.purchase().spent(), // with the purchase that checked it, if one did
                         bought.purchase().transaction());
             }
         };
@@ -199,6 +199,10 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
         } catch (RuntimeException noSuchKey) {
             return java.util.Optional.empty();
         }
+        if (store.all().stream().anyMatch(a -> a.keyName().equals(keyName))) {
+            return java.util.Optional
+                    .empty(); // an agent's own key is not an owner's: no agent pays another's allowance
+        }
         Signer signer = signers.computeIfAbsent(keyName, k -> keystore.unlock(k, passphrase));
         return java.util.Optional.of(
                 new Wallet(Treasury.open(db, chain, token, signer.address(), clock, Treasury.Options.DEFAULT), signer));
@@ -228,6 +232,8 @@ final class AgentAssembly implements AgentAssembler, AutoCloseable {
             var tree = (com.fasterxml.jackson.databind.node.ObjectNode)
                     yaml.readTree(parent.definitionPath().toFile());
             tree.put("tier", "AUTOMATON");
+            tree.remove("allowance"); // the parent's owner gives the parent, not its children
+            tree.remove("mines"); // a child earns its own right to mine
             tree.put(
                     "purpose",
                     "Child of " + parent.name() + ". " + tree.path("purpose").asText());

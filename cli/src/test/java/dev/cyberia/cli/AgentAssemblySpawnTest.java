@@ -28,7 +28,11 @@ class AgentAssemblySpawnTest {
             AgentStore store = AgentStore.open(db.dataSource());
             Path parentDef = home.resolve("agents/mom/agent.yaml");
             Files.createDirectories(parentDef.getParent());
-            Files.writeString(parentDef, "purpose: Sell summaries.\ntier: OWNER\nheartbeat: 30s\n");
+            Files.writeString(
+                    parentDef,
+                    "purpose: Sell summaries.\ntier: OWNER\nheartbeat: 30s\n"
+                            + "mines: {model: /models/tiny-chat, price: \"0.008\"}\n"
+                            + "allowance: {from: owner, amount: \"1\", every: 1d}\n");
             store.create(
                     "mom",
                     Address.parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
@@ -57,6 +61,12 @@ class AgentAssemblySpawnTest {
                 assertThat(definition.tier()).isEqualTo(Tier.AUTOMATON);
                 assertThat(definition.purpose()).isEqualTo("Child of mom. Sell summaries.");
                 assertThat(definition.heartbeat()).hasSeconds(30);
+                assertThat(definition.mines())
+                        .as("a child earns its own right to mine")
+                        .isEmpty();
+                assertThat(definition.allowance())
+                        .as("the parent's owner gives the parent, not its children")
+                        .isEmpty();
                 assertThat(assembly.spawn(mom, "kid")).isEqualTo(kid);
                 assertThatThrownBy(() -> assembly.spawn(kid, "kid"))
                         .isInstanceOf(InvalidAgentInputException.class)

@@ -127,12 +127,14 @@ public final class MarketMiners {
                 try {
                     MinerClient.PaidAnswer paid = new MinerClient(offer.endpoint(), cap, purchaser)
                             .chat(key + "@" + offer.endpoint().getAuthority(), model, messages, tools, options);
-                    if (paid.dispute().isEmpty() && paid.generation().isPresent()) {
-                        return Optional.of(new SpotCheck.SecondOpinion.Answer(
-                                paid.generation().get(), paid.receipt(), paid.miner()));
-                    }
-                } catch (InferenceException next) {
-                    // this one cannot give a second opinion: the next may
+                    // paid: this is the second opinion, usable or not (never a third purchase)
+                    return Optional.of(new SpotCheck.SecondOpinion.Answer(
+                            paid.dispute().isEmpty() ? paid.generation() : Optional.empty(),
+                            paid.receipt(),
+                            paid.miner(),
+                            paid.pricePaid()));
+                } catch (InferenceException notPaid) {
+                    // unreachable, or refused before paying: the next may answer
                 }
             }
             return Optional.empty();

@@ -45,7 +45,13 @@ public final class MinerClient {
             Address seller,
             Optional<String> dispute,
             boolean fromJournal,
-            Optional<Generation> generation) {}
+            Optional<Generation> generation,
+            Optional<Amount> checkCost) {
+        /** What this answer cost in all: its price, and the purchase that checked it, if one did. */
+        public Amount spent() {
+            return checkCost.map(pricePaid::plus).orElse(pricePaid);
+        }
+    }
 
     private final Optional<SpotCheck> spotCheck;
 
@@ -116,6 +122,7 @@ public final class MinerClient {
                         lost.seller(),
                         Optional.of(lost.dispute()),
                         false,
+                        Optional.empty(),
                         Optional.empty());
             case Purchase.Outcome.Served served ->
                 answer(purchase.payment().orElseThrow(), served, body, messages, tools, options);
@@ -156,18 +163,20 @@ public final class MinerClient {
             purchaser.dispute(payment, problem + " (" + miner + ", " + responseBody.length + " bytes)");
         }
         Generation generation = OpenAiWire.generation(answer);
+        Optional<Amount> checkCost = Optional.empty();
         if (problem == null && !served.fromJournal() && spotCheck.isPresent()) {
-            if (spotCheck
-                            .get()
-                            .check(
-                                    payment.idempotencyKey() + "~check",
-                                    served.seller(),
-                                    messages,
-                                    tools,
-                                    options,
-                                    generation,
-                                    served.price())
-                    instanceof SpotCheck.Verdict.Failed failed) {
+            SpotCheck.Verdict verdict = spotCheck
+                    .get()
+                    .check(
+                            payment.idempotencyKey() + "~check",
+                            served.seller(),
+                            messages,
+                            tools,
+                            options,
+                            generation,
+                            served.price());
+            checkCost = verdict.spent();
+            if (verdict instanceof SpotCheck.Verdict.Failed failed) {
                 problem = "spot check failed: " + abbreviated(failed.finding(), 400);
                 // the evidence: what the replay found, and the miner's own signed statement of what it sold
                 purchaser.dispute(
@@ -188,7 +197,8 @@ public final class MinerClient {
                 served.seller(),
                 Optional.ofNullable(problem),
                 served.fromJournal(),
-                Optional.of(generation));
+                Optional.of(generation),
+                checkCost);
     }
 
     private static String abbreviated(String text, int max) {

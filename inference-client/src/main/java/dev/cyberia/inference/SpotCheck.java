@@ -37,21 +37,35 @@ public final class SpotCheck {
         }
     }
 
-    /** What a check found. */
+    /**
+     * What a check found, and what it cost when the check was a purchase of its own (a re-run at a
+     * second miner): the buyer books and budgets that too.
+     */
     public sealed interface Verdict {
-        /** Not drawn for a check this time. */
-        record Skipped() implements Verdict {}
+        /** What the check itself paid, if it bought anything. */
+        Optional<Amount> spent();
+
+        /** Not drawn for a check this time, or nothing to compare with. */
+        record Skipped(Optional<Amount> spent) implements Verdict {
+            public Skipped() {
+                this(Optional.empty());
+            }
+        }
 
         /** Replayed, and it is what the model would have answered. */
-        record Passed(LocalModel.Replay replay) implements Verdict {}
+        record Passed(LocalModel.Replay replay, Optional<Amount> spent) implements Verdict {
+            public Passed(LocalModel.Replay replay) {
+                this(replay, Optional.empty());
+            }
+        }
 
         /**
          * It is not what the model would have answered, or it cannot be checked. {@code evidence}:
          * what else a dispute should carry (the second miner's signed receipt), or "".
          */
-        record Failed(String finding, String evidence) implements Verdict {
+        record Failed(String finding, String evidence, Optional<Amount> spent) implements Verdict {
             public Failed(String finding) {
-                this(finding, "");
+                this(finding, "", Optional.empty());
             }
         }
     }
@@ -73,8 +87,11 @@ public final class SpotCheck {
                 List<ToolDefinition> tools,
                 GenerationOptions options);
 
-        /** The second miner's answer, and its signed receipt when it gave one. */
-        record Answer(Generation generation, Optional<Receipt> receipt, java.net.URI miner) {}
+        /**
+         * The second miner's answer (empty when it was paid and gave none usable), its signed receipt
+         * when it gave one, and what it cost.
+         */
+        record Answer(Optional<Generation> generation, Optional<Receipt> receipt, java.net.URI miner, Amount price) {}
     }
 
     private final Policy policy;
@@ -150,25 +167,29 @@ public final class SpotCheck {
         if (second.isEmpty()) {
             return new Verdict.Skipped(); // no other miner of the model within the cap: nothing to compare with
         }
-        if (second.get().generation().fingerprint().isEmpty()) {
-            return new Verdict.Skipped(); // the second miner's answer cannot be compared: no finding against the first
+        Optional<Amount> spent = Optional.of(second.get().price());
+        Optional<Fingerprint> theirs = second.get().generation().flatMap(Generation::fingerprint);
+        if (theirs.isEmpty()) {
+            return new Verdict.Skipped(spent); // the second answer cannot be compared: no finding against the first
         }
         Optional<String> apart = served.fingerprint()
                 .get()
                 .disagreement(
-                        second.get().generation().fingerprint().get(),
+                        theirs.get(),
                         policy.tolerance(),
                         options.temperature() == 0 || options.seed().isPresent());
         String evidence = "; re-run at " + second.get().miner()
                 + second.get().receipt().map(r -> ", its receipt " + r.encode()).orElse("");
         if (apart.isPresent()) {
-            return new Verdict.Failed(apart.get(), evidence);
+            return new Verdict.Failed(apart.get(), evidence, spent);
         }
-        return new Verdict.Passed(new LocalModel.Replay(
-                true,
-                "the same as the answer " + second.get().miner() + " gave",
-                served.fingerprint().get().tokens().length,
-                0));
+        return new Verdict.Passed(
+                new LocalModel.Replay(
+                        true,
+                        "the same as the answer " + second.get().miner() + " gave",
+                        served.fingerprint().get().tokens().length,
+                        0),
+                spent);
     }
 
     /** Checks one answer now against the buyer's own model, drawn or not. */

@@ -278,6 +278,9 @@ class SpotCheckIT {
             assertThat(Receipt.decode(receipts[1].replaceAll("[;,) ].*", "")).miner())
                     .isEqualTo(honestKey.address());
             assertThat(Receipt.decode(receipts[2].trim()).miner()).isEqualTo(impostorKey.address());
+            assertThat(first.purchase().spent())
+                    .as("what the answer cost in all, its check included: the buyer's budgets count both")
+                    .isEqualTo(Amount.parse("0.03", cyb));
             assertThat(wallet.ledger())
                     .as("the second opinion was bought too, and booked")
                     .filteredOn(e -> e.account().equals("expenses:inference"))

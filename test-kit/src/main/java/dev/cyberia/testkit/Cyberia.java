@@ -64,10 +64,9 @@ public final class Cyberia implements AutoCloseable {
     private final Map<String, Planner> planners = new ConcurrentHashMap<>();
     private SkillShop shop;
 
-    private Cyberia(Path home) {
+    private Cyberia(Path home, Devnet devnet, DevnetInfo info) {
         this.home = home;
-        this.devnet = Devnet.at(home);
-        DevnetInfo info = devnet.up(freePort());
+        this.devnet = devnet;
         this.chain = Chain.connect(info.rpcUrl(), info.chainId());
         this.token = Asset.readFrom(chain, info.token());
         this.market = new MarketRegistry(chain, info.registry());
@@ -84,10 +83,19 @@ public final class Cyberia implements AutoCloseable {
 
     /** Starts a devnet in a new temporary folder (anvil from npm the first time, then from its cache). */
     static Cyberia start() {
+        Path home;
         try {
-            return new Cyberia(Files.createTempDirectory("cyberia-test"));
+            home = Files.createTempDirectory("cyberia-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        Devnet devnet = Devnet.at(home);
+        DevnetInfo info = devnet.up(freePort());
+        try {
+            return new Cyberia(home, devnet, info);
+        } catch (RuntimeException e) {
+            devnet.down();
+            throw e;
         }
     }
 
@@ -171,12 +179,15 @@ public final class Cyberia implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (shop != null) {
-            shop.close();
+        try {
+            if (shop != null) {
+                shop.close();
+            }
+            keys.values().forEach(Signer::close);
+            db.close();
+        } finally {
+            devnet.down(); // whatever failed above, anvil does not outlive the tests
         }
-        keys.values().forEach(Signer::close);
-        db.close();
-        devnet.down();
         try (Stream<Path> files = Files.walk(home)) {
             List<Path> all =
                     new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());

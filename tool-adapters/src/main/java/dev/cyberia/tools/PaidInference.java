@@ -39,7 +39,7 @@ public final class PaidInference {
         context.recordInference(
                 answer.miner().toString(),
                 inference.modelName(),
-                answer.pricePaid(),
+                answer.spent(), // with the purchase that checked it, if one did
                 answer.transaction(),
                 answer.promptTokens() + answer.completionTokens());
         if (answer.dispute().isPresent() && answer.text().isEmpty()) {

@@ -124,7 +124,8 @@ public final class SkillJars {
             }
             // unique names, supported argument types: as an agent would load them, beside the rest
             List<Object> everything = new ArrayList<>(Skills.builtIn());
-            everything.addAll(installed(skillsDir, jar.getFileName().toString(), loader));
+            List<URLClassLoader> opened = new ArrayList<>();
+            everything.addAll(installed(skillsDir, jar.getFileName().toString(), opened));
             everything.addAll(objects);
             try {
                 for (ToolDescriptor d : Skills.of(everything).tools()) {
@@ -136,6 +137,10 @@ public final class SkillJars {
                 }
             } catch (InvalidSkillException e) {
                 problems.add(e.getMessage());
+            } finally {
+                for (URLClassLoader l : opened) {
+                    l.close();
+                }
             }
         } catch (IOException e) {
             problems.add("cannot read the jar: " + e.getMessage());
@@ -189,18 +194,24 @@ public final class SkillJars {
         }
     }
 
-    /** The skill objects of the jars installed already, other than {@code except}. */
-    private static List<Object> installed(Path skillsDir, String except, ClassLoader parent) throws IOException {
+    /**
+     * The skill objects of the jars installed already, other than {@code except}: each jar on a
+     * loader of its own (beside the runtime's classes, not the candidate's), kept open while the
+     * names are compared, then closed by {@code opened}.
+     */
+    private static List<Object> installed(Path skillsDir, String except, List<URLClassLoader> opened)
+            throws IOException {
         List<Object> out = new ArrayList<>();
         for (Path other : installed(skillsDir)) {
             if (other.getFileName().toString().equals(except)) {
                 continue;
             }
             Report theirs = checkQuietly(other);
+            URLClassLoader loader =
+                    new URLClassLoader(new URL[] {other.toUri().toURL()}, SkillJars.class.getClassLoader());
+            opened.add(loader);
             for (String name : theirs.classes()) {
                 try {
-                    URLClassLoader loader =
-                            new URLClassLoader(new URL[] {other.toUri().toURL()}, parent);
                     out.add(Class.forName(name, true, loader).getConstructor().newInstance());
                 } catch (ReflectiveOperationException | LinkageError e) {
                     // it fails its own check; its names cannot clash with anything now

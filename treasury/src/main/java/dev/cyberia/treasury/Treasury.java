@@ -583,6 +583,12 @@ public final class Treasury {
         return collections.collect(facilitator, payment, header, required, incomeAccount);
     }
 
+    /**
+     * The memo of a booking of channel claims: money the wallet was owed (its sales, booked as income
+     * when each was charged) arriving on chain; not new income.
+     */
+    public static final String CHANNEL_CLAIMS = "x402 channel claims";
+
     /** Where a sale is booked unless the seller says otherwise. */
     public static final String INCOME_SERVICES = "income:services";
 

@@ -314,6 +314,7 @@ final class X402ChannelSales {
                         new Leg(token.walletAccount(), token, delta),
                         new Leg(token.receivableAccount(), token, delta.negate())),
                 tx.orElse(tokenAddress.toString()),
+                Treasury.CHANNEL_CLAIMS,
                 clock.instant());
         return new ClaimRound(rows.size(), claimed, paidOut, tx);
     }

@@ -239,6 +239,7 @@ public final class ChannelStore {
             BigInteger totalSettled,
             java.util.function.Function<BigInteger, List<Leg>> legs,
             String txHash,
+            String memo,
             Instant now) {
         return journal.inTransaction(c -> {
             BigInteger booked = BigInteger.ZERO;
@@ -270,8 +271,7 @@ public final class ChannelStore {
                 ps.setString(3, token.toString());
                 ps.executeUpdate();
             }
-            JournalStore.bookIn(
-                    c, receiver, "settled:" + totalSettled, legs.apply(delta), 0, txHash, "x402 channel claims", now);
+            JournalStore.bookIn(c, receiver, "settled:" + totalSettled, legs.apply(delta), 0, txHash, memo, now);
             return delta;
         });
     }
