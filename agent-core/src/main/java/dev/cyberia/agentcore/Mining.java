@@ -57,13 +57,21 @@ final class Mining implements EventListener {
 
     /** Mines for the agent if it may now, stops if it may not; off the caller's thread. */
     void check(String name) {
+        check(name, Optional.empty());
+    }
+
+    /**
+     * {@link #check(String)} knowing the agent's tier now: a TierChanged event is announced as it is
+     * written, before the agent's row says so.
+     */
+    private void check(String name, Optional<Tier> tierNow) {
         if (closing) {
             return;
         }
         try {
             work.submit(() -> {
                 try {
-                    reconcile(name);
+                    reconcile(name, tierNow);
                 } catch (RuntimeException e) {
                     LOG.warn("mining for {}: {}", name, e.toString());
                 }
@@ -75,12 +83,12 @@ final class Mining implements EventListener {
 
     @Override
     public void onEvent(RecordedEvent recorded) {
-        if (recorded.event() instanceof AgentEvent.TierChanged) {
-            check(recorded.agent());
+        if (recorded.event() instanceof AgentEvent.TierChanged changed) {
+            check(recorded.agent(), Optional.of(changed.to()));
         }
     }
 
-    private void reconcile(String name) {
+    private void reconcile(String name, Optional<Tier> tierNow) {
         AgentRecord record = store.find(name).orElse(null);
         boolean here = record != null && record.state() == AgentState.RUNNING && hostedHere.test(name);
         Optional<AgentDefinition.Mines> mines =
@@ -99,17 +107,17 @@ final class Mining implements EventListener {
             }
             return;
         }
-        if (record.tier() != Tier.OWNER) {
+        Tier tier = tierNow.orElse(record.tier());
+        if (tier != Tier.OWNER) {
             if (now != null) {
-                stop(name, now, "demoted to " + record.tier() + ": mining is an OWNER's right");
+                stop(name, now, "demoted to " + tier + ": mining is an OWNER's right");
             } else if (told.add(name)) {
                 events.append(
                         name,
                         null,
                         new AgentEvent.MiningStopped(
                                 modelOf(mines.get()),
-                                "mining is an OWNER's right; " + name + " is " + record.tier()
-                                        + ": it mines once promoted"));
+                                "mining is an OWNER's right; " + name + " is " + tier + ": it mines once promoted"));
             }
             return;
         }
