@@ -30,15 +30,18 @@ class SkillProjectIT {
         Path installed = repo.resolve(
                 "dev/cyberia/cyberia-skill-archetype/" + VERSION + "/cyberia-skill-archetype-" + VERSION + ".jar");
         Path built = Path.of("../skill-archetype/target/cyberia-skill-archetype-" + VERSION + ".jar");
-        assumeTrue(
-                Files.exists(installed)
-                        && Files.exists(built)
-                        && !Files.getLastModifiedTime(installed)
-                                .toInstant()
-                                .isBefore(Files.getLastModifiedTime(built)
-                                        .toInstant()
-                                        .minusSeconds(5)),
-                "this build's archetype is not installed in the local repository: run 'mvn install' (.ci/run does)");
+        boolean current = Files.exists(installed)
+                && Files.exists(built)
+                && !Files.getLastModifiedTime(installed)
+                        .toInstant()
+                        .isBefore(Files.getLastModifiedTime(built).toInstant().minusSeconds(5));
+        String why =
+                "this build's archetype is not installed in the local repository: run 'mvn install' (.ci/run does)";
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(current).as(why).isTrue(); // CI installs as it builds: never skipped there
+        } else {
+            assumeTrue(current, why);
+        }
 
         Result generated = mvn(
                 tmp,
