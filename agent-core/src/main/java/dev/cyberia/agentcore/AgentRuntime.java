@@ -144,20 +144,24 @@ public final class AgentRuntime {
         if (known != null && known.definitionStamp() == stamp) {
             return known.agent();
         }
-        // first use, or its agent.yaml was edited: read again (a bad edit keeps the agent as it was)
-        LoadedAgent agent;
-        try {
-            agent = assembler.assemble(record, AgentDefinitions.read(record.definitionPath()));
-        } catch (RuntimeException e) {
-            if (known == null) {
-                throw e;
-            }
-            LOG.warn("{}'s edited definition is refused, it runs on as it was: {}", record.name(), e.getMessage());
-            loaded.put(record.name(), new Loaded(known.agent(), stamp));
-            return known.agent();
-        }
-        loaded.put(record.name(), new Loaded(agent, stamp));
-        return agent;
+        // first use, or its agent.yaml was edited: read again, once however many threads ask (a bad
+        // edit keeps the agent as it was)
+        return loaded.compute(record.name(), (name, current) -> {
+                    if (current != null && current.definitionStamp() == stamp) {
+                        return current;
+                    }
+                    try {
+                        return new Loaded(
+                                assembler.assemble(record, AgentDefinitions.read(record.definitionPath())), stamp);
+                    } catch (RuntimeException e) {
+                        if (current == null) {
+                            throw e;
+                        }
+                        LOG.warn("{}'s edited definition is refused, it runs on as it was: {}", name, e.getMessage());
+                        return new Loaded(current.agent(), stamp);
+                    }
+                })
+                .agent();
     }
 
     /** When a definition file was last changed (0 when it cannot be read: the read then says why). */

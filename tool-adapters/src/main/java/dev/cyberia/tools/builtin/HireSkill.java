@@ -41,6 +41,17 @@ public final class HireSkill {
                 new PurchaseOrder.Via.A2a(peer.skill()));
     }
 
+    /** An A2A agent's card and one of its skills: {@code …/agent-card.json#skill} (any other URL is x402). */
+    private static boolean isAgentCard(String target) {
+        if (!target.contains("://")) {
+            return false;
+        }
+        URI uri = URI.create(target);
+        return uri.getFragment() != null
+                && uri.getPath() != null
+                && (uri.getPath().endsWith("/agent-card.json") || uri.getPath().endsWith("/agent.json"));
+    }
+
     private static URI withoutFragment(URI uri) {
         String s = uri.toString();
         return URI.create(s.substring(0, s.indexOf('#')));
@@ -78,7 +89,7 @@ public final class HireSkill {
             A2aPeers.Peer peer = A2aPeers.byIdentity(trust, Long.parseLong(idAndSkill[0]), idAndSkill[1], reachable);
             order = a2a(context, peer, arguments, cap);
             url = order.target();
-        } else if (target.contains("://") && URI.create(target).getFragment() != null) { // an agent card#skill
+        } else if (isAgentCard(target)) { // an A2A agent card#skill
             URI card = URI.create(target);
             A2aPeers.Peer peer = A2aPeers.byCard(withoutFragment(card), card.getFragment(), reachable);
             order = a2a(context, peer, arguments, cap);
