@@ -51,8 +51,7 @@ final class Allowances {
             return;
         }
         AgentDefinition.Allowance a = allowance.get();
-        long seconds = a.every().toSeconds();
-        Instant period = Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), seconds) * seconds);
+        Instant period = HostingFee.periodStart(now, a.every());
         String name = record.name();
         if (period.equals(settledFor.get(name))) {
             return;

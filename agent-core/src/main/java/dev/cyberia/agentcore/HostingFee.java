@@ -47,6 +47,14 @@ public record HostingFee(Address operator, BigDecimal amount, Duration period) {
 
     /** The start of the period {@code now} falls in (periods count from the epoch, so nodes agree on them). */
     Instant periodStart(Instant now) {
+        return periodStart(now, period);
+    }
+
+    /**
+     * The start of the {@code period} that {@code now} falls in, counted from the epoch: the same on
+     * every node, so a fee or an allowance keyed by it is paid once per period wherever it runs.
+     */
+    static Instant periodStart(Instant now, java.time.Duration period) {
         long seconds = period.toSeconds();
         return Instant.ofEpochSecond(Math.floorDiv(now.getEpochSecond(), seconds) * seconds);
     }

@@ -225,25 +225,26 @@ public final class SkillJars {
         return check(jar, Path.of("/nonexistent-skills-dir"));
     }
 
-    private static boolean declares(Object skill, String toolName) {
+    /** The method of {@code skill} that is the tool {@code toolName}, if it has one. */
+    private static java.util.Optional<Method> toolMethod(Object skill, String toolName) {
         for (Method m : skill.getClass().getMethods()) {
             Tool tool = m.getAnnotation(Tool.class);
             if (tool != null && (tool.name().isBlank() ? m.getName() : tool.name()).equals(toolName)) {
-                return true;
+                return java.util.Optional.of(m);
             }
         }
-        return false;
+        return java.util.Optional.empty();
+    }
+
+    private static boolean declares(Object skill, String toolName) {
+        return toolMethod(skill, toolName).isPresent();
     }
 
     private static String priceOf(Object skill, String toolName) {
-        for (Method m : skill.getClass().getMethods()) {
-            Tool tool = m.getAnnotation(Tool.class);
-            if (tool != null && (tool.name().isBlank() ? m.getName() : tool.name()).equals(toolName)) {
-                Skill s = m.getAnnotation(Skill.class);
-                return s == null ? "" : s.price();
-            }
-        }
-        return "";
+        return toolMethod(skill, toolName)
+                .map(m -> m.getAnnotation(Skill.class))
+                .map(Skill::price)
+                .orElse("");
     }
 
     private static boolean hasTools(Class<?> type) {
